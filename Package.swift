@@ -1,0 +1,109 @@
+// swift-tools-version:6.2
+// Nashra — an Arabic news aggregation pipeline: fetcher → parser → classifier → store over RabbitMQ.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "Nashra",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "nashra-fetcher", targets: ["FetcherService"]),
+        .executable(name: "nashra-parser", targets: ["ParserService"]),
+        .executable(name: "nashra-classifier", targets: ["ClassifierService"]),
+        .executable(name: "nashra-store", targets: ["StoreService"]),
+        .executable(name: "nashra", targets: ["NashraCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries: one system-library module each, imported by exactly one Swift wrapper.
+        .systemLibrary(
+            name: "CRabbitMQ", path: "Shared/CRabbitMQ", pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Shared/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", path: "Shared/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+
+        // Shared modules.
+        .target(name: "NashraModel", path: "Shared/Model", swiftSettings: strict),
+        .target(name: "ArabicText", path: "Shared/ArabicText", swiftSettings: strict),
+        .target(
+            name: "NashraAMQP",
+            dependencies: ["CRabbitMQ", .product(name: "Logging", package: "swift-log")],
+            path: "Shared/AMQP", swiftSettings: strict),
+        .target(
+            name: "NashraHTTP",
+            dependencies: ["CCurl"],
+            path: "Shared/HTTPFetch", swiftSettings: strict),
+        .target(name: "NashraHTML", dependencies: ["CLibXML2"], path: "Shared/HTML", swiftSettings: strict),
+        .target(
+            name: "NashraRuntime",
+            dependencies: [
+                "NashraAMQP", "NashraModel",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Shared/Runtime", swiftSettings: strict),
+
+        // Stage libraries (logic testable without a broker) and their thin executables.
+        .target(
+            name: "Fetcher",
+            dependencies: [
+                "NashraModel", "NashraHTTP", "NashraRuntime", "NashraAMQP",
+                .product(name: "GRDB", package: "GRDB.swift"), "Yams",
+            ],
+            path: "Services/Fetcher/Sources", swiftSettings: strict),
+        .executableTarget(name: "FetcherService", dependencies: ["Fetcher"], path: "Services/Fetcher/Main"),
+        .target(
+            name: "Parser", dependencies: ["NashraModel", "NashraHTML", "ArabicText", "NashraRuntime"],
+            path: "Services/Parser/Sources", swiftSettings: strict),
+        .executableTarget(name: "ParserService", dependencies: ["Parser"], path: "Services/Parser/Main"),
+        .target(
+            name: "Classifier", dependencies: ["NashraModel", "ArabicText", "NashraRuntime"],
+            path: "Services/Classifier/Sources", swiftSettings: strict),
+        .executableTarget(name: "ClassifierService", dependencies: ["Classifier"], path: "Services/Classifier/Main"),
+        .target(
+            name: "Store",
+            dependencies: [
+                "NashraModel", "ArabicText", "NashraRuntime",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Services/Store/Sources", swiftSettings: strict),
+        .executableTarget(name: "StoreService", dependencies: ["Store"], path: "Services/Store/Main"),
+        .executableTarget(
+            name: "NashraCLI",
+            dependencies: [
+                "Fetcher", "Parser", "Classifier", "Store", "NashraAMQP", "NashraHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/CLI", swiftSettings: strict),
+
+        // Tests.
+        .target(
+            name: "TestSupport", dependencies: ["NashraAMQP", "NashraRuntime", "NashraModel"],
+            path: "Tests/TestSupport"),
+        .testTarget(
+            name: "UnitTests",
+            dependencies: ["NashraModel", "ArabicText", "NashraAMQP", "Parser", "Classifier", "Fetcher", "Store"],
+            path: "Tests/UnitTests"),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["TestSupport", "Fetcher", "Parser", "Classifier", "Store", "NashraAMQP", "NashraRuntime"],
+            path: "Tests/IntegrationTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

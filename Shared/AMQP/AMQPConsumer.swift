@@ -1,0 +1,263 @@
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Consumes one queue with manual acks and a bounded prefetch on a dedicated thread, handing deliveries to async
+/// code in batches (whatever is ready, up to `maxBatch`). Acks are queued by any thread and sent by the consume
+/// thread between reads; a pipe wakes it so an ack never waits for a poll timeout.
+///
+/// After a lost connection it reconnects with backoff; deliveries of the old connection are stale (their
+/// delivery tags mean nothing on the new channel), so their acks are dropped and the broker redelivers them.
+///
+/// `@unchecked Sendable`: the `AMQPConnection` lives only on the consume thread; every field shared with other
+/// threads is guarded by `lock`.
+public final class AMQPConsumer: @unchecked Sendable {
+    /// A delivery plus the connection generation it came from.
+    public struct Delivery: Sendable {
+        public var message: RawDelivery
+        public var generation: Int
+    }
+
+    private enum Settlement {
+        case ack
+        case reject(requeue: Bool)
+    }
+
+    public let queueName: String
+    private let url: AMQPURL
+    private let topology: Topology?
+    private let prefetch: Int
+    private let maxBatch: Int
+    private let heartbeat: Int
+    private let logger: Logger
+
+    private let lock = NSLock()
+    private var pending: [(tag: UInt64, generation: Int, settlement: Settlement)] = []
+    private var generation = 0
+    private var draining = false
+    private var closing = false
+    private var connected = false
+    private var exitWaiters: [CheckedContinuation<Void, Never>] = []
+    private var exited = false
+
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
+    private let stream: AsyncStream<[Delivery]>
+    private let continuation: AsyncStream<[Delivery]>.Continuation
+    private var iterator: AsyncStream<[Delivery]>.AsyncIterator?
+
+    /// - Parameters:
+    ///   - prefetch: the most unacknowledged deliveries the broker sends (`basic.qos`).
+    ///   - maxBatch: the most deliveries handed over at once.
+    ///   - topology: declared on every (re)connection when given.
+    public init(
+        url: AMQPURL, queue: String, prefetch: Int = 100, maxBatch: Int = 100, topology: Topology?,
+        heartbeat: Int = 30, logger: Logger
+    ) {
+        self.url = url
+        self.queueName = queue
+        self.prefetch = max(1, prefetch)
+        self.maxBatch = max(1, maxBatch)
+        self.topology = topology
+        self.heartbeat = heartbeat
+        self.logger = logger
+        var fds: [Int32] = [-1, -1]
+        precondition(pipe(&fds) == 0, "pipe() failed: out of file descriptors")
+        _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
+        _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
+        wakeRead = fds[0]
+        wakeWrite = fds[1]
+        (stream, continuation) = AsyncStream.makeStream(of: [Delivery].self)
+        iterator = stream.makeAsyncIterator()
+    }
+
+    deinit {
+        Glibc.close(wakeRead)
+        Glibc.close(wakeWrite)
+    }
+
+    /// Starts the consume thread.
+    public func start() {
+        let thread = Thread { [self] in runLoop() }
+        thread.name = "amqp-consume-\(queueName)"
+        thread.start()
+    }
+
+    /// The next batch of deliveries, or nil once `stopDelivering()` was called or the consumer closed.
+    /// Call from one task only.
+    public func next() async -> [Delivery]? {
+        await iterator?.next()
+    }
+
+    /// Whether the consume thread currently has a live connection.
+    public var isConnected: Bool { lock.withLock { connected } }
+
+    /// Acknowledges deliveries: they are done for good.
+    public func ack(_ deliveries: [Delivery]) { settle(deliveries, .ack) }
+
+    /// Returns deliveries to the queue (`requeue`) or to its dead-letter queue.
+    public func reject(_ deliveries: [Delivery], requeue: Bool) { settle(deliveries, .reject(requeue: requeue)) }
+
+    /// Stops handing out deliveries (`next()` returns nil) but keeps the connection open so that acks of work in
+    /// flight are still sent. Deliveries not handed out are returned to the queue by `close()`.
+    public func stopDelivering() {
+        lock.withLock { draining = true }
+        continuation.finish()
+        wake()
+    }
+
+    /// Sends the acks still queued, closes the connection (unacked deliveries return to the queue) and waits for
+    /// the consume thread to end.
+    public func close() async {
+        stopDelivering()
+        lock.withLock { closing = true }
+        wake()
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let done = lock.withLock {
+                if exited { return true }
+                exitWaiters.append(waiter)
+                return false
+            }
+            if done { waiter.resume() }
+        }
+    }
+
+    private func settle(_ deliveries: [Delivery], _ settlement: Settlement) {
+        guard !deliveries.isEmpty else { return }
+        lock.withLock {
+            for delivery in deliveries {
+                pending.append((delivery.message.deliveryTag, delivery.generation, settlement))
+            }
+        }
+        wake()
+    }
+
+    private func wake() {
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
+    }
+
+    private func drainWakePipe() {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while read(wakeRead, &buffer, buffer.count) > 0 {}
+    }
+
+    // MARK: The consume thread
+
+    private func runLoop() {
+        var backoff = Backoff()
+        while !lock.withLock({ closing || draining }) {
+            let connection: AMQPConnection
+            do {
+                connection = try AMQPConnection(url: url, heartbeat: heartbeat)
+                try topology?.declare(on: connection)
+                try connection.setPrefetch(prefetch)
+                try connection.consume(queue: queueName)
+            } catch {
+                let delay = backoff.next()
+                logger.warning(
+                    "cannot consume, retrying",
+                    metadata: [
+                        "amqp.queue": "\(queueName)", "amqp.error": "\(error)",
+                        "retry.in.seconds": "\(String(format: "%.2f", delay))",
+                    ])
+                sleepUnlessClosing(delay)
+                continue
+            }
+            backoff.reset()
+            lock.withLock { connected = true }
+            logger.info("consuming", metadata: ["amqp.queue": "\(queueName)", "amqp.prefetch": "\(prefetch)"])
+            do {
+                try consume(on: connection)
+                connection.close()
+            } catch {
+                logger.warning("connection lost", metadata: ["amqp.queue": "\(queueName)", "amqp.error": "\(error)"])
+            }
+            lock.withLock {
+                connected = false
+                generation += 1
+                pending.removeAll()
+            }
+        }
+        continuation.finish()
+        let waiters = lock.withLock {
+            exited = true
+            defer { exitWaiters.removeAll() }
+            return exitWaiters
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    private func consume(on connection: AMQPConnection) throws(AMQPError) {
+        var outstanding = Set<UInt64>()
+        let myGeneration = lock.withLock { generation }
+        while true {
+            let (isClosing, isDraining) = lock.withLock { (closing, draining) }
+            try flushSettlements(on: connection, outstanding: &outstanding, generation: myGeneration)
+            if isClosing { return }
+            if !connection.hasBufferedInput {
+                var fds = [
+                    pollfd(fd: connection.socketDescriptor, events: Int16(POLLIN), revents: 0),
+                    pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
+                ]
+                _ = poll(&fds, 2, 200)
+                if fds[1].revents != 0 { drainWakePipe() }
+            }
+            var batch: [Delivery] = []
+            while batch.count < maxBatch, let message = try connection.nextDelivery(timeoutSeconds: 0) {
+                if isDraining { continue }  // not handed out: returns to the queue when the connection closes
+                outstanding.insert(message.deliveryTag)
+                batch.append(Delivery(message: message, generation: myGeneration))
+            }
+            if !batch.isEmpty { continuation.yield(batch) }
+        }
+    }
+
+    /// Sends queued acks and rejects of this connection. Acks that cover every outstanding tag up to some tag
+    /// go as one `multiple` ack.
+    private func flushSettlements(on connection: AMQPConnection, outstanding: inout Set<UInt64>, generation: Int)
+        throws(AMQPError)
+    {
+        let items = lock.withLock {
+            defer { pending.removeAll() }
+            return pending
+        }
+        guard !items.isEmpty else { return }
+        var acks = Set<UInt64>()
+        for item in items where item.generation == generation {
+            switch item.settlement {
+            case .ack:
+                acks.insert(item.tag)
+            case .reject(let requeue):
+                try connection.reject(deliveryTag: item.tag, requeue: requeue)
+                outstanding.remove(item.tag)
+            }
+        }
+        guard !acks.isEmpty else { return }
+        var coveredThrough: UInt64?
+        for tag in outstanding.sorted() {
+            guard acks.contains(tag) else { break }
+            coveredThrough = tag
+        }
+        if let coveredThrough {
+            try connection.ack(deliveryTag: coveredThrough, multiple: true)
+            outstanding = outstanding.filter { $0 > coveredThrough }
+        }
+        for tag in acks.sorted() where tag > (coveredThrough ?? 0) {
+            try connection.ack(deliveryTag: tag)
+            outstanding.remove(tag)
+        }
+    }
+
+    private func sleepUnlessClosing(_ seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline, !lock.withLock({ closing || draining }) {
+            var fd = pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)
+            _ = poll(&fd, 1, Int32(max(1, min(200, deadline.timeIntervalSinceNow * 1000))))
+            drainWakePipe()
+        }
+    }
+}

@@ -1,0 +1,74 @@
+/// The queues of the pipeline. Each stage queue `q` has `q.retry` (a delay: messages wait there `retryDelay`
+/// and flow back into `q`) and `q.dead` (messages that failed for good, with the reason in headers).
+/// Everything is durable and published through the default exchange, so a queue's name is its routing key.
+public struct Topology: Sendable, Equatable {
+    /// The stage queues, in pipeline order.
+    public enum Stage: String, Sendable, CaseIterable {
+        /// Fetch jobs for fetcher workers.
+        case fetch
+        /// Feed poll results for the frontier.
+        case discovered
+        /// Fetched pages for the parser.
+        case pages
+        /// Extracted articles for the classifier.
+        case articles
+        /// Classified articles for the store.
+        case classified
+    }
+
+    /// Prefix of every queue name (`nashra` in production; tests use a fresh one each).
+    public var prefix: String
+    /// How long a transiently failed message waits before it is retried (the retry queue's TTL).
+    public var retryDelayMilliseconds: Int64
+
+    public init(prefix: String = "nashra", retryDelayMilliseconds: Int64 = 5_000) {
+        self.prefix = prefix
+        self.retryDelayMilliseconds = retryDelayMilliseconds
+    }
+
+    public func queue(_ stage: Stage) -> String { "\(prefix).\(stage.rawValue)" }
+    public func retryQueue(_ stage: Stage) -> String { queue(stage) + ".retry" }
+    public func deadQueue(_ stage: Stage) -> String { queue(stage) + ".dead" }
+
+    /// Every queue name, main queues first then their retry and dead-letter queues.
+    public var allQueues: [String] {
+        Stage.allCases.flatMap { [queue($0), retryQueue($0), deadQueue($0)] }
+    }
+
+    /// Declares every queue (idempotent as long as the arguments match what exists).
+    /// - Throws: `AMQPError` `.closedByBroker` with reply code 406 when an existing queue has other arguments
+    ///   (for instance a changed retry delay): delete the queue or keep the old setting.
+    public func declare(on connection: AMQPConnection) throws(AMQPError) {
+        for stage in Stage.allCases {
+            try connection.declareQueue(deadQueue(stage))
+            try connection.declareQueue(
+                retryQueue(stage),
+                arguments: [
+                    "x-message-ttl": .int(retryDelayMilliseconds),
+                    "x-dead-letter-exchange": .string(""),
+                    "x-dead-letter-routing-key": .string(queue(stage)),
+                ])
+            // A message rejected without requeue by the broker's own rules still lands in the dead queue.
+            try connection.declareQueue(
+                queue(stage),
+                arguments: [
+                    "x-dead-letter-exchange": .string(""),
+                    "x-dead-letter-routing-key": .string(deadQueue(stage)),
+                ])
+        }
+    }
+}
+
+/// Header names Nashra puts on messages.
+public enum NashraHeader {
+    /// How many times this message has been tried and failed (0 on first delivery).
+    public static let attempt = "x-nashra-attempt"
+    /// Why the message was dead-lettered or retried.
+    public static let error = "x-nashra-error"
+    /// Which stage gave up on it.
+    public static let stage = "x-nashra-stage"
+    /// The queue it came from.
+    public static let originalQueue = "x-nashra-original-queue"
+    /// When it failed (ISO 8601).
+    public static let failedAt = "x-nashra-failed-at"
+}

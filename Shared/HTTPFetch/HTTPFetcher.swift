@@ -1,0 +1,1 @@
+// HTTP fetching over libcurl.

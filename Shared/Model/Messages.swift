@@ -1,0 +1,207 @@
+import Foundation
+
+/// Hints a feed or sitemap gives about an item before its page is fetched.
+public struct ItemHints: Codable, Sendable, Hashable {
+    public var title: String?
+    public var published: Date?
+    public var section: String?
+    public var image: String?
+
+    public init(title: String? = nil, published: Date? = nil, section: String? = nil, image: String? = nil) {
+        self.title = title
+        self.published = published
+        self.section = section
+        self.image = image
+    }
+}
+
+/// Work for a fetcher worker: poll a feed or fetch an article page. Queue `nashra.fetch`.
+public struct FetchJob: NashraMessage, Hashable {
+    public static let messageType = "nashra.fetch-job"
+    public static let currentSchema = 1
+
+    public enum Kind: String, Codable, Sendable { case feed, article }
+
+    public var schema: Int = Self.currentSchema
+    public var kind: Kind
+    public var url: String
+    public var sourceID: String
+    public var hints: ItemHints?
+    /// Validators of the previous successful feed poll, sent back verbatim (conditional GET).
+    public var etag: String?
+    public var lastModified: String?
+
+    public var messageID: String { "\(kind.rawValue):" + StableID.of(url) }
+
+    public init(
+        kind: Kind, url: String, sourceID: String, hints: ItemHints? = nil, etag: String? = nil,
+        lastModified: String? = nil
+    ) {
+        self.kind = kind
+        self.url = url
+        self.sourceID = sourceID
+        self.hints = hints
+        self.etag = etag
+        self.lastModified = lastModified
+    }
+}
+
+/// What a worker learned from polling a feed, sent back to the frontier. Queue `nashra.discovered`.
+public struct FeedResult: NashraMessage {
+    public static let messageType = "nashra.feed-result"
+    public static let currentSchema = 1
+
+    public struct Item: Codable, Sendable, Hashable {
+        public var url: String
+        public var hints: ItemHints
+        public init(url: String, hints: ItemHints) {
+            self.url = url
+            self.hints = hints
+        }
+    }
+
+    public var schema: Int = Self.currentSchema
+    public var sourceID: String
+    public var feedURL: String
+    public var status: Int
+    public var notModified: Bool
+    public var etag: String?
+    public var lastModified: String?
+    public var items: [Item]
+    public var error: String?
+    public var polledAt: Date
+
+    public var messageID: String { "feed:" + StableID.of(feedURL) + ":" + String(Int(polledAt.timeIntervalSince1970)) }
+
+    public init(
+        sourceID: String, feedURL: String, status: Int, notModified: Bool = false, etag: String? = nil,
+        lastModified: String? = nil, items: [Item] = [], error: String? = nil, polledAt: Date = Date()
+    ) {
+        self.sourceID = sourceID
+        self.feedURL = feedURL
+        self.status = status
+        self.notModified = notModified
+        self.etag = etag
+        self.lastModified = lastModified
+        self.items = items
+        self.error = error
+        self.polledAt = polledAt
+    }
+}
+
+/// A fetched article page: raw bytes as served plus what the parser needs to decode them. Queue `nashra.pages`.
+public struct FetchedPage: NashraMessage {
+    public static let messageType = "nashra.fetched-page"
+    public static let currentSchema = 1
+
+    public var schema: Int = Self.currentSchema
+    /// The URL the job asked for (canonical), which identifies the article.
+    public var url: String
+    /// Where redirects ended.
+    public var finalURL: String
+    public var sourceID: String
+    public var status: Int
+    public var contentType: String?
+    public var fetchedAt: Date
+    public var hints: ItemHints?
+    /// The body as served, after transfer decoding; capped by the fetcher.
+    public var body: Data
+
+    public var messageID: String { "page:" + StableID.of(url) }
+
+    public init(
+        url: String, finalURL: String, sourceID: String, status: Int, contentType: String?, fetchedAt: Date = Date(),
+        hints: ItemHints? = nil, body: Data
+    ) {
+        self.url = url
+        self.finalURL = finalURL
+        self.sourceID = sourceID
+        self.status = status
+        self.contentType = contentType
+        self.fetchedAt = fetchedAt
+        self.hints = hints
+        self.body = body
+    }
+}
+
+/// An image of an article, with its caption when the page gives one.
+public struct ArticleImage: Codable, Sendable, Hashable {
+    public var url: String
+    public var caption: String?
+    public init(url: String, caption: String? = nil) {
+        self.url = url
+        self.caption = caption
+    }
+}
+
+/// An extracted article. Queue `nashra.articles`.
+public struct Article: NashraMessage, Hashable {
+    public static let messageType = "nashra.article"
+    public static let currentSchema = 1
+
+    public var schema: Int = Self.currentSchema
+    /// Stable id: a hash of the canonical URL.
+    public var id: String
+    public var url: String
+    public var sourceID: String
+    public var sourceName: String?
+    public var title: String
+    public var published: Date?
+    public var authors: [String]
+    public var section: String?
+    public var language: String?
+    public var description: String?
+    public var paragraphs: [String]
+    public var images: [ArticleImage]
+    /// Hash of title and body, to tell a real update from a re-fetch of the same text.
+    public var contentHash: String
+    public var fetchedAt: Date
+
+    public var messageID: String { "article:" + id }
+
+    public init(
+        url: String, sourceID: String, sourceName: String? = nil, title: String, published: Date? = nil,
+        authors: [String] = [], section: String? = nil, language: String? = nil, description: String? = nil,
+        paragraphs: [String], images: [ArticleImage] = [], fetchedAt: Date = Date()
+    ) {
+        self.id = StableID.of(url)
+        self.url = url
+        self.sourceID = sourceID
+        self.sourceName = sourceName
+        self.title = title
+        self.published = published
+        self.authors = authors
+        self.section = section
+        self.language = language
+        self.description = description
+        self.paragraphs = paragraphs
+        self.images = images
+        self.contentHash = StableID.of(title + "\n" + paragraphs.joined(separator: "\n"))
+        self.fetchedAt = fetchedAt
+    }
+}
+
+/// An article with its topic and near-duplicate signature. Queue `nashra.classified`.
+public struct ClassifiedArticle: NashraMessage, Hashable {
+    public static let messageType = "nashra.classified-article"
+    public static let currentSchema = 1
+
+    public var schema: Int = Self.currentSchema
+    public var article: Article
+    public var topic: String
+    public var confidence: Double
+    /// True when the confidence is below the classifier's threshold.
+    public var uncertain: Bool
+    /// MinHash signature of the normalised text (see `StorySignature`).
+    public var signature: [UInt32]
+
+    public var messageID: String { "classified:" + article.id }
+
+    public init(article: Article, topic: String, confidence: Double, uncertain: Bool, signature: [UInt32]) {
+        self.article = article
+        self.topic = topic
+        self.confidence = confidence
+        self.uncertain = uncertain
+        self.signature = signature
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+import Prometheus
+import ServiceLifecycle
+
+/// Process-wide set-up shared by every executable. Only executables call `bootstrap`; modules take a `Logger`.
+public enum ServiceMain {
+    /// The registry behind `/metrics`.
+    public static let metrics = PrometheusCollectorRegistry()
+
+    /// Bootstraps swift-log (stderr, level from `NASHRA_LOG_LEVEL`) and swift-metrics (Prometheus).
+    public static func bootstrap(_ configuration: Configuration, label: String) -> Logger {
+        let level = Logger.Level(rawValue: configuration[Setting.logLevel]) ?? .info
+        LoggingSystem.bootstrap { name in
+            var handler = StreamLogHandler.standardError(label: name)
+            handler.logLevel = level
+            return handler
+        }
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
+        return Logger(label: label)
+    }
+
+    /// Reads the configuration from the environment and arguments, or exits with a clear message.
+    public static func configuration(usage: String) -> Configuration {
+        do {
+            let configuration = try Configuration()
+            if configuration.positional.contains("help") || CommandLine.arguments.contains("--help") {
+                print(usage + "\n\nSettings (environment variable, or the flag in parentheses):\n" + Configuration.reference())
+                exit(0)
+            }
+            return configuration
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n\n\(usage)\n".utf8))
+            exit(64)
+        }
+    }
+
+    /// Adds `/health` and `/metrics` to a router.
+    /// - Parameter healthy: whether the process can do its work (e.g. its broker connection is up).
+    public static func addOperationsRoutes(
+        to router: Router<BasicRequestContext>, service: String, healthy: @escaping @Sendable () -> Bool
+    ) {
+        router.get("health") { _, _ -> Response in
+            let ok = healthy()
+            let body = "{\"service\":\"\(service)\",\"status\":\"\(ok ? "ok" : "degraded")\"}\n"
+            return Response(
+                status: ok ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+        router.get("metrics") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+        }
+    }
+
+    /// Runs `services` and an operations HTTP server in one service group that shuts down gracefully on SIGTERM
+    /// and SIGINT.
+    public static func run(
+        services: [any Service], router: Router<BasicRequestContext>, host: String, port: Int, logger: Logger
+    ) async throws {
+        let application = Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            services: services, logger: logger)
+        try await application.runService()
+    }
+}
+
+/// A stage as a swift-service-lifecycle `Service`: graceful shutdown finishes the batch in flight.
+public struct StageService: Service {
+    public let runner: StageRunner
+
+    public init(runner: StageRunner) { self.runner = runner }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await runner.run()
+        } onGracefulShutdown: {
+            runner.stop()
+        }
+    }
+}
+
+extension StageRunner {
+    /// Builds and runs a stage executable: configuration, logging, metrics, the stage, `/health` and `/metrics`.
+    /// - Parameter makeProcessor: builds the stage's processor from the configuration.
+    public static func main(
+        name: String, defaultPort: Int, usage: String,
+        makeProcessor: (Configuration, Logger) async throws -> any StageProcessor
+    ) async {
+        let configuration = ServiceMain.configuration(usage: usage)
+        let logger = ServiceMain.bootstrap(configuration, label: "nashra.\(name)")
+        do {
+            let processor = try await makeProcessor(configuration, logger)
+            let runner = StageRunner(processor: processor, settings: try .init(configuration), logger: logger)
+            let router = Router()
+            ServiceMain.addOperationsRoutes(to: router, service: name) { runner.isConnected }
+            try await ServiceMain.run(
+                services: [StageService(runner: runner)], router: router, host: configuration[Setting.httpHost],
+                port: try configuration.httpPort(default: defaultPort), logger: logger)
+        } catch {
+            logger.critical("\(name) failed: \(error)")
+            exit(1)
+        }
+    }
+}
