@@ -47,6 +47,9 @@ let package = Package(
             path: "Shared/HTTPFetch", swiftSettings: strict),
         .target(name: "NashraHTML", dependencies: ["CLibXML2"], path: "Shared/HTML", swiftSettings: strict),
         .target(
+            name: "DemoSite", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Shared/DemoSite", swiftSettings: strict),
+        .target(
             name: "NashraRuntime",
             dependencies: [
                 "NashraAMQP", "NashraModel",
@@ -62,7 +65,7 @@ let package = Package(
         .target(
             name: "Fetcher",
             dependencies: [
-                "NashraModel", "NashraHTTP", "NashraRuntime", "NashraAMQP",
+                "NashraModel", "NashraHTTP", "NashraRuntime", "NashraAMQP", "ArabicText",
                 .product(name: "GRDB", package: "GRDB.swift"), "Yams",
             ],
             path: "Services/Fetcher/Sources", swiftSettings: strict),
@@ -87,14 +90,14 @@ let package = Package(
         .executableTarget(
             name: "NashraCLI",
             dependencies: [
-                "Fetcher", "Parser", "Classifier", "Store", "NashraAMQP", "NashraHTTP",
+                "Fetcher", "Parser", "Classifier", "Store", "NashraAMQP", "NashraHTTP", "DemoSite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/CLI", swiftSettings: strict),
 
         // Tests.
         .target(
-            name: "TestSupport", dependencies: ["NashraAMQP", "NashraRuntime", "NashraModel"],
+            name: "TestSupport", dependencies: ["NashraAMQP", "NashraRuntime", "NashraModel", "DemoSite"],
             path: "Tests/TestSupport"),
         .testTarget(
             name: "UnitTests",

@@ -26,6 +26,8 @@ public struct FetchJob: NashraMessage, Hashable {
     public var kind: Kind
     public var url: String
     public var sourceID: String
+    /// The publisher's display name (Arabic), from the sources file.
+    public var sourceName: String?
     public var hints: ItemHints?
     /// Validators of the previous successful feed poll, sent back verbatim (conditional GET).
     public var etag: String?
@@ -34,12 +36,13 @@ public struct FetchJob: NashraMessage, Hashable {
     public var messageID: String { "\(kind.rawValue):" + StableID.of(url) }
 
     public init(
-        kind: Kind, url: String, sourceID: String, hints: ItemHints? = nil, etag: String? = nil,
-        lastModified: String? = nil
+        kind: Kind, url: String, sourceID: String, sourceName: String? = nil, hints: ItemHints? = nil,
+        etag: String? = nil, lastModified: String? = nil
     ) {
         self.kind = kind
         self.url = url
         self.sourceID = sourceID
+        self.sourceName = sourceName
         self.hints = hints
         self.etag = etag
         self.lastModified = lastModified
@@ -100,6 +103,7 @@ public struct FetchedPage: NashraMessage {
     /// Where redirects ended.
     public var finalURL: String
     public var sourceID: String
+    public var sourceName: String?
     public var status: Int
     public var contentType: String?
     public var fetchedAt: Date
@@ -110,12 +114,13 @@ public struct FetchedPage: NashraMessage {
     public var messageID: String { "page:" + StableID.of(url) }
 
     public init(
-        url: String, finalURL: String, sourceID: String, status: Int, contentType: String?, fetchedAt: Date = Date(),
-        hints: ItemHints? = nil, body: Data
+        url: String, finalURL: String, sourceID: String, sourceName: String? = nil, status: Int, contentType: String?,
+        fetchedAt: Date = Date(), hints: ItemHints? = nil, body: Data
     ) {
         self.url = url
         self.finalURL = finalURL
         self.sourceID = sourceID
+        self.sourceName = sourceName
         self.status = status
         self.contentType = contentType
         self.fetchedAt = fetchedAt

@@ -112,6 +112,7 @@ public final class StageRunner: Sendable {
         }
         do {
             try await publisher.publish(outgoing)
+            await processor.didPublish()
             consumer.ack(batch)
             done.increment(by: counts.done)
             retried.increment(by: counts.retried)

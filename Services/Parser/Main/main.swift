@@ -1,1 +1,9 @@
-print("x")
+import NashraRuntime
+import Parser
+
+await StageRunner.main(
+    name: "parser", defaultPort: 9102,
+    usage: "nashra-parser: extracts articles from fetched pages (nashra.pages → nashra.articles)"
+) { configuration, _ in
+    ParserStage(topology: try configuration.topology())
+}

@@ -1,1 +1,38 @@
-print("x")
+import Foundation
+import Hummingbird
+import NashraRuntime
+import Store
+
+let usage = """
+    nashra-store: stores classified articles in SQLite (nashra.classified → NASHRA_DB)
+    nashra-store web: serves the reader site and JSON API from NASHRA_DB (default port 8080)
+    """
+let configuration = ServiceMain.configuration(usage: usage)
+let role = configuration.positional.first ?? "writer"
+let logger = ServiceMain.bootstrap(configuration, label: "nashra.store.\(role)")
+do {
+    let store = try ArticleStore(path: configuration[Setting.database])
+    let router = Router()
+    switch role {
+    case "writer":
+        let runner = StageRunner(
+            processor: StoreStage(store: store, logger: logger), settings: try .init(configuration), logger: logger)
+        ServiceMain.addOperationsRoutes(to: router, service: "store") { runner.isConnected }
+        try await ServiceMain.run(
+            services: [StageService(runner: runner)], router: router, host: configuration[Setting.httpHost],
+            port: try configuration.httpPort(default: 9104), logger: logger)
+    case "web":
+        ServiceMain.addOperationsRoutes(to: router, service: "web") { true }
+        ReaderSite(store: store).addRoutes(to: router)
+        let port = try configuration.httpPort(default: 8080)
+        logger.info("reader site on http://\(configuration[Setting.httpHost]):\(port)/")
+        try await ServiceMain.run(
+            services: [], router: router, host: configuration[Setting.httpHost], port: port, logger: logger)
+    default:
+        logger.critical("unknown role \(role): use writer (default) or web")
+        exit(64)
+    }
+} catch {
+    logger.critical("store failed: \(error)")
+    exit(1)
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import NashraRuntime
+import Store
+
+struct ArticlesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "articles", abstract: "List the newest stored articles.")
+
+    @Option(help: "SQLite database (default: NASHRA_DB).") var db: String?
+    @Option(help: "How many.") var limit = 20
+    @Flag(help: "Print JSON lines.") var json = false
+
+    func run() throws {
+        let path = try db ?? environmentConfiguration()[Setting.database]
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("no database at \(path) (set --db or NASHRA_DB)")
+        }
+        let store = try ArticleStore(path: path)
+        let articles = try store.latest(limit: limit)
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        print(json ? "" : "\(try store.count()) articles in \(path); newest first:")
+        for article in articles {
+            if json {
+                print(String(decoding: try encoder.encode(article), as: UTF8.self))
+            } else {
+                let date = article.published.map { formatter.string(from: $0) } ?? "----------"
+                let flag = article.uncertain ? "?" : ""
+                print("\(date)  \(article.sourceName ?? article.sourceID)  [\(article.topic)\(flag)]  \(article.title)")
+            }
+        }
+    }
+}

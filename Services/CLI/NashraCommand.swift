@@ -1,0 +1,26 @@
+import ArgumentParser
+import NashraRuntime
+
+@main
+struct NashraCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nashra",
+        abstract: "Nashra (نشرة): operate the Arabic news pipeline.",
+        subcommands: [
+            StatusCommand.self, ArticlesCommand.self, DemoSiteCommand.self, BenchCommand.self, ConfigCommand.self,
+        ])
+}
+
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "List every setting with its environment variable, flag and default.")
+
+    func run() {
+        print(Configuration.reference())
+    }
+}
+
+/// The settings of a CLI command: the environment, as every service reads it.
+func environmentConfiguration() throws -> Configuration {
+    try Configuration(arguments: [])
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import NashraRuntime
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Queue depth of every stage: ready, unacked, consumers, rates, dead letters, drain time.")
+
+    @Flag(help: "Print JSON for machines.") var json = false
+
+    func run() async throws {
+        let configuration = try environmentConfiguration()
+        let inspector = QueueInspector(
+            topology: try configuration.topology(), amqpURL: try configuration.amqpURL(),
+            managementURL: configuration[Setting.managementURL])
+        let (source, queues) = await inspector.inspect()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(queues), as: UTF8.self))
+            return
+        }
+        func cell(_ value: Int?) -> String { value.map(String.init) ?? "-" }
+        func rate(_ value: Double?) -> String { value.map { String(format: "%.1f/s", $0) } ?? "-" }
+        let header = ["queue", "ready", "unacked", "consumers", "in", "out", "retrying", "dead", "drain"]
+        var rows = [header]
+        for queue in queues {
+            rows.append([
+                queue.name, cell(queue.ready), cell(queue.unacknowledged), cell(queue.consumers), rate(queue.inRate),
+                rate(queue.outRate), cell(queue.retrying), cell(queue.deadLetters),
+                queue.drainSeconds.map { String(format: "%.0fs", $0) } ?? (queue.ready == 0 ? "drained" : "-"),
+            ])
+        }
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        for row in rows {
+            print(
+                row.enumerated().map { column, text in
+                    text.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                }.joined(separator: "  "))
+        }
+        print("(from the \(source))")
+        if queues.allSatisfy({ $0.ready == nil }) {
+            throw ValidationError("cannot reach the broker at \(try configuration.amqpURL())")
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import NashraAMQP
+import NashraModel
+import NashraRuntime
+
+/// The classifier stage: `nashra.articles` → `nashra.classified` (topic, confidence, story signature).
+public struct ClassifierStage: StageProcessor {
+    public let name = "classifier"
+    public let input = Topology.Stage.articles
+    public let topology: Topology
+    public let classifier: TopicClassifier
+    public let signatures: StorySignature
+
+    public init(topology: Topology, classifier: TopicClassifier = TopicClassifier(), signatures: StorySignature = .init())
+    {
+        self.topology = topology
+        self.classifier = classifier
+        self.signatures = signatures
+    }
+
+    public func classify(_ article: Article) -> ClassifiedArticle {
+        let body = article.paragraphs.joined(separator: "\n")
+        let decision = classifier.classify(title: article.title, text: body, sectionHint: article.section)
+        return ClassifiedArticle(
+            article: article, topic: decision.topic, confidence: decision.confidence, uncertain: decision.uncertain,
+            signature: signatures.signature(of: article.title + "\n" + body))
+    }
+
+    public func process(_ batch: [RawDelivery]) async -> [StageOutcome] {
+        batch.map { delivery in
+            do {
+                let article = try MessageCodec.decode(Article.self, from: delivery.body)
+                guard !article.title.isEmpty || !article.paragraphs.isEmpty else {
+                    return .deadLetter("article \(article.url) has neither title nor text")
+                }
+                return .done([try output(classify(article), to: .classified, in: topology)])
+            } catch {
+                return .deadLetter(String(describing: error))
+            }
+        }
+    }
+}

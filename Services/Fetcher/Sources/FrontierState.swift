@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+
+/// What the frontier knows about one feed.
+public struct FeedState: Sendable, Equatable {
+    public var url: String
+    public var sourceID: String
+    public var etag: String?
+    public var lastModified: String?
+    public var nextPoll: Date
+    public var failures: Int
+    public var lastError: String?
+
+    /// A feed that failed this many times in a row is reported broken (and polled rarely).
+    public static let brokenAfter = 5
+    public var isBroken: Bool { failures >= Self.brokenAfter }
+}
+
+/// The frontier's crawl state on disk (SQLite in `NASHRA_STATE_DIR`): feeds with their validators and schedule,
+/// and every article URL already sent to the fetchers. Surviving a restart is what makes the frontier safe to
+/// kill: a new process resumes the schedule and never re-fetches a seen article.
+public final class FrontierState: Sendable {
+    private let queue: DatabaseQueue
+
+    /// - Throws: when the directory or database cannot be created.
+    public init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        queue = try DatabaseQueue(path: directory + "/frontier.sqlite", configuration: configuration)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: feeds and seen urls") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE feeds (
+                        url TEXT PRIMARY KEY, source_id TEXT NOT NULL, etag TEXT, last_modified TEXT,
+                        next_poll REAL NOT NULL, failures INTEGER NOT NULL DEFAULT 0, last_error TEXT,
+                        last_success REAL
+                    );
+                    CREATE TABLE seen (url TEXT PRIMARY KEY, source_id TEXT NOT NULL, first_seen REAL NOT NULL)
+                        WITHOUT ROWID;
+                    """)
+        }
+        try migrator.migrate(queue)
+    }
+
+    /// Adds feeds of the catalog that are new; the first poll is due now.
+    public func register(feeds: [(url: String, sourceID: String)]) throws {
+        try queue.write { db in
+            for feed in feeds {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO feeds (url, source_id, next_poll) VALUES (?, ?, ?)",
+                    arguments: [feed.url, feed.sourceID, Date().timeIntervalSince1970])
+            }
+        }
+    }
+
+    /// Feeds whose next poll is due.
+    public func dueFeeds(at now: Date = Date()) throws -> [FeedState] {
+        try queue.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM feeds WHERE next_poll <= ? ORDER BY next_poll",
+                arguments: [now.timeIntervalSince1970]
+            ).map(Self.feed)
+        }
+    }
+
+    public func feeds() throws -> [FeedState] {
+        try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM feeds ORDER BY url").map(Self.feed) }
+    }
+
+    /// Sets when a feed is polled next.
+    public func schedule(feed url: String, at date: Date) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: "UPDATE feeds SET next_poll = ? WHERE url = ?", arguments: [date.timeIntervalSince1970, url])
+        }
+    }
+
+    /// Records a poll result: validators on success, a failure count otherwise.
+    public func record(feed url: String, etag: String?, lastModified: String?, error: String?) throws {
+        try queue.write { db in
+            if let error {
+                try db.execute(
+                    sql: "UPDATE feeds SET failures = failures + 1, last_error = ? WHERE url = ?",
+                    arguments: [error, url])
+            } else {
+                try db.execute(
+                    sql: """
+                        UPDATE feeds SET failures = 0, last_error = NULL, last_success = ?,
+                            etag = coalesce(?, etag), last_modified = coalesce(?, last_modified) WHERE url = ?
+                        """,
+                    arguments: [Date().timeIntervalSince1970, etag, lastModified, url])
+            }
+        }
+    }
+
+    /// The URLs among `urls` not seen before (order kept, duplicates removed).
+    public func unseen(_ urls: [String]) throws -> [String] {
+        try queue.read { db in
+            var result: [String] = []
+            var batch = Set<String>()
+            for url in urls where batch.insert(url).inserted {
+                if try Int.fetchOne(db, sql: "SELECT 1 FROM seen WHERE url = ?", arguments: [url]) == nil {
+                    result.append(url)
+                }
+            }
+            return result
+        }
+    }
+
+    /// Marks URLs as sent to the fetchers.
+    public func markSeen(_ urls: [(url: String, sourceID: String)]) throws {
+        guard !urls.isEmpty else { return }
+        let now = Date().timeIntervalSince1970
+        try queue.write { db in
+            for item in urls {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO seen (url, source_id, first_seen) VALUES (?, ?, ?)",
+                    arguments: [item.url, item.sourceID, now])
+            }
+        }
+    }
+
+    public func seenCount() throws -> Int {
+        try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM seen") ?? 0 }
+    }
+
+    private static func feed(_ row: Row) -> FeedState {
+        FeedState(
+            url: row["url"], sourceID: row["source_id"], etag: row["etag"], lastModified: row["last_modified"],
+            nextPoll: Date(timeIntervalSince1970: row["next_poll"]), failures: row["failures"],
+            lastError: row["last_error"])
+    }
+}

@@ -1,0 +1,185 @@
+import ArabicText
+import Foundation
+import NashraHTML
+import NashraModel
+
+/// Why a page gave no article. Always permanent: the same bytes will not parse better later.
+public struct ExtractionError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Turns a fetched page into an `Article`: metadata from `<meta>`/`<title>`/`<h1>`/`<time>`, the body from the
+/// paragraphs of the `<article>` element (or of the page, outside navigation, headers, footers, asides and
+/// forms), images with their captions.
+///
+/// This is the first, simple extractor of the pipeline: issue #4 replaces the body heuristic with a scoring
+/// extractor and adds Arabic text dates.
+public struct ArticleExtractor: Sendable {
+    /// Paragraphs shorter than this (in characters) outside an `<article>` are treated as boilerplate.
+    public var minimumParagraphLength = 25
+
+    public init() {}
+
+    /// - Throws: `ExtractionError` when the page cannot be parsed or holds no title and no text.
+    public func extract(_ page: FetchedPage) throws(ExtractionError) -> Article {
+        var collector = Collector()
+        do {
+            try HTMLDocument.walk(page.body, encoding: Self.charset(of: page.contentType), url: page.finalURL) {
+                collector.handle($0)
+            }
+        } catch {
+            throw ExtractionError("\(page.url): \(error)")
+        }
+        let base = URL(string: page.finalURL)
+        let inArticle = collector.articleParagraphs
+        let paragraphs =
+            inArticle.isEmpty
+            ? collector.pageParagraphs.filter { $0.count >= minimumParagraphLength } : inArticle
+        let title = Self.clean(
+            collector.meta["og:title"] ?? collector.h1 ?? collector.title.map(Self.withoutSiteSuffix) ?? page.hints?.title
+                ?? "")
+        guard !title.isEmpty || !paragraphs.isEmpty else {
+            throw ExtractionError("\(page.url): no title and no text found (\(page.body.count) bytes)")
+        }
+        guard !paragraphs.isEmpty else { throw ExtractionError("\(page.url): no article text found") }
+
+        let dateText =
+            collector.meta["article:published_time"] ?? collector.meta["datepublished"] ?? collector.timeDatetime
+            ?? collector.meta["date"]
+        let published = dateText.flatMap { NewsDateParser.parse($0) } ?? page.hints?.published
+
+        var images: [ArticleImage] = []
+        var seen = Set<String>()
+        for candidate in [collector.meta["og:image"].map { ArticleImage(url: $0) }].compactMap({ $0 })
+            + collector.images
+        {
+            guard let absolute = Self.resolve(candidate.url, against: base), seen.insert(absolute).inserted else {
+                continue
+            }
+            images.append(ArticleImage(url: absolute, caption: candidate.caption.map(Self.clean)))
+        }
+
+        let text = title + " " + paragraphs.joined(separator: " ")
+        let language = Self.isMostlyArabic(text) ? "ar" : (collector.language?.prefix(2)).map(String.init)
+        return Article(
+            url: page.url, sourceID: page.sourceID, sourceName: page.sourceName ?? collector.meta["og:site_name"],
+            title: title, published: published, authors: collector.meta["author"].map { [Self.clean($0)] } ?? [],
+            section: collector.meta["article:section"] ?? page.hints?.section, language: language,
+            description: collector.meta["description"] ?? collector.meta["og:description"], paragraphs: paragraphs,
+            images: images, fetchedAt: page.fetchedAt)
+    }
+
+    /// The `charset` parameter of a Content-Type header.
+    public static func charset(of contentType: String?) -> String? {
+        guard let contentType else { return nil }
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1)
+            if pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" {
+                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: " \"'"))
+            }
+        }
+        return nil
+    }
+
+    static func clean(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// "عنوان الخبر - اليوم السابع" → "عنوان الخبر".
+    static func withoutSiteSuffix(_ title: String) -> String {
+        for separator in [" | ", " - ", " – ", " — "] {
+            if let range = title.range(of: separator, options: .backwards) {
+                let head = title[..<range.lowerBound]
+                if head.count >= 10 { return String(head) }
+            }
+        }
+        return title
+    }
+
+    static func resolve(_ reference: String, against base: URL?) -> String? {
+        let trimmed = reference.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, !trimmed.hasPrefix("data:"), let url = URL(string: trimmed, relativeTo: base),
+            let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https"
+        else { return nil }
+        return url.absoluteString
+    }
+
+    static func isMostlyArabic(_ text: String) -> Bool {
+        var arabic = 0
+        var letters = 0
+        for scalar in text.unicodeScalars where scalar.properties.isAlphabetic {
+            letters += 1
+            if ArabicNormalizer.isArabicLetter(scalar) { arabic += 1 }
+        }
+        return letters > 0 && arabic * 2 > letters
+    }
+}
+
+/// Gathers what the extractor needs during one walk of the document.
+private struct Collector {
+    var meta: [String: String] = [:]
+    var title: String?
+    var h1: String?
+    var timeDatetime: String?
+    var language: String?
+    var articleParagraphs: [String] = []
+    var pageParagraphs: [String] = []
+    var images: [ArticleImage] = []
+
+    private var stack: [String] = []
+    private var articleDepth = 0
+    private var boilerplateDepth = 0
+    private var buffer = ""
+    private var capturing: String?
+
+    static let boilerplate: Set<String> = ["nav", "header", "footer", "aside", "form", "button", "select"]
+    static let blocks: Set<String> = ["p", "h2", "h3", "blockquote", "li"]
+
+    mutating func handle(_ event: HTMLEvent) {
+        switch event {
+        case .start(let name, let attributes):
+            stack.append(name)
+            if name == "article" { articleDepth += 1 }
+            if Self.boilerplate.contains(name) { boilerplateDepth += 1 }
+            switch name {
+            case "html": language = attributes["lang"]
+            case "meta":
+                let key = (attributes["property"] ?? attributes["name"] ?? attributes["itemprop"])?.lowercased()
+                if let key, let content = attributes["content"], meta[key] == nil { meta[key] = content }
+            case "time": if timeDatetime == nil { timeDatetime = attributes["datetime"] }
+            case "img":
+                if boilerplateDepth == 0, let src = attributes["src"] ?? attributes["data-src"] {
+                    images.append(ArticleImage(url: src, caption: attributes["alt"].flatMap { $0.isEmpty ? nil : $0 }))
+                }
+            default: break
+            }
+            if capturing == nil, name == "title" || name == "h1" || (Self.blocks.contains(name) && name != "li") {
+                capturing = name
+                buffer = ""
+            }
+        case .text(let text):
+            if capturing != nil { buffer += text }
+        case .end(let name):
+            if name == capturing {
+                let text = ArticleExtractor.clean(buffer)
+                capturing = nil
+                if !text.isEmpty {
+                    switch name {
+                    case "title": if title == nil { title = text }
+                    case "h1": if h1 == nil { h1 = text }
+                    default:
+                        if articleDepth > 0 && boilerplateDepth == 0 {
+                            articleParagraphs.append(text)
+                        } else if boilerplateDepth == 0 {
+                            pageParagraphs.append(text)
+                        }
+                    }
+                }
+            }
+            if name == "article" { articleDepth = max(0, articleDepth - 1) }
+            if Self.boilerplate.contains(name) { boilerplateDepth = max(0, boilerplateDepth - 1) }
+            if !stack.isEmpty { stack.removeLast() }
+        }
+    }
+}

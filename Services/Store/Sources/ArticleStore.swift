@@ -1,0 +1,182 @@
+import Foundation
+import GRDB
+import NashraModel
+
+/// A stored article as readers see it.
+public struct StoredArticle: Sendable, Codable, Equatable {
+    public var id: String
+    public var url: String
+    public var sourceID: String
+    public var sourceName: String?
+    public var title: String
+    public var published: Date?
+    public var fetchedAt: Date
+    public var topic: String
+    public var confidence: Double
+    public var uncertain: Bool
+    public var paragraphs: [String]
+    public var images: [ArticleImage]
+}
+
+/// The product's memory: SQLite in WAL mode through GRDB on the system SQLite.
+///
+/// Why GRDB rather than our own wrapper of the C API: it is a mature, Sendable front over SQLite (a
+/// `DatabasePool` serialises writes and runs reads concurrently under WAL), with migrations and FTS5 (custom
+/// tokenizers in Swift included) that the reader's Arabic search needs; it builds in under a minute here.
+/// Writes are idempotent upserts keyed by the article id (a hash of the canonical URL), one transaction per
+/// batch: a redelivered or re-fetched article updates its row and never duplicates it.
+public final class ArticleStore: Sendable {
+    private let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// - Throws: GRDB's `DatabaseError` when the file cannot be opened or migrated.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: articles and images") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE articles (
+                        id TEXT PRIMARY KEY,
+                        url TEXT NOT NULL UNIQUE,
+                        source_id TEXT NOT NULL,
+                        source_name TEXT,
+                        title TEXT NOT NULL,
+                        published REAL,
+                        fetched_at REAL NOT NULL,
+                        sort_time REAL NOT NULL,
+                        section TEXT,
+                        language TEXT,
+                        description TEXT,
+                        body TEXT NOT NULL,
+                        content_hash TEXT NOT NULL,
+                        topic TEXT NOT NULL,
+                        confidence REAL NOT NULL,
+                        uncertain INTEGER NOT NULL,
+                        signature BLOB,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    CREATE INDEX articles_recent ON articles(sort_time DESC);
+                    CREATE INDEX articles_topic ON articles(topic, sort_time DESC);
+                    CREATE TABLE images (
+                        id INTEGER PRIMARY KEY,
+                        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+                        position INTEGER NOT NULL,
+                        url TEXT NOT NULL,
+                        caption TEXT,
+                        hidden INTEGER NOT NULL DEFAULT 0,
+                        UNIQUE(article_id, url)
+                    );
+                    """)
+        }
+        return migrator
+    }
+
+    /// Inserts or updates a batch in one transaction.
+    /// - Returns: how many rows were new.
+    /// - Throws: `DatabaseError` (the whole batch is rolled back).
+    @discardableResult
+    public func upsert(_ batch: [ClassifiedArticle]) throws -> Int {
+        let now = Date().timeIntervalSince1970
+        return try pool.write { db in
+            let before = try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO articles (id, url, source_id, source_name, title, published, fetched_at, sort_time,
+                        section, language, description, body, content_hash, topic, confidence, uncertain, signature,
+                        created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET
+                        source_name = excluded.source_name, title = excluded.title, published = excluded.published,
+                        sort_time = excluded.sort_time, section = excluded.section, language = excluded.language,
+                        description = excluded.description, body = excluded.body,
+                        content_hash = excluded.content_hash, topic = excluded.topic,
+                        confidence = excluded.confidence, uncertain = excluded.uncertain,
+                        signature = excluded.signature, updated_at = excluded.updated_at
+                    WHERE articles.content_hash IS NOT excluded.content_hash OR articles.topic IS NOT excluded.topic
+                        OR articles.published IS NOT excluded.published
+                    """)
+            let image = try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO images (article_id, position, url, caption) VALUES (?, ?, ?, ?)")
+            for item in batch {
+                let a = item.article
+                let published = a.published?.timeIntervalSince1970
+                let fetched = a.fetchedAt.timeIntervalSince1970
+                let signature = item.signature.withUnsafeBufferPointer { Data(buffer: $0) }
+                try statement.execute(arguments: [
+                    a.id, a.url, a.sourceID, a.sourceName, a.title, published, fetched, published ?? fetched,
+                    a.section, a.language, a.description, a.paragraphs.joined(separator: "\n"), a.contentHash,
+                    item.topic, item.confidence, item.uncertain, signature, now, now,
+                ])
+                for (position, picture) in a.images.prefix(50).enumerated() {
+                    try image.execute(arguments: [a.id, position, picture.url, picture.caption])
+                }
+            }
+            let after = try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0
+            return after - before
+        }
+    }
+
+    /// Number of stored articles.
+    public func count() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0 }
+    }
+
+    /// The newest articles first (by publication time, else fetch time).
+    public func latest(limit: Int = 50, topic: String? = nil) throws -> [StoredArticle] {
+        try pool.read { db in
+            let rows =
+                if let topic {
+                    try Row.fetchAll(
+                        db, sql: "SELECT * FROM articles WHERE topic = ? ORDER BY sort_time DESC LIMIT ?",
+                        arguments: [topic, min(max(limit, 1), 500)])
+                } else {
+                    try Row.fetchAll(
+                        db, sql: "SELECT * FROM articles ORDER BY sort_time DESC LIMIT ?",
+                        arguments: [min(max(limit, 1), 500)])
+                }
+            return try rows.map { try Self.article(from: $0, db: db) }
+        }
+    }
+
+    /// One article by id, or nil.
+    public func article(id: String) throws -> StoredArticle? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM articles WHERE id = ?", arguments: [id]).map {
+                try Self.article(from: $0, db: db)
+            }
+        }
+    }
+
+    /// Runs a read-only query; for tests and operators' tools.
+    public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+
+    private static func article(from row: Row, db: Database) throws -> StoredArticle {
+        let id: String = row["id"]
+        let images = try Row.fetchAll(
+            db, sql: "SELECT url, caption FROM images WHERE article_id = ? AND hidden = 0 ORDER BY position",
+            arguments: [id]
+        ).map { ArticleImage(url: $0["url"], caption: $0["caption"]) }
+        let body: String = row["body"]
+        return StoredArticle(
+            id: id, url: row["url"], sourceID: row["source_id"], sourceName: row["source_name"], title: row["title"],
+            published: (row["published"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            fetchedAt: Date(timeIntervalSince1970: row["fetched_at"]), topic: row["topic"],
+            confidence: row["confidence"], uncertain: row["uncertain"],
+            paragraphs: body.split(separator: "\n").map(String.init), images: images)
+    }
+}

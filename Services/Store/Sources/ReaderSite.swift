@@ -1,0 +1,106 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The reader web: right-to-left pages rebuilt from stored paragraphs (never the publisher's HTML), every scraped
+/// string escaped, and a Content-Security-Policy that allows no script at all. This is the first cut: the home
+/// page lists the latest articles and each article has its page; issue #6 adds sections, search, clusters and
+/// image reports.
+public struct ReaderSite: Sendable {
+    public let store: ArticleStore
+    public let displayTimeZone: TimeZone
+
+    public init(store: ArticleStore, displayTimeZone: TimeZone = TimeZone(identifier: "Africa/Cairo")!) {
+        self.store = store
+        self.displayTimeZone = displayTimeZone
+    }
+
+    static let topicNames = [
+        "politics": "سياسة", "economy": "اقتصاد", "sport": "رياضة", "technology": "تكنولوجيا",
+        "culture": "ثقافة وفنون", "health": "صحة", "general": "منوعات",
+    ]
+
+    /// Adds the reader's routes to `router`.
+    public func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/") { _, _ in try home() }
+        router.get("/article/:id") { _, context in
+            guard let id = context.parameters.get("id"), id.count <= 64,
+                let article = try store.article(id: id)
+            else {
+                return page(title: "غير موجود", body: "<p>لم نجد هذا الخبر.</p>", status: .notFound)
+            }
+            return articlePage(article)
+        }
+        router.get("/api/articles") { request, _ -> Response in
+            let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 50
+            let articles = try store.latest(limit: min(max(limit, 1), 200))
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(articles))))
+        }
+    }
+
+    func home() throws -> Response {
+        let articles = try store.latest(limit: 50)
+        var body = "<h1>نشرة — آخر الأخبار</h1>"
+        if articles.isEmpty { body += "<p>لا توجد أخبار بعد.</p>" }
+        body += "<ul class=\"ticker\">"
+        for article in articles {
+            body += "<li><a href=\"/article/\(HTMLEscaping.escape(article.id))\">\(HTMLEscaping.escape(article.title))</a>"
+            body += " <small>\(HTMLEscaping.escape(article.sourceName ?? article.sourceID))"
+            body += " · \(Self.topicNames[article.topic] ?? HTMLEscaping.escape(article.topic))</small></li>"
+        }
+        body += "</ul>"
+        return page(title: "نشرة", body: body)
+    }
+
+    func articlePage(_ article: StoredArticle) -> Response {
+        let source = HTMLEscaping.escape(article.sourceName ?? article.sourceID)
+        var body = "<article><h1>\(HTMLEscaping.escape(article.title))</h1>"
+        if let published = article.published {
+            body += "<p class=\"byline\">نشر في \(source) يوم \(displayDate(published))</p>"
+        } else {
+            body += "<p class=\"byline\">نشر في \(source)</p>"
+        }
+        for image in article.images {
+            body += "<figure><img src=\"\(HTMLEscaping.url(image.url))\" alt=\"\(HTMLEscaping.escape(image.caption ?? ""))\""
+            body += " loading=\"lazy\" referrerpolicy=\"no-referrer\">"
+            if let caption = image.caption { body += "<figcaption>\(HTMLEscaping.escape(caption))</figcaption>" }
+            body += "</figure>"
+        }
+        for paragraph in article.paragraphs { body += "<p>\(HTMLEscaping.escape(paragraph))</p>" }
+        body += "<p><a rel=\"noopener nofollow\" href=\"\(HTMLEscaping.url(article.url))\">انقر هنا لقراءة الخبر من مصدره</a></p>"
+        body += "</article><p><a href=\"/\">الرئيسية</a></p>"
+        return page(title: article.title, body: body)
+    }
+
+    /// `dd - mm - yyyy` in the display time zone, as Masress writes it.
+    func displayDate(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = displayTimeZone
+        let parts = calendar.dateComponents([.day, .month, .year], from: date)
+        return String(format: "%02d - %02d - %04d", parts.day ?? 0, parts.month ?? 0, parts.year ?? 0)
+    }
+
+    func page(title: String, body: String, status: HTTPResponse.Status = .ok) -> Response {
+        let html = """
+            <!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(HTMLEscaping.escape(title))</title>
+            <style>body{font-family:"Noto Naskh Arabic","Noto Sans Arabic",Tahoma,sans-serif;max-width:48rem;margin:auto;\
+            padding:1rem;line-height:1.8}a{color:#0b5394}small{color:#666}.byline{color:#555}img{max-width:100%}\
+            ul.ticker li{margin:.4rem 0}</style></head><body>\(body)</body></html>
+            """
+        return Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8",
+                .contentSecurityPolicy: "default-src 'none'; img-src https: http:; style-src 'unsafe-inline'",
+                .init("X-Content-Type-Options")!: "nosniff",
+                .init("Referrer-Policy")!: "no-referrer",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}

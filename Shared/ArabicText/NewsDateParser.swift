@@ -1,0 +1,140 @@
+import Foundation
+
+/// Parses the date forms news pages and feeds use. No guessing: anything not understood gives nil.
+/// Digits may be Arabic-Indic or Persian (they are folded first).
+public enum NewsDateParser {
+    /// ISO 8601 / RFC 3339 (`2025-11-23T10:15:00+02:00`, `…Z`, `2025-11-23 10:15`, `2025-11-23`) or RFC 822
+    /// (`Sun, 23 Nov 2025 10:15:00 +0200`, `… GMT`). A time without an offset is read in `timeZone`.
+    public static func parse(_ text: String, timeZone: TimeZone = TimeZone(identifier: "UTC")!) -> Date? {
+        let folded = ArabicNormalizer.standard.normalize(text).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !folded.isEmpty, folded.count < 80 else { return nil }
+        if let first = folded.unicodeScalars.first, ("0"..."9").contains(first) {
+            return iso8601(folded, timeZone: timeZone)
+        }
+        return rfc822(folded, timeZone: timeZone)
+    }
+
+    private static func iso8601(_ text: String, timeZone: TimeZone) -> Date? {
+        var scanner = DigitScanner(text)
+        guard let year = scanner.number(digits: 4), scanner.skip("-"), let month = scanner.number(digits: 2),
+            scanner.skip("-"), let day = scanner.number(digits: 2)
+        else { return nil }
+        var hour = 0
+        var minute = 0
+        var second = 0
+        var zone: TimeZone? = nil
+        if scanner.skip("T") || scanner.skip("t") || scanner.skip(" ") {
+            guard let h = scanner.number(digits: 2), scanner.skip(":"), let m = scanner.number(digits: 2) else {
+                return nil
+            }
+            hour = h
+            minute = m
+            if scanner.skip(":") {
+                guard let s = scanner.number(digits: 2) else { return nil }
+                second = s
+                if scanner.skip(".") || scanner.skip(",") { _ = scanner.digits() }
+            }
+            zone = scanner.zone()
+        }
+        guard scanner.atEnd else { return nil }
+        return make(year, month, day, hour, minute, second, zone ?? timeZone)
+    }
+
+    private static let months = [
+        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
+        "nov": 11, "dec": 12,
+    ]
+
+    private static func rfc822(_ text: String, timeZone: TimeZone) -> Date? {
+        var parts = text.replacingOccurrences(of: ",", with: " ").split(separator: " ").map(String.init)
+        if let first = parts.first, Int(first) == nil { parts.removeFirst() }  // day name
+        guard parts.count >= 3, let day = Int(parts[0]), let month = months[String(parts[1].prefix(3))],
+            var year = Int(parts[2])
+        else { return nil }
+        if year < 100 { year += year < 50 ? 2000 : 1900 }
+        var hour = 0
+        var minute = 0
+        var second = 0
+        if parts.count >= 4 {
+            let time = parts[3].split(separator: ":").compactMap { Int($0) }
+            guard time.count >= 2 else { return nil }
+            hour = time[0]
+            minute = time[1]
+            second = time.count > 2 ? time[2] : 0
+        }
+        var zone: TimeZone? = nil
+        if parts.count >= 5 {
+            var scanner = DigitScanner(parts[4])
+            zone = scanner.zone() ?? TimeZone(abbreviation: parts[4].uppercased())
+            guard zone != nil else { return nil }
+        }
+        return make(year, month, day, hour, minute, second, zone ?? timeZone)
+    }
+
+    private static func make(_ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int, _ zone: TimeZone) -> Date? {
+        guard (1...12).contains(mo), (1...31).contains(d), (0...23).contains(h), (0...59).contains(mi),
+            (0...60).contains(s), (1900...2200).contains(y)
+        else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let components = DateComponents(year: y, month: mo, day: d, hour: h, minute: mi, second: s)
+        guard let date = calendar.date(from: components),
+            calendar.component(.day, from: date) == d
+        else { return nil }
+        return date
+    }
+}
+
+/// A cursor over ASCII text for the date parser.
+private struct DigitScanner {
+    let scalars: [Unicode.Scalar]
+    var index = 0
+
+    init(_ text: String) { scalars = Array(text.unicodeScalars) }
+
+    var atEnd: Bool { index >= scalars.count }
+
+    mutating func skip(_ literal: Unicode.Scalar) -> Bool {
+        guard index < scalars.count, scalars[index] == literal else { return false }
+        index += 1
+        return true
+    }
+
+    mutating func number(digits count: Int) -> Int? {
+        guard index + count <= scalars.count else { return nil }
+        var value = 0
+        for offset in 0..<count {
+            let scalar = scalars[index + offset]
+            guard ("0"..."9").contains(scalar) else { return nil }
+            value = value * 10 + Int(scalar.value - 48)
+        }
+        index += count
+        return value
+    }
+
+    mutating func digits() -> Int? {
+        var value: Int? = nil
+        while index < scalars.count, ("0"..."9").contains(scalars[index]) {
+            value = (value ?? 0) &* 10 &+ Int(scalars[index].value - 48)
+            index += 1
+        }
+        return value
+    }
+
+    /// `Z`, `+02:00`, `+0200`, `-05`, `GMT`/`UT`/`UTC`.
+    mutating func zone() -> TimeZone? {
+        guard index < scalars.count else { return nil }
+        if skip("Z") || skip("z") { return TimeZone(secondsFromGMT: 0) }
+        let rest = String(String.UnicodeScalarView(scalars[index...])).uppercased()
+        if ["GMT", "UT", "UTC"].contains(rest) {
+            index = scalars.count
+            return TimeZone(secondsFromGMT: 0)
+        }
+        let sign: Int
+        if skip("+") { sign = 1 } else if skip("-") { sign = -1 } else { return nil }
+        guard let hours = number(digits: 2) else { return nil }
+        _ = skip(":")
+        let minutes = number(digits: 2) ?? 0
+        return TimeZone(secondsFromGMT: sign * (hours * 3600 + minutes * 60))
+    }
+}
