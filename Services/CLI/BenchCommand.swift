@@ -17,14 +17,15 @@ struct AMQPBench: AsyncParsableCommand {
 
     @Option(help: "Message sizes in bytes, comma-separated.") var sizes = "4096,102400"
     @Option(help: "Messages per size (the 100 KB run uses a fifth).") var count = 20_000
-    @Option(help: "Messages per confirmed batch, and prefetch.") var batch = 100
+    @Option(help: "Most messages per confirmed batch.") var batch = 100
+    @Option(help: "Prefetch of the consumers (unacknowledged deliveries in flight).") var prefetch = 300
 
     func run() async throws {
         let configuration = try environmentConfiguration()
         let url = try configuration.amqpURL()
         var logger = Logger(label: "nashra.bench")
         logger.logLevel = .warning
-        print("AMQP benchmark against \(url), persistent messages, durable queues, batch/prefetch \(batch)")
+        print("AMQP benchmark against \(url), persistent messages, durable queues, batch \(batch), prefetch \(prefetch)")
         print("operation                      size      messages   msg/s      MB/s")
         for size in sizes.split(separator: ",").compactMap({ Int($0) }) {
             let n = size > 16_384 ? max(batch, count / 5) : count
@@ -48,7 +49,7 @@ struct AMQPBench: AsyncParsableCommand {
 
             // Stage hop: a -> b, publish confirmed before ack, as every stage does.
             let relay = AMQPConsumer(
-                url: url, queue: prefix + ".a", prefetch: batch, maxBatch: batch, topology: nil, logger: logger)
+                url: url, queue: prefix + ".a", prefetch: prefetch, maxBatch: batch, topology: nil, logger: logger)
             relay.start()
             start = Date()
             var moved = 0
@@ -64,7 +65,7 @@ struct AMQPBench: AsyncParsableCommand {
             await relay.close()
 
             let consumer = AMQPConsumer(
-                url: url, queue: prefix + ".b", prefetch: batch, maxBatch: batch, topology: nil, logger: logger)
+                url: url, queue: prefix + ".b", prefetch: prefetch, maxBatch: batch, topology: nil, logger: logger)
             consumer.start()
             start = Date()
             var received = 0

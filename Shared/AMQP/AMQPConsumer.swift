@@ -45,9 +45,10 @@ public final class AMQPConsumer: @unchecked Sendable {
 
     private let wakeRead: Int32
     private let wakeWrite: Int32
-    private let stream: AsyncStream<[Delivery]>
-    private let continuation: AsyncStream<[Delivery]>.Continuation
-    private var iterator: AsyncStream<[Delivery]>.AsyncIterator?
+    /// Deliveries read but not yet handed out, and the task waiting for them (guarded by `lock`).
+    private var buffer: [Delivery] = []
+    private var waiter: CheckedContinuation<[Delivery]?, Never>?
+    private var finished = false
 
     /// - Parameters:
     ///   - prefetch: the most unacknowledged deliveries the broker sends (`basic.qos`).
@@ -70,8 +71,6 @@ public final class AMQPConsumer: @unchecked Sendable {
         _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
         wakeRead = fds[0]
         wakeWrite = fds[1]
-        (stream, continuation) = AsyncStream.makeStream(of: [Delivery].self)
-        iterator = stream.makeAsyncIterator()
     }
 
     deinit {
@@ -86,10 +85,47 @@ public final class AMQPConsumer: @unchecked Sendable {
         thread.start()
     }
 
-    /// The next batch of deliveries, or nil once `stopDelivering()` was called or the consumer closed.
-    /// Call from one task only.
+    /// The next batch: every delivery read so far, up to `maxBatch`, waiting for one if none is there. Returns
+    /// nil once `stopDelivering()` was called or the consumer closed. Call from one task only.
     public func next() async -> [Delivery]? {
-        await iterator?.next()
+        await withCheckedContinuation { (continuation: CheckedContinuation<[Delivery]?, Never>) in
+            let ready: [Delivery]?? = lock.withLock {
+                if finished { return .some(nil) }
+                if !buffer.isEmpty { return .some(takeBatch()) }
+                waiter = continuation
+                return .none
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    /// Removes up to `maxBatch` deliveries from the buffer. Call with `lock` held.
+    private func takeBatch() -> [Delivery] {
+        let count = min(maxBatch, buffer.count)
+        defer { buffer.removeFirst(count) }
+        return Array(buffer.prefix(count))
+    }
+
+    /// Hands deliveries to the waiting task, or buffers them.
+    private func deliver(_ deliveries: [Delivery]) {
+        let (waiting, batch): (CheckedContinuation<[Delivery]?, Never>?, [Delivery]) = lock.withLock {
+            buffer.append(contentsOf: deliveries)
+            guard let waiting = waiter else { return (nil, []) }
+            waiter = nil
+            return (waiting, takeBatch())
+        }
+        waiting?.resume(returning: batch)
+    }
+
+    /// Ends `next()`: pending and later calls return nil.
+    private func finishDelivering() {
+        let waiting = lock.withLock {
+            finished = true
+            buffer.removeAll()
+            defer { waiter = nil }
+            return waiter
+        }
+        waiting?.resume(returning: nil)
     }
 
     /// Whether the consume thread currently has a live connection.
@@ -105,7 +141,7 @@ public final class AMQPConsumer: @unchecked Sendable {
     /// flight are still sent. Deliveries not handed out are returned to the queue by `close()`.
     public func stopDelivering() {
         lock.withLock { draining = true }
-        continuation.finish()
+        finishDelivering()
         wake()
     }
 
@@ -182,7 +218,7 @@ public final class AMQPConsumer: @unchecked Sendable {
                 pending.removeAll()
             }
         }
-        continuation.finish()
+        finishDelivering()
         let waiters = lock.withLock {
             exited = true
             defer { exitWaiters.removeAll() }
@@ -212,7 +248,7 @@ public final class AMQPConsumer: @unchecked Sendable {
                 outstanding.insert(message.deliveryTag)
                 batch.append(Delivery(message: message, generation: myGeneration))
             }
-            if !batch.isEmpty { continuation.yield(batch) }
+            if !batch.isEmpty { deliver(batch) }
         }
     }
 
