@@ -10,13 +10,22 @@ struct ArticlesCommand: ParsableCommand {
     @Option(help: "SQLite database (default: NASHRA_DB).") var db: String?
     @Option(help: "How many.") var limit = 20
     @Flag(help: "Print JSON lines.") var json = false
+    @Flag(help: "Print only the number of stored articles (0 when there is no database yet).") var count = false
 
     func run() throws {
         let path = try db ?? environmentConfiguration()[Setting.database]
+        if count && !FileManager.default.fileExists(atPath: path) {
+            print(0)
+            return
+        }
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no database at \(path) (set --db or NASHRA_DB)")
         }
         let store = try ArticleStore(path: path)
+        if count {
+            print(try store.count())
+            return
+        }
         let articles = try store.latest(limit: limit)
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601

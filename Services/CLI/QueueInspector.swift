@@ -46,6 +46,10 @@ struct QueueInspector {
         else { throw FetchError(code: .protocolError, url: managementURL, message: "HTTP \(response.status)") }
         var byName: [String: [String: Any]] = [:]
         for queue in list { if let name = queue["name"] as? String { byName[name] = queue } }
+        // Right after the broker starts, queues are listed before their first statistics: no counts yet.
+        guard byName.values.allSatisfy({ $0["messages_ready"] != nil }) else {
+            throw FetchError(code: .protocolError, url: managementURL, message: "statistics not collected yet")
+        }
         func rate(_ queue: [String: Any]?, _ key: String) -> Double? {
             ((queue?["message_stats"] as? [String: Any])?[key] as? [String: Any])?["rate"] as? Double
         }

@@ -22,8 +22,9 @@ public struct DemoSite: Sendable {
                 return Response(status: .notFound)
             }
             var body = data
-            if file.hasSuffix(".xml") || (file.hasSuffix(".html") && !file.hasSuffix(".cp1256.html")) {
-                body = Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: "{{BASE}}", with: base()).utf8)
+            if file.hasSuffix(".xml") || file.hasSuffix(".html") {
+                // Byte-level: the placeholder is ASCII, so this is safe in UTF-8 and windows-1256 alike.
+                body = Self.replace(Data("{{BASE}}".utf8), with: Data(base().utf8), in: data)
             }
             let type =
                 if file.hasSuffix(".cp1256.html") {
@@ -40,6 +41,17 @@ public struct DemoSite: Sendable {
             return Response(
                 status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
+    }
+
+    static func replace(_ needle: Data, with replacement: Data, in data: Data) -> Data {
+        var output = Data()
+        var rest = data[...]
+        while let range = rest.firstRange(of: needle) {
+            output += rest[..<range.lowerBound]
+            output += replacement
+            rest = rest[range.upperBound...]
+        }
+        return output + rest
     }
 
     /// Runs the site on `host:port` until cancelled; `onRunning` gets the bound port (useful with port 0).

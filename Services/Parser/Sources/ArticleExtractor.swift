@@ -50,14 +50,18 @@ public struct ArticleExtractor: Sendable {
         let published = dateText.flatMap { NewsDateParser.parse($0) } ?? page.hints?.published
 
         var images: [ArticleImage] = []
-        var seen = Set<String>()
+        var positions: [String: Int] = [:]
         for candidate in [collector.meta["og:image"].map { ArticleImage(url: $0) }].compactMap({ $0 })
             + collector.images
         {
-            guard let absolute = Self.resolve(candidate.url, against: base), seen.insert(absolute).inserted else {
+            guard let absolute = Self.resolve(candidate.url, against: base) else { continue }
+            let caption = candidate.caption.map(Self.clean)
+            if let position = positions[absolute] {
+                if images[position].caption == nil { images[position].caption = caption }
                 continue
             }
-            images.append(ArticleImage(url: absolute, caption: candidate.caption.map(Self.clean)))
+            positions[absolute] = images.count
+            images.append(ArticleImage(url: absolute, caption: caption))
         }
 
         let text = title + " " + paragraphs.joined(separator: " ")

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The first command: set up, build, run the whole pipeline on the offline demo publisher, and show the result.
+# Leaves everything running so you can read the articles at http://127.0.0.1:8080/ ; stop with: deploy/local.sh stop
+set -euo pipefail
+cd "$(dirname "$0")/.."
+deploy/install-deps.sh
+echo "building (the first build takes a few minutes)…"
+swift build 2>&1 | grep -E "error|Compiling|Build complete" | tail -3
+bin=$(swift build --show-bin-path)
+deploy/local.sh stop > /dev/null 2>&1 || true
+rm -rf run/nashra.sqlite* run/state
+deploy/local.sh start --demo
+export NASHRA_AMQP_URL=amqp://guest:guest@127.0.0.1:${NASHRA_RMQ_PORT:-5673}/
+export NASHRA_AMQP_MANAGEMENT_URL=http://guest:guest@127.0.0.1:${NASHRA_RMQ_MGMT_PORT:-15673}
+export NASHRA_DB=$PWD/run/nashra.sqlite
+expected=7
+echo "waiting for the $expected demo articles to go fetcher → parser → classifier → store…"
+for _ in $(seq 1 120); do
+    n=$("$bin/nashra" articles --count 2>/dev/null || echo 0)
+    [ "${n:-0}" -ge $expected ] && break
+    sleep 1
+done
+sleep 2
+echo
+"$bin/nashra" articles --limit 20
+echo
+"$bin/nashra" status
+echo
+echo "Read them: http://127.0.0.1:8080/   (JSON: http://127.0.0.1:8080/api/articles)"
+echo "Stop everything: deploy/local.sh stop"

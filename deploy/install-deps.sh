@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the system packages Nashra needs on Debian/Ubuntu, when they are missing.
+set -euo pipefail
+packages=(rabbitmq-server librabbitmq-dev libcurl4-openssl-dev libsqlite3-dev libxml2-dev pkg-config)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" > /dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    echo "installing: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+fi
+command -v swift > /dev/null || { echo "Swift 6 is required (https://www.swift.org/install/linux/)" >&2; exit 1; }
