@@ -101,11 +101,17 @@ let package = Package(
             path: "Tests/TestSupport"),
         .testTarget(
             name: "UnitTests",
-            dependencies: ["NashraModel", "ArabicText", "NashraAMQP", "Parser", "Classifier", "Fetcher", "Store"],
+            dependencies: [
+                "NashraModel", "ArabicText", "NashraAMQP", "NashraRuntime", "NashraHTTP", "Parser", "Classifier",
+                "Fetcher", "Store", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Tests/UnitTests"),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["TestSupport", "Fetcher", "Parser", "Classifier", "Store", "NashraAMQP", "NashraRuntime"],
+            dependencies: [
+                "TestSupport", "Fetcher", "Parser", "Classifier", "Store", "NashraAMQP", "NashraRuntime", "NashraHTTP",
+                "NashraModel", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Tests/IntegrationTests"),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,107 @@
+import Classifier
+import Foundation
+import NashraAMQP
+import NashraModel
+import NashraRuntime
+import TestSupport
+import Testing
+
+/// A stage whose outcome the test scripts: fails transiently `failures` times per message, then succeeds.
+final class FlakyStage: StageProcessor, @unchecked Sendable {
+    let name = "flaky"
+    let input = Topology.Stage.articles
+    let failures: Int
+    private let lock = NSLock()
+    private var seen: [String: Int] = [:]
+
+    init(failures: Int) { self.failures = failures }
+
+    func process(_ batch: [RawDelivery]) async -> [StageOutcome] {
+        batch.map { delivery in
+            let key = delivery.messageID ?? ""
+            let count = lock.withLock {
+                seen[key, default: 0] += 1
+                return seen[key]!
+            }
+            return count <= failures ? .retry("database busy (attempt \(count))") : .done([])
+        }
+    }
+
+    var attempts: [String: Int] { lock.withLock { seen } }
+}
+
+extension BrokerTests {
+    @Suite("Bad input and failures") struct FailureTests {
+        func article(_ n: Int) -> Article {
+            Article(
+                url: "https://example.com/news/\(n)", sourceID: "test", sourceName: "مصدر تجريبي",
+                title: "المنتخب يفوز في مباراة رقم \(n)", paragraphs: ["سجل لاعب المنتخب هدفين في المباراة."])
+        }
+
+        func publish(_ bodies: [Data], to queue: String, url: AMQPURL, topology: Topology) async throws {
+            let publisher = AMQPPublisher(url: url, topology: topology, logger: TestEnvironment.logger)
+            defer { publisher.shutdown() }
+            try await publisher.publish(
+                bodies.enumerated().map { OutgoingMessage(routingKey: queue, body: $1, messageID: "m\($0)") })
+        }
+
+        @Test func malformedMessagesAreDeadLetteredWithAReasonAndTheStageKeepsGoing() async throws {
+            let url = try #require(TestEnvironment.amqpURL)
+            let topology = Topology(prefix: TestEnvironment.uniquePrefix("dead"), retryDelayMilliseconds: 500)
+            let bodies = [
+                Data("{ this is not json".utf8),
+                Data(#"{"schema": 99, "id": "x"}"#.utf8),
+                Data(),
+                try MessageCodec.encode(article(1)),
+            ]
+            try await publish(bodies, to: topology.queue(.articles), url: url, topology: topology)
+            let stage = RunningStage(
+                ClassifierStage(topology: topology), settings: .init(url: url, topology: topology, prefetch: 10))
+            let probe = QueueProbe(url: url)
+            let classified = await probe.take(1, from: topology.queue(.classified))
+            let dead = await probe.take(3, from: topology.deadQueue(.articles))
+            await stage.stop()
+
+            #expect(classified.count == 1, "the valid article after the bad ones is still classified")
+            let result = try MessageCodec.decode(ClassifiedArticle.self, from: try #require(classified.first).body)
+            #expect(result.topic == "sport")
+            #expect(dead.count == 3)
+            let reasons = dead.compactMap { $0.stringHeader(NashraHeader.error) }
+            #expect(reasons.count == 3)
+            #expect(reasons.contains { $0.contains("not a JSON object") })
+            #expect(reasons.contains { $0.contains("schema 99") })
+            #expect(reasons.contains { $0.contains("empty body") })
+            #expect(dead.allSatisfy { $0.stringHeader(NashraHeader.stage) == "classifier" })
+            #expect(dead.allSatisfy { $0.stringHeader(NashraHeader.originalQueue) == topology.queue(.articles) })
+            #expect(dead.contains { $0.body == bodies[0] }, "the dead letter keeps the original body")
+        }
+
+        @Test func transientFailuresAreRetriedAfterADelayThenSucceed() async throws {
+            let url = try #require(TestEnvironment.amqpURL)
+            let topology = Topology(prefix: TestEnvironment.uniquePrefix("retry"), retryDelayMilliseconds: 300)
+            try await publish(
+                [try MessageCodec.encode(article(1))], to: topology.queue(.articles), url: url, topology: topology)
+            let flaky = FlakyStage(failures: 2)
+            let stage = RunningStage(flaky, settings: .init(url: url, topology: topology, maxAttempts: 5))
+            let done = await TestEnvironment.waitUntil(timeout: 20) { flaky.attempts["m0"] == 3 }
+            await stage.stop()
+            #expect(done, "two transient failures, then success on the third try")
+            #expect(try QueueProbe(url: url).depth(topology.deadQueue(.articles)) == 0)
+        }
+
+        @Test func aMessageThatKeepsFailingIsParkedAfterMaxAttempts() async throws {
+            let url = try #require(TestEnvironment.amqpURL)
+            let topology = Topology(prefix: TestEnvironment.uniquePrefix("giveup"), retryDelayMilliseconds: 200)
+            try await publish(
+                [try MessageCodec.encode(article(1))], to: topology.queue(.articles), url: url, topology: topology)
+            let flaky = FlakyStage(failures: 1000)
+            let stage = RunningStage(flaky, settings: .init(url: url, topology: topology, maxAttempts: 3))
+            let dead = await QueueProbe(url: url).take(1, from: topology.deadQueue(.articles))
+            await stage.stop()
+            #expect(flaky.attempts["m0"] == 3)
+            let letter = try #require(dead.first)
+            #expect(letter.stringHeader(NashraHeader.error)?.hasPrefix("gave up after 3 attempts") == true)
+            #expect(letter.intHeader(NashraHeader.attempt) == 3)
+        }
+    }
+}

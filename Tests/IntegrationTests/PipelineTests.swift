@@ -1,0 +1,72 @@
+import Classifier
+import Fetcher
+import Foundation
+import NashraAMQP
+import NashraHTTP
+import NashraModel
+import NashraRuntime
+import Parser
+import Store
+import TestSupport
+import Testing
+
+extension BrokerTests {
+    @Suite("The whole pipeline") struct PipelineTests {
+        /// A page travels fetcher → parser → classifier → store over the real broker and lands in SQLite.
+        @Test func demoArticlesGoThroughAllFourStagesIntoSQLite() async throws {
+            let url = try #require(TestEnvironment.amqpURL)
+            let site = try await RunningDemoSite.start()
+            defer { site.stop() }
+            let directory = try TestEnvironment.temporaryDirectory()
+            let yaml = try String(
+                contentsOfFile: TestEnvironment.repositoryRoot + "/deploy/demo/sources.yml", encoding: .utf8
+            ).replacingOccurrences(of: "http://127.0.0.1:8701", with: site.base)
+            let catalog = try SourceCatalog.parse(yaml)
+            let topology = Topology(prefix: TestEnvironment.uniquePrefix("pipeline"), retryDelayMilliseconds: 500)
+            let settings = StageRunner.Settings(url: url, topology: topology, prefetch: 50)
+            let logger = TestEnvironment.logger
+
+            let state = try FrontierState(directory: directory + "/state")
+            let store = try ArticleStore(path: directory + "/nashra.sqlite")
+            let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
+            let stages = [
+                RunningStage(
+                    FrontierIntake(topology: topology, state: state, catalog: catalog, logger: logger),
+                    settings: settings),
+                RunningStage(FetchWorker(topology: topology, http: http), settings: settings),
+                RunningStage(ParserStage(topology: topology), settings: settings),
+                RunningStage(ClassifierStage(topology: topology), settings: settings),
+                RunningStage(StoreStage(store: store, logger: logger), settings: settings),
+            ]
+            let scheduler = try FeedScheduler(
+                state: state, catalog: catalog, topology: topology,
+                publisher: AMQPPublisher(url: url, topology: topology, logger: logger), pollOverride: 3600,
+                logger: logger)
+            try await scheduler.tick()
+
+            let arrived = await TestEnvironment.waitUntil(timeout: 60) { (try? store.count()) == 7 }
+            for stage in stages { await stage.stop() }
+            let storedCount = try store.count()
+            #expect(arrived, "7 demo articles should be stored, found \(storedCount)")
+
+            let articles = try store.latest(limit: 10)
+            let sport = try #require(articles.first { $0.title.contains("الأهلي") })
+            #expect(sport.title == "الأهلي يتصدر الدوري بعد فوز صعب على الإسماعيلي")
+            #expect(sport.topic == "sport")
+            #expect(sport.sourceName == "أخبار القاهرة")
+            #expect(sport.paragraphs.count == 4)
+            #expect(!sport.paragraphs.joined().contains("جميع الحقوق محفوظة"), "footer must not leak into the body")
+            // The windows-1256 page decodes to the right Arabic.
+            let tech = try #require(articles.first { $0.url.contains("tech-ai") })
+            #expect(tech.title == "إطلاق منصة رقمية عربية للذكاء الاصطناعي في التعليم")
+            #expect(!tech.url.contains("utm_"), "tracking parameters are stripped from canonical URLs")
+            #expect(tech.topic == "technology")
+            // Every feed item was sent once: polling the feeds again adds no fetch job.
+            #expect(try state.seenCount() == 7)
+            let probe = QueueProbe(url: url)
+            for stage in Topology.Stage.allCases {
+                #expect(try probe.depth(topology.deadQueue(stage)) == 0, "nothing dead-lettered in \(stage)")
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import DemoSite
+import Foundation
+import Logging
+import NashraAMQP
+import NashraRuntime
+
+/// What the integration tests need from outside: a real RabbitMQ (`NASHRA_TEST_AMQP_URL`, started by
+/// `deploy/test.sh`), the built executables (`NASHRA_BIN_DIR`) and the broker's control script
+/// (`NASHRA_TEST_BROKER_CTL`, for the restart test).
+public enum TestEnvironment {
+    public static let environment = ProcessInfo.processInfo.environment
+
+    /// The broker of the test run, or nil when none was started (the tests then skip, saying so; with
+    /// `NASHRA_REQUIRE_BROKER=1`, as `deploy/test.sh` sets, they fail instead).
+    public static var amqpURL: AMQPURL? {
+        guard let text = environment["NASHRA_TEST_AMQP_URL"] else { return nil }
+        return try? AMQPURL(text)
+    }
+
+    public static var hasBroker: Bool {
+        if amqpURL == nil, environment["NASHRA_REQUIRE_BROKER"] == "1" {
+            fatalError("NASHRA_REQUIRE_BROKER=1 but NASHRA_TEST_AMQP_URL is not set: run deploy/test.sh")
+        }
+        if amqpURL == nil {
+            FileHandle.standardError.write(
+                Data("skipping broker tests: NASHRA_TEST_AMQP_URL is not set (deploy/test.sh starts a broker)\n".utf8))
+        }
+        return amqpURL != nil
+    }
+
+    public static var binDirectory: String? { environment["NASHRA_BIN_DIR"] }
+    public static var brokerControl: String? { environment["NASHRA_TEST_BROKER_CTL"] }
+
+    /// The repository's root, found from this file's path.
+    public static let repositoryRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// A queue prefix no other test uses.
+    public static func uniquePrefix(_ name: String) -> String {
+        "test.\(name).\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    public static var logger: Logger {
+        var logger = Logger(label: "nashra.test")
+        logger.logLevel = environment["NASHRA_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        return logger
+    }
+
+    /// A fresh temporary directory.
+    public static func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nashra-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Polls `condition` until it holds or `timeout` seconds pass.
+    @discardableResult
+    public static func waitUntil(timeout: Double, _ condition: () async throws -> Bool) async rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return try await condition()
+    }
+}
+
+/// Reads a queue's depth and messages, for assertions.
+public struct QueueProbe {
+    public let url: AMQPURL
+
+    public init(url: AMQPURL) { self.url = url }
+
+    /// Ready messages in `queue`.
+    public func depth(_ queue: String) throws -> Int {
+        try AMQPConnection(url: url).declareQueue(queue, passive: true).messages
+    }
+
+    /// Consumes and acks up to `count` messages of `queue`, waiting at most `timeout` seconds.
+    public func take(_ count: Int, from queue: String, timeout: Double = 20) async -> [RawDelivery] {
+        let consumer = AMQPConsumer(
+            url: url, queue: queue, prefetch: 100, maxBatch: 100, topology: nil, logger: TestEnvironment.logger)
+        consumer.start()
+        var received: [RawDelivery] = []
+        let deadline = Task {
+            try? await Task.sleep(for: .seconds(timeout))
+            consumer.stopDelivering()
+        }
+        while received.count < count, let batch = await consumer.next() {
+            received += batch.map(\.message)
+            consumer.ack(batch)
+        }
+        deadline.cancel()
+        await consumer.close()
+        return received
+    }
+}
+
+/// The offline demo publisher served in-process on a free port.
+public final class RunningDemoSite: Sendable {
+    public let base: String
+    private let task: Task<Void, any Error>
+
+    private init(base: String, task: Task<Void, any Error>) {
+        self.base = base
+        self.task = task
+    }
+
+    public static func start() async throws -> RunningDemoSite {
+        let site = DemoSite(directory: TestEnvironment.repositoryRoot + "/deploy/demo/site")
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+        let task = Task { try await site.run(port: 0) { continuation.yield($0) } }
+        var iterator = stream.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        return RunningDemoSite(base: "http://127.0.0.1:\(port)", task: task)
+    }
+
+    public func stop() { task.cancel() }
+}
+
+/// Runs a stage runner in a task until `stop()`.
+public final class RunningStage: Sendable {
+    public let runner: StageRunner
+    private let task: Task<Void, Never>
+
+    public init(_ processor: any StageProcessor, settings: StageRunner.Settings) {
+        let runner = StageRunner(processor: processor, settings: settings, logger: TestEnvironment.logger)
+        self.runner = runner
+        task = Task { await runner.run() }
+    }
+
+    public func stop() async {
+        runner.stop()
+        await task.value
+    }
+}
+
+/// A child process started with `posix_spawn` and reaped with `waitpid` (Foundation's `Process` wait is not
+/// reliable from async test code on Linux).
+public struct ChildProcess: Sendable {
+    public let pid: pid_t
+
+    /// Starts `path` with `arguments`; `environment` entries are added to this process's environment.
+    public static func spawn(_ path: String, _ arguments: [String] = [], environment: [String: String] = [:]) throws
+        -> ChildProcess
+    {
+        var merged = ProcessInfo.processInfo.environment
+        for (key, value) in environment { merged[key] = value }
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, path, nil, nil, argv, envp)
+        guard status == 0 else { throw ConfigurationError("posix_spawn \(path) failed: \(status)") }
+        return ChildProcess(pid: pid)
+    }
+
+    public func signal(_ signal: Int32) { kill(pid, signal) }
+
+    /// Waits for the process to end, off the cooperative pool; returns its exit status (128+n for a signal).
+    public func wait() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                let exited = status & 0x7f == 0
+                continuation.resume(returning: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f))
+            }
+        }
+    }
+
+    /// Runs a command to completion and returns its exit status.
+    public static func run(_ path: String, _ arguments: [String] = []) async throws -> Int32 {
+        try await spawn(path, arguments).wait()
+    }
+}

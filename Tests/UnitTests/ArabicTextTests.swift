@@ -1,0 +1,64 @@
+import ArabicText
+import Foundation
+import Testing
+
+@Suite("Arabic text") struct ArabicTextTests {
+    let normalizer = ArabicNormalizer.standard
+
+    @Test("diacritics and tatweel are removed")
+    func diacriticsAndTatweel() {
+        #expect(normalizer.normalize("مُحَمَّدٌ") == "محمد")
+        #expect(normalizer.normalize("الســـلام") == "السلام")
+        #expect(normalizer.normalize("دُرّبت") == "دربت")
+    }
+
+    @Test("hamza and alef forms fold to bare alef; yaa, taa marbuta and seated hamzas fold")
+    func letterFolding() {
+        #expect(normalizer.normalize("أحمد إبراهيم آمال ٱلله") == "احمد ابراهيم امال الله")
+        #expect(normalizer.normalize("مستشفى") == "مستشفي")
+        #expect(normalizer.normalize("مدرسة") == "مدرسه")
+        #expect(ArabicNormalizer(foldTaMarbuta: false).normalize("مدرسة") == "مدرسة")
+        #expect(normalizer.normalize("مسؤول رئيس") == "مسوول رييس")
+    }
+
+    @Test("Arabic-Indic and Persian digits become ASCII")
+    func digits() {
+        #expect(normalizer.normalize("٢٠٢٥ و ۱۴۰۴") == "2025 و 1404")
+        #expect(normalizer.normalize("١٢٫٥٪") == "12٫5%")
+    }
+
+    @Test("punctuation folds and Latin is lower-cased; bidi controls vanish")
+    func punctuation() {
+        #expect(normalizer.normalize("قال: «نعم»، ثم سأل؟ BBC") == "قال: \"نعم\", ثم سال? bbc")
+        #expect(normalizer.normalize("\u{200F}نص\u{202B}") == "نص")
+    }
+
+    @Test func tokensKeepNumbersAndLatinWords() {
+        let tokens = ArabicTokenizer.tokens(normalizer.normalize("ارتفع مؤشر EGX30 بنسبة ٢٫٥٪ اليوم"))
+        #expect(tokens == ["ارتفع", "موشر", "egx30", "بنسبه", "2", "5", "اليوم"])
+    }
+
+    @Test("light stemming groups a word with its prefixed and suffixed forms")
+    func stemming() {
+        func stem(_ word: String) -> String { String(LightStemmer.stem(Substring(normalizer.normalize(word)))) }
+        #expect(stem("الانتخابات") == stem("انتخابات"))
+        #expect(stem("والمباراة") == stem("مباراة"))
+        #expect(stem("للمنتخب") == "منتخب")
+        #expect(stem("كتب") == "كتب", "three-letter words are left alone")
+        #expect(stem("bbc") == "bbc")
+    }
+
+    @Test("dates: ISO 8601 with offsets, RFC 822, Eastern Arabic digits; no guessing")
+    func dates() throws {
+        let utc = TimeZone(identifier: "UTC")!
+        let expected = try #require(NewsDateParser.parse("2025-11-23T08:15:00Z"))
+        #expect(NewsDateParser.parse("2025-11-23T10:15:00+02:00") == expected)
+        #expect(NewsDateParser.parse("Sun, 23 Nov 2025 10:15:00 +0200") == expected)
+        #expect(NewsDateParser.parse("Sun, 23 Nov 2025 08:15:00 GMT") == expected)
+        #expect(NewsDateParser.parse("٢٠٢٥-١١-٢٣T١٠:١٥:٠٠+٠٢:٠٠") == expected)
+        #expect(NewsDateParser.parse("2025-11-23 10:15", timeZone: TimeZone(identifier: "Africa/Cairo")!) == expected)
+        #expect(NewsDateParser.parse("2025-02-30", timeZone: utc) == nil, "no such day")
+        #expect(NewsDateParser.parse("منذ قليل") == nil)
+        #expect(NewsDateParser.parse("") == nil)
+    }
+}

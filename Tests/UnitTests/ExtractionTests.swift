@@ -1,0 +1,94 @@
+import Foundation
+import NashraModel
+import Parser
+import Testing
+
+/// Fixtures written by the project: `Tests/Fixtures` and the demo site in `deploy/demo/site`.
+enum Fixture {
+    static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url
+    }()
+
+    /// The bytes of a fixture; the demo site's `{{BASE}}` placeholder becomes `https://example.com`.
+    static func data(_ path: String) throws -> Data {
+        let raw = try Data(contentsOf: root.appendingPathComponent(path))
+        var output = Data()
+        var rest = raw[...]
+        while let range = rest.firstRange(of: Data("{{BASE}}".utf8)) {
+            output += rest[..<range.lowerBound] + Data("https://example.com".utf8)
+            rest = rest[range.upperBound...]
+        }
+        return output + rest
+    }
+
+    static func page(_ path: String, contentType: String? = "text/html", url: String = "https://example.com/a")
+        throws -> FetchedPage
+    {
+        FetchedPage(
+            url: url, finalURL: url, sourceID: "test", status: 200, contentType: contentType, body: try data(path))
+    }
+}
+
+@Suite("Article extraction") struct ExtractionTests {
+    let extractor = ArticleExtractor()
+
+    @Test func utf8ArabicArticleWithMetadata() throws {
+        let article = try extractor.extract(try Fixture.page("deploy/demo/site/cairo/sport-league.html"))
+        #expect(article.title == "الأهلي يتصدر الدوري بعد فوز صعب على الإسماعيلي")
+        #expect(article.paragraphs.count == 4)
+        #expect(article.paragraphs[0].hasPrefix("حقق فريق الأهلي فوزاً صعباً"))
+        #expect(article.published == Date(timeIntervalSince1970: 1_795_292_100))  // 2026-11-21T22:15:00+02:00
+        #expect(article.language == "ar")
+        #expect(article.section == "رياضة")
+        #expect(article.images.first?.caption?.hasPrefix("صورة توضيحية") == true)
+        #expect(!article.paragraphs.contains { $0.contains("اقرأ أيضا") || $0.contains("جميع الحقوق") })
+    }
+
+    @Test("windows-1256 declared by the HTTP header")
+    func windows1256FromHeader() throws {
+        let article = try extractor.extract(
+            try Fixture.page(
+                "deploy/demo/site/cairo/tech-ai.cp1256.html", contentType: "text/html; charset=windows-1256"))
+        #expect(article.title == "إطلاق منصة رقمية عربية للذكاء الاصطناعي في التعليم")
+        #expect(article.paragraphs[2].contains("دُرّبت على نصوص عربية فصحى"))
+    }
+
+    @Test("windows-1256 declared only in the page; no date means none, not a guess; scripts never leak")
+    func windows1256FromMetaWithoutDate() throws {
+        let article = try extractor.extract(
+            try Fixture.page("Tests/Fixtures/page-windows-1256-no-date.html", contentType: "text/html"))
+        #expect(article.title == "ارتفاع أسعار الذهب في السوق المحلية")
+        #expect(article.published == nil)
+        #expect(article.paragraphs.count == 2)
+        #expect(article.paragraphs[1].contains("عيار 21 سجل مستوى قياسيا"))
+        #expect(!article.paragraphs.joined().contains("لا يجب أن يظهر"))
+        #expect(!article.paragraphs.joined().contains("الرئيسية"), "navigation is not body text")
+    }
+
+    @Test("empty, binary and script-only inputs end in a clear error")
+    func badInput() {
+        let bad: [Data] = [
+            Data(), Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }),
+            Data("<script>alert(1)</script>".utf8), Data("<!-- never closed <p>نص".utf8),
+        ]
+        for body in bad {
+            let page = FetchedPage(
+                url: "https://example.com/x", finalURL: "https://example.com/x", sourceID: "t", status: 200,
+                contentType: "text/html", body: body)
+            #expect(throws: ExtractionError.self) { try extractor.extract(page) }
+        }
+    }
+
+    @Test("deeply nested markup does not overflow the stack")
+    func deepNesting() throws {
+        let depth = 100_000
+        let html = String(repeating: "<div>", count: depth) + "<p>نص عربي طويل بما يكفي ليكون فقرة من فقرات المقال.</p>"
+            + String(repeating: "</div>", count: depth)
+        let page = FetchedPage(
+            url: "https://example.com/d", finalURL: "https://example.com/d", sourceID: "t", status: 200,
+            contentType: "text/html; charset=utf-8", body: Data(html.utf8))
+        _ = try? extractor.extract(page)  // libxml2 caps the depth; what matters is that it returns
+    }
+}

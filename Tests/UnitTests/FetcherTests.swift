@@ -1,0 +1,141 @@
+import Fetcher
+import Foundation
+import Hummingbird
+import NashraHTTP
+import NIOCore
+import Testing
+
+/// Serialized, with generous deadlines: on two cores, other suites' CPU-bound tests can delay the in-process
+/// server, and no test may hinge on timing (only the slow-server test expects a timeout, against a 60 s sleep).
+@Suite("Fetcher", .serialized) struct FetcherTests {
+    @Test("an Arabic RSS feed in windows-1256 with RFC 822 dates")
+    func windows1256Feed() throws {
+        let items = try FeedParser.parse(
+            try Fixture.data("Tests/Fixtures/feed-windows-1256.xml"), feedURL: "http://example.com/rss")
+        #expect(items.count == 2)
+        #expect(items[0].url == "http://example.com/news/1", "resolved, tracking parameters and fragment removed")
+        #expect(items[0].hints.title == "وزير المالية يعلن موازنة العام الجديد")
+        #expect(items[0].hints.section == "اقتصاد")
+        #expect(items[0].hints.image == "http://example.com/img/1.jpg")
+        #expect(items[0].hints.published == Date(timeIntervalSince1970: 1_763_967_600))
+        #expect(items[1].url == "http://example.com/news/2")
+        #expect(items[1].hints.title == "المنتخب يتأهل إلى نهائيات كأس العالم")
+    }
+
+    @Test func atomFeed() throws {
+        let items = try FeedParser.parse(
+            try Fixture.data("deploy/demo/site/madina/atom.xml"), feedURL: "http://127.0.0.1:8701/madina/atom.xml")
+        #expect(items.count == 3)
+        #expect(items.allSatisfy { $0.hints.published != nil && $0.url.hasSuffix(".html") })
+    }
+
+    @Test func notAFeed() {
+        #expect(throws: FeedError.self) { try FeedParser.parse(Data("<html><body>x</body></html>".utf8), feedURL: "http://a/") }
+        #expect(throws: FeedError.self) { try FeedParser.parse(Data("\u{0}\u{1}garbage".utf8), feedURL: "http://a/") }
+        #expect(throws: FeedError.self) { try FeedParser.parse(Data(), feedURL: "http://a/") }
+    }
+
+    @Test func canonicalURLs() {
+        #expect(
+            URLCanonicalizer.canonical("HTTPS://WWW.Youm7.com:443/story?id=5&utm_source=fb&fbclid=1#top")
+                == "https://www.youm7.com/story?id=5")
+        #expect(URLCanonicalizer.canonical("/a/b", relativeTo: "http://x.com/feed") == "http://x.com/a/b")
+        #expect(URLCanonicalizer.canonical("javascript:alert(1)") == nil)
+        #expect(URLCanonicalizer.canonical("ftp://x.com/") == nil)
+    }
+
+    @Test("private, loopback, link-local and mapped addresses are refused unless allowed")
+    func addressPolicy() {
+        let strict = AddressPolicy.strict
+        for ip in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
+            "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "not-an-ip"]
+        {
+            #expect(!strict.permits(ip: ip, host: nil), "\(ip) must be refused")
+        }
+        for ip in ["8.8.8.8", "185.60.216.35", "2a00:1450:4001::1"] { #expect(strict.permits(ip: ip, host: nil)) }
+        let allowed = AddressPolicy(allowList: "127.0.0.1/32, demo.local")
+        #expect(allowed.permits(ip: "127.0.0.1", host: nil))
+        #expect(!allowed.permits(ip: "127.0.0.2", host: nil))
+        #expect(allowed.permits(ip: "10.0.0.9", host: "demo.local"))
+    }
+
+    // MARK: Against a real HTTP server on 127.0.0.1
+
+    static func withServer(_ body: (String) async throws -> Void) async throws {
+        let router = Router()
+        router.get("ok") { _, _ in "مرحبا" }
+        router.get("big") { _, _ in String(repeating: "ا", count: 1_000_000) }
+        router.get("loop") { _, _ in Response(status: .found, headers: [.location: "/loop"]) }
+        router.get("to-ok") { _, _ in Response(status: .movedPermanently, headers: [.location: "/ok"]) }
+        router.get("slow") { _, _ -> String in
+            try await Task.sleep(for: .seconds(60))
+            return "late"
+        }
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
+        let task = Task { try await app.run() }
+        defer { task.cancel() }
+        var ports = stream.makeAsyncIterator()
+        let port = try #require(await ports.next())
+        try await body("http://127.0.0.1:\(port)")
+    }
+
+    let local = HTTPFetcher(
+        userAgent: "nashra-test", maxBodyBytes: 100_000, connectTimeout: 10, totalTimeout: 30,
+        addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
+
+    @Test func fetchingFollowsRedirectsAndKeepsHeaders() async throws {
+        try await Self.withServer { base in
+            let response = try await local.fetch(base + "/to-ok")
+            #expect(response.status == 200)
+            #expect(response.finalURL == base + "/ok")
+            #expect(String(decoding: response.body, as: UTF8.self) == "مرحبا")
+            #expect(response.contentType?.contains("text/plain") == true)
+        }
+    }
+
+    @Test("loopback is refused by default, checked on the connected address")
+    func privateAddressRefused() async throws {
+        try await Self.withServer { base in
+            let strict = HTTPFetcher(userAgent: "nashra-test")
+            await #expect(throws: FetchError.self) { _ = try await strict.fetch(base + "/ok") }
+            do throws(FetchError) {
+                _ = try await strict.fetch(base.replacingOccurrences(of: "127.0.0.1", with: "localhost") + "/ok")
+                Issue.record("localhost must be refused too")
+            } catch {
+                #expect(error.code == .blockedAddress)
+                #expect(error.description.contains("NASHRA_FETCH_ALLOW_PRIVATE"))
+            }
+        }
+    }
+
+    @Test("a body over the cap, a redirect loop and a slow server each end in a clear error")
+    func failures() async throws {
+        try await Self.withServer { base in
+            do throws(FetchError) {
+                _ = try await local.fetch(base + "/big")
+                Issue.record("over the cap")
+            } catch { #expect(error.code == .tooLarge) }
+            do throws(FetchError) {
+                _ = try await local.fetch(base + "/loop")
+                Issue.record("loop")
+            } catch { #expect(error.code == .tooManyRedirects) }
+            let impatient = HTTPFetcher(
+                userAgent: "nashra-test", connectTimeout: 10, totalTimeout: 2,
+                addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
+            do throws(FetchError) {
+                _ = try await impatient.fetch(base + "/slow")
+                Issue.record("slow")
+            } catch {
+                #expect(error.code == .timeout)
+                #expect(error.isTransient)
+            }
+            do throws(FetchError) {
+                _ = try await local.fetch("file:///etc/passwd")
+                Issue.record("file URL")
+            } catch { #expect(error.code == .invalidURL) }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import NashraAMQP
+import NashraModel
+import NashraRuntime
+import Testing
+
+@Suite("Messages, configuration and AMQP pieces") struct ModelTests {
+    @Test func messagesRoundTripWithStableIDs() throws {
+        let article = Article(
+            url: "https://www.youm7.com/story/2025/11/23/1", sourceID: "youm7", sourceName: "اليوم السابع",
+            title: "عنوان الخبر", published: Date(timeIntervalSince1970: 1_763_885_700), paragraphs: ["فقرة أولى."],
+            fetchedAt: Date(timeIntervalSince1970: 1_763_890_000))
+        let decoded = try MessageCodec.decode(Article.self, from: try MessageCodec.encode(article))
+        #expect(decoded == article)
+        #expect(decoded.id == StableID.of("https://www.youm7.com/story/2025/11/23/1"))
+        #expect(decoded.messageID == "article:" + decoded.id)
+        #expect(StableID.of("a") != StableID.of("b"))
+        #expect(StableID.of("أ").count == 32)
+    }
+
+    @Test func invalidMessagesGetClearReasons() {
+        func reason(_ text: String) -> String {
+            do {
+                _ = try MessageCodec.decode(Article.self, from: Data(text.utf8))
+                return "decoded"
+            } catch { return "\(error)" }
+        }
+        #expect(reason("").contains("empty body"))
+        #expect(reason("<html>").contains("not a JSON object"))
+        #expect(reason(#"{"schema": 2}"#).contains("schema 2"))
+        #expect(reason(#"{"schema": 1, "id": "x"}"#).contains("missing key"))
+    }
+
+    @Test func amqpURLs() throws {
+        let url = try AMQPURL("amqp://nashra:s%40cret@rabbit.internal:5673/news")
+        #expect(url.user == "nashra")
+        #expect(url.password == "s@cret")
+        #expect(url.host == "rabbit.internal")
+        #expect(url.port == 5673)
+        #expect(url.virtualHost == "news")
+        #expect(!url.description.contains("cret"), "passwords are never printed")
+        #expect(try AMQPURL("amqp://guest:guest@127.0.0.1:5672/").virtualHost == "/")
+        #expect(try AMQPURL("amqp://h/%2f").virtualHost == "/")
+        #expect(throws: AMQPError.self) { try AMQPURL("http://x") }
+        #expect(throws: AMQPError.self) { try AMQPURL("amqp://h:99999/") }
+    }
+
+    @Test func configurationFromEnvironmentAndFlags() throws {
+        let configuration = try Configuration(
+            environment: ["NASHRA_PREFETCH": "20", "NASHRA_QUEUE_PREFIX": "prod", "UNRELATED": "x"],
+            arguments: ["worker", "--prefetch", "30", "--http-port=9200"])
+        #expect(configuration.positional == ["worker"])
+        #expect(try configuration.integer(Setting.prefetch) == 30, "flags override the environment")
+        #expect(configuration[Setting.queuePrefix] == "prod")
+        #expect(try configuration.httpPort(default: 1) == 9200)
+        #expect(configuration[Setting.amqpURL] == "amqp://guest:guest@127.0.0.1:5672/")
+        #expect(throws: ConfigurationError.self) { try Configuration(environment: [:], arguments: ["--nope", "1"]) }
+        #expect(throws: ConfigurationError.self) {
+            try Configuration(environment: ["NASHRA_PREFETCH": "many"], arguments: []).integer(Setting.prefetch)
+        }
+    }
+
+    @Test func topologyNamesEveryQueueWithRetryAndDeadLetter() {
+        let topology = Topology(prefix: "nashra")
+        #expect(topology.queue(.pages) == "nashra.pages")
+        #expect(topology.retryQueue(.pages) == "nashra.pages.retry")
+        #expect(topology.deadQueue(.pages) == "nashra.pages.dead")
+        #expect(topology.allQueues.count == 15)
+    }
+
+    @Test func backoffGrowsWithJitterAndIsCapped() {
+        var backoff = Backoff(initial: 0.2, maximum: 10)
+        let delays = (0..<12).map { _ in backoff.next() }
+        #expect(delays[0] <= 0.2)
+        #expect(delays.allSatisfy { $0 <= 10 })
+        #expect(delays.last! >= 5)
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import NashraModel
+import Store
+import Testing
+
+@Suite("Store on a real SQLite file") struct StoreTests {
+    func temporaryDatabase() throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nashra-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory.appendingPathComponent("nashra.sqlite").path
+    }
+
+    func classified(title: String, url: String = "https://example.com/1") -> ClassifiedArticle {
+        let article = Article(
+            url: url, sourceID: "demo", sourceName: "أخبار القاهرة", title: title,
+            published: Date(timeIntervalSince1970: 1_763_885_700), paragraphs: ["الفقرة الأولى.", "الفقرة الثانية."],
+            images: [ArticleImage(url: "https://example.com/a.jpg", caption: "صورة")])
+        return ClassifiedArticle(article: article, topic: "politics", confidence: 0.8, uncertain: false, signature: [1, 2, 3])
+    }
+
+    @Test("a redelivered article updates its row and never duplicates it")
+    func upsertIsIdempotent() throws {
+        let store = try ArticleStore(path: try temporaryDatabase())
+        #expect(try store.upsert([classified(title: "عنوان أول")]) == 1)
+        #expect(try store.upsert([classified(title: "عنوان أول"), classified(title: "عنوان أول")]) == 0)
+        #expect(try store.upsert([classified(title: "عنوان معدل")]) == 0)
+        #expect(try store.count() == 1)
+        let stored = try #require(try store.latest().first)
+        #expect(stored.title == "عنوان معدل")
+        #expect(stored.paragraphs == ["الفقرة الأولى.", "الفقرة الثانية."])
+        #expect(stored.images == [ArticleImage(url: "https://example.com/a.jpg", caption: "صورة")])
+        #expect(try store.article(id: stored.id) == stored)
+    }
+
+    @Test func reopeningKeepsDataAndSchema() throws {
+        let path = try temporaryDatabase()
+        try ArticleStore(path: path).upsert([classified(title: "أ", url: "https://e.com/1"), classified(title: "ب", url: "https://e.com/2")])
+        #expect(try ArticleStore(path: path).count() == 2)
+    }
+
+    @Test("scraped text is escaped: no script reaches the reader")
+    func escaping() {
+        let hostile = #"<script>alert(1)</script>"><img src=x onerror=alert(2)>"#
+        let escaped = HTMLEscaping.escape(hostile)
+        #expect(!escaped.contains("<"))
+        #expect(!escaped.contains("\""))
+        #expect(HTMLEscaping.url("javascript:alert(1)") == "#")
+        #expect(HTMLEscaping.url("https://a.com/?q=\"x\"") == "https://a.com/?q=&quot;x&quot;")
+    }
+}
