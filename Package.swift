@@ -97,13 +97,18 @@ let package = Package(
 
         // Tests.
         .target(
-            name: "TestSupport", dependencies: ["NashraAMQP", "NashraRuntime", "NashraModel", "DemoSite"],
+            name: "TestSupport",
+            dependencies: [
+                "NashraAMQP", "NashraRuntime", "NashraModel", "DemoSite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/TestSupport"),
         .testTarget(
             name: "UnitTests",
             dependencies: [
                 "NashraModel", "ArabicText", "NashraAMQP", "NashraRuntime", "NashraHTTP", "Parser", "Classifier",
-                "Fetcher", "Store", .product(name: "Hummingbird", package: "hummingbird"),
+                "Fetcher", "Store", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/UnitTests"),
         .testTarget(

@@ -58,18 +58,24 @@ public struct DemoSite: Sendable {
     public func run(host: String = "127.0.0.1", port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         async throws
     {
+        try await makeApplication(host: host, port: port, onRunning: onRunning).runService()
+    }
+
+    /// The site as a Hummingbird application (a `Service`), for callers that run it in their own service group.
+    public func makeApplication(
+        host: String = "127.0.0.1", port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         // With port 0 the base URL is only known once bound, so routes read it per request.
         let box = BaseBox()
         let router = Router()
         addRoutes(to: router) { box.get() }
-        let application = Application(
+        return Application(
             router: router, configuration: .init(address: .hostname(host, port: port)),
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
                 box.set("http://\(host):\(bound)")
                 await onRunning(bound)
             })
-        try await application.run()
     }
 }
 

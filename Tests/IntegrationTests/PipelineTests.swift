@@ -15,8 +15,7 @@ extension BrokerTests {
         /// A page travels fetcher → parser → classifier → store over the real broker and lands in SQLite.
         @Test func demoArticlesGoThroughAllFourStagesIntoSQLite() async throws {
             let url = try #require(TestEnvironment.amqpURL)
-            let site = try await RunningDemoSite.start()
-            defer { site.stop() }
+            let site = try await TestHTTPServer.demoSite()
             let directory = try TestEnvironment.temporaryDirectory()
             let yaml = try String(
                 contentsOfFile: TestEnvironment.repositoryRoot + "/deploy/demo/sources.yml", encoding: .utf8
@@ -46,6 +45,7 @@ extension BrokerTests {
 
             let arrived = await TestEnvironment.waitUntil(timeout: 60) { (try? store.count()) == 7 }
             for stage in stages { await stage.stop() }
+            await site.stop()
             let storedCount = try store.count()
             #expect(arrived, "7 demo articles should be stored, found \(storedCount)")
 

@@ -1,8 +1,10 @@
 import DemoSite
 import Foundation
+import Hummingbird
 import Logging
 import NashraAMQP
 import NashraRuntime
+import ServiceLifecycle
 
 /// What the integration tests need from outside: a real RabbitMQ (`NASHRA_TEST_AMQP_URL`, started by
 /// `deploy/test.sh`), the built executables (`NASHRA_BIN_DIR`) and the broker's control script
@@ -99,26 +101,52 @@ public struct QueueProbe {
     }
 }
 
-/// The offline demo publisher served in-process on a free port.
-public final class RunningDemoSite: Sendable {
+/// An HTTP server run in-process on a free port, inside a service group so that `stop()` shuts it down
+/// gracefully (cancelling a Hummingbird task with a request in flight traps in NIO).
+public final class TestHTTPServer: Sendable {
     public let base: String
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    private init(base: String, task: Task<Void, any Error>) {
+    private init(base: String, group: ServiceGroup, task: Task<Void, any Error>) {
         self.base = base
+        self.group = group
         self.task = task
     }
 
-    public static func start() async throws -> RunningDemoSite {
-        let site = DemoSite(directory: TestEnvironment.repositoryRoot + "/deploy/demo/site")
+    /// Starts the application built by `make`, which receives the callback to call with the bound port.
+    public static func start<App: ApplicationProtocol>(
+        _ make: (@escaping @Sendable (Int) async -> Void) -> App
+    ) async throws -> TestHTTPServer {
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        let task = Task { try await site.run(port: 0) { continuation.yield($0) } }
-        var iterator = stream.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
-        return RunningDemoSite(base: "http://127.0.0.1:\(port)", task: task)
+        let application = make { continuation.yield($0) }
+        let group = ServiceGroup(
+            configuration: .init(services: [application], gracefulShutdownSignals: [], logger: TestEnvironment.logger))
+        let task = Task { try await group.run() }
+        var ports = stream.makeAsyncIterator()
+        guard let port = await ports.next() else { throw CancellationError() }
+        return TestHTTPServer(base: "http://127.0.0.1:\(port)", group: group, task: task)
     }
 
-    public func stop() { task.cancel() }
+    /// Starts a router on a free port.
+    public static func start(router: Router<BasicRequestContext>) async throws -> TestHTTPServer {
+        try await start { onRunning in
+            Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { await onRunning($0.localAddress?.port ?? 0) }, logger: TestEnvironment.logger)
+        }
+    }
+
+    /// The offline demo publisher of `deploy/demo/site`.
+    public static func demoSite() async throws -> TestHTTPServer {
+        let site = DemoSite(directory: TestEnvironment.repositoryRoot + "/deploy/demo/site")
+        return try await start { onRunning in site.makeApplication(port: 0, onRunning: onRunning) }
+    }
+
+    public func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
 }
 
 /// Runs a stage runner in a task until `stop()`.

@@ -3,6 +3,8 @@ import Foundation
 import Hummingbird
 import NashraHTTP
 import NIOCore
+import Synchronization
+import TestSupport
 import Testing
 
 /// Serialized, with generous deadlines: on two cores, other suites' CPU-bound tests can delay the in-process
@@ -62,24 +64,27 @@ import Testing
     // MARK: Against a real HTTP server on 127.0.0.1
 
     static func withServer(_ body: (String) async throws -> Void) async throws {
+        let release = Mutex(false)
         let router = Router()
         router.get("ok") { _, _ in "مرحبا" }
         router.get("big") { _, _ in String(repeating: "ا", count: 1_000_000) }
         router.get("loop") { _, _ in Response(status: .found, headers: [.location: "/loop"]) }
         router.get("to-ok") { _, _ in Response(status: .movedPermanently, headers: [.location: "/ok"]) }
         router.get("slow") { _, _ -> String in
-            try await Task.sleep(for: .seconds(60))
+            // Slow until the test is over, then answers so the server can shut down gracefully.
+            for _ in 0..<600 where !release.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(100)) }
             return "late"
         }
-        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-        let task = Task { try await app.run() }
-        defer { task.cancel() }
-        var ports = stream.makeAsyncIterator()
-        let port = try #require(await ports.next())
-        try await body("http://127.0.0.1:\(port)")
+        let server = try await TestHTTPServer.start(router: router)
+        do {
+            try await body(server.base)
+        } catch {
+            release.withLock { $0 = true }
+            await server.stop()
+            throw error
+        }
+        release.withLock { $0 = true }
+        await server.stop()
     }
 
     let local = HTTPFetcher(
