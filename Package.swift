@@ -27,12 +27,23 @@ let package = Package(
     targets: [
         // C libraries: one system-library module each, imported by exactly one Swift wrapper.
         .systemLibrary(
-            name: "CRabbitMQ", path: "Shared/CRabbitMQ", pkgConfig: "librabbitmq",
-            providers: [.apt(["librabbitmq-dev"])]),
+            name: "CRabbitMQ",
+            path: "Shared/CRabbitMQ",
+            pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]
+        ),
         .systemLibrary(
-            name: "CCurl", path: "Shared/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+            name: "CCurl",
+            path: "Shared/CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         .systemLibrary(
-            name: "CLibXML2", path: "Shared/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+            name: "CLibXML2",
+            path: "Shared/CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
 
         // Shared modules.
         .target(name: "NashraModel", path: "Shared/Model", swiftSettings: strict),
@@ -40,15 +51,22 @@ let package = Package(
         .target(
             name: "NashraAMQP",
             dependencies: ["CRabbitMQ", .product(name: "Logging", package: "swift-log")],
-            path: "Shared/AMQP", swiftSettings: strict),
+            path: "Shared/AMQP",
+            swiftSettings: strict
+        ),
         .target(
             name: "NashraHTTP",
             dependencies: ["CCurl"],
-            path: "Shared/HTTPFetch", swiftSettings: strict),
+            path: "Shared/HTTPFetch",
+            swiftSettings: strict
+        ),
         .target(name: "NashraHTML", dependencies: ["CLibXML2"], path: "Shared/HTML", swiftSettings: strict),
         .target(
-            name: "DemoSite", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
-            path: "Shared/DemoSite", swiftSettings: strict),
+            name: "DemoSite",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Shared/DemoSite",
+            swiftSettings: strict
+        ),
         .target(
             name: "NashraRuntime",
             dependencies: [
@@ -59,7 +77,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
-            path: "Shared/Runtime", swiftSettings: strict),
+            path: "Shared/Runtime",
+            swiftSettings: strict
+        ),
 
         // Stage libraries (logic testable without a broker) and their thin executables.
         .target(
@@ -68,15 +88,23 @@ let package = Package(
                 "NashraModel", "NashraHTTP", "NashraRuntime", "NashraAMQP", "ArabicText",
                 .product(name: "GRDB", package: "GRDB.swift"), "Yams",
             ],
-            path: "Services/Fetcher/Sources", swiftSettings: strict),
+            path: "Services/Fetcher/Sources",
+            swiftSettings: strict
+        ),
         .executableTarget(name: "FetcherService", dependencies: ["Fetcher"], path: "Services/Fetcher/Main"),
         .target(
-            name: "Parser", dependencies: ["NashraModel", "NashraHTML", "ArabicText", "NashraRuntime"],
-            path: "Services/Parser/Sources", swiftSettings: strict),
+            name: "Parser",
+            dependencies: ["NashraModel", "NashraHTML", "ArabicText", "NashraRuntime"],
+            path: "Services/Parser/Sources",
+            swiftSettings: strict
+        ),
         .executableTarget(name: "ParserService", dependencies: ["Parser"], path: "Services/Parser/Main"),
         .target(
-            name: "Classifier", dependencies: ["NashraModel", "ArabicText", "NashraRuntime"],
-            path: "Services/Classifier/Sources", swiftSettings: strict),
+            name: "Classifier",
+            dependencies: ["NashraModel", "ArabicText", "NashraRuntime"],
+            path: "Services/Classifier/Sources",
+            swiftSettings: strict
+        ),
         .executableTarget(name: "ClassifierService", dependencies: ["Classifier"], path: "Services/Classifier/Main"),
         .target(
             name: "Store",
@@ -85,7 +113,9 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
-            path: "Services/Store/Sources", swiftSettings: strict),
+            path: "Services/Store/Sources",
+            swiftSettings: strict
+        ),
         .executableTarget(name: "StoreService", dependencies: ["Store"], path: "Services/Store/Main"),
         .executableTarget(
             name: "NashraCLI",
@@ -93,7 +123,9 @@ let package = Package(
                 "Fetcher", "Parser", "Classifier", "Store", "NashraAMQP", "NashraHTTP", "DemoSite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Services/CLI", swiftSettings: strict),
+            path: "Services/CLI",
+            swiftSettings: strict
+        ),
 
         // Tests.
         .target(
@@ -103,21 +135,24 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            path: "Tests/TestSupport"),
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "UnitTests",
             dependencies: [
                 "NashraModel", "ArabicText", "NashraAMQP", "NashraRuntime", "NashraHTTP", "Parser", "Classifier",
                 "Fetcher", "Store", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
             ],
-            path: "Tests/UnitTests"),
+            path: "Tests/UnitTests"
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "TestSupport", "Fetcher", "Parser", "Classifier", "Store", "NashraAMQP", "NashraRuntime", "NashraHTTP",
                 "NashraModel", .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            path: "Tests/IntegrationTests"),
+            path: "Tests/IntegrationTests"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

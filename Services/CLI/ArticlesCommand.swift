@@ -5,7 +5,9 @@ import Store
 
 struct ArticlesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "articles", abstract: "List the newest stored articles.")
+        commandName: "articles",
+        abstract: "List the newest stored articles."
+    )
 
     @Option(help: "SQLite database (default: NASHRA_DB).") var db: String?
     @Option(help: "How many.") var limit = 20

@@ -6,14 +6,19 @@ import NashraRuntime
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Benchmarks that print figures.", subcommands: [AMQPBench.self])
+        commandName: "bench",
+        abstract: "Benchmarks that print figures.",
+        subcommands: [AMQPBench.self]
+    )
 }
 
 /// Measures the AMQP client against the broker of `NASHRA_AMQP_URL`: publishing persistent messages with batched
 /// publisher confirms, consuming with manual acks, and a full stage hop (consume, publish confirmed, then ack).
 struct AMQPBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "amqp", abstract: "Publish-with-confirms, consume-with-acks and stage-hop rates.")
+        commandName: "amqp",
+        abstract: "Publish-with-confirms, consume-with-acks and stage-hop rates."
+    )
 
     @Option(help: "Message sizes in bytes, comma-separated.") var sizes = "4096,102400"
     @Option(help: "Messages per size (the 100 KB run uses a fifth).") var count = 20_000
@@ -25,7 +30,9 @@ struct AMQPBench: AsyncParsableCommand {
         let url = try configuration.amqpURL()
         var logger = Logger(label: "nashra.bench")
         logger.logLevel = .warning
-        print("AMQP benchmark against \(url), persistent messages, durable queues, batch \(batch), prefetch \(prefetch)")
+        print(
+            "AMQP benchmark against \(url), persistent messages, durable queues, batch \(batch), prefetch \(prefetch)"
+        )
         print("operation                      size      messages   msg/s      MB/s")
         for size in sizes.split(separator: ",").compactMap({ Int($0) }) {
             let n = size > 16_384 ? max(batch, count / 5) : count
@@ -42,22 +49,34 @@ struct AMQPBench: AsyncParsableCommand {
                 try publisher.publishBlocking(
                     (0..<m).map { i in
                         OutgoingMessage(routingKey: prefix + ".a", body: body, messageID: "m\(sent + i)")
-                    })
+                    }
+                )
                 sent += m
             }
             report("publish + confirms", size, n, Date().timeIntervalSince(start))
 
             // Stage hop: a -> b, publish confirmed before ack, as every stage does.
             let relay = AMQPConsumer(
-                url: url, queue: prefix + ".a", prefetch: prefetch, maxBatch: batch, topology: nil, logger: logger)
+                url: url,
+                queue: prefix + ".a",
+                prefetch: prefetch,
+                maxBatch: batch,
+                topology: nil,
+                logger: logger
+            )
             relay.start()
             start = Date()
             var moved = 0
             while moved < n, let deliveries = await relay.next() {
                 try await publisher.publish(
                     deliveries.map {
-                        OutgoingMessage(routingKey: prefix + ".b", body: $0.message.body, messageID: $0.message.messageID)
-                    })
+                        OutgoingMessage(
+                            routingKey: prefix + ".b",
+                            body: $0.message.body,
+                            messageID: $0.message.messageID
+                        )
+                    }
+                )
                 relay.ack(deliveries)
                 moved += deliveries.count
             }
@@ -65,7 +84,13 @@ struct AMQPBench: AsyncParsableCommand {
             await relay.close()
 
             let consumer = AMQPConsumer(
-                url: url, queue: prefix + ".b", prefetch: prefetch, maxBatch: batch, topology: nil, logger: logger)
+                url: url,
+                queue: prefix + ".b",
+                prefetch: prefetch,
+                maxBatch: batch,
+                topology: nil,
+                logger: logger
+            )
             consumer.start()
             start = Date()
             var received = 0

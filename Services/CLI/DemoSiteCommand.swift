@@ -3,7 +3,9 @@ import DemoSite
 
 struct DemoSiteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo-site", abstract: "Serve the offline demo publisher (RSS feed and Arabic article pages).")
+        commandName: "demo-site",
+        abstract: "Serve the offline demo publisher (RSS feed and Arabic article pages)."
+    )
 
     @Option(help: "Folder of the demo site.") var dir = "deploy/demo/site"
     @Option(help: "Address to listen on.") var host = "127.0.0.1"

@@ -9,12 +9,15 @@ struct NashraCommand: AsyncParsableCommand {
         subcommands: [
             StatusCommand.self, ArticlesCommand.self, FetchCommand.self, DemoSiteCommand.self, BenchCommand.self,
             ConfigCommand.self,
-        ])
+        ]
+    )
 }
 
 struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "config", abstract: "List every setting with its environment variable, flag and default.")
+        commandName: "config",
+        abstract: "List every setting with its environment variable, flag and default."
+    )
 
     func run() {
         print(Configuration.reference())

@@ -38,8 +38,12 @@ struct QueueInspector {
     private func fromManagementAPI() async throws -> [QueueStatus] {
         let vhost = amqpURL.virtualHost.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2F"
         let fetcher = HTTPFetcher(
-            userAgent: "nashra-status", maxBodyBytes: 64 * 1024 * 1024, connectTimeout: 2, totalTimeout: 10,
-            addressPolicy: AddressPolicy(allowList: "0.0.0.0/0,::/0"))
+            userAgent: "nashra-status",
+            maxBodyBytes: 64 * 1024 * 1024,
+            connectTimeout: 2,
+            totalTimeout: 10,
+            addressPolicy: AddressPolicy(allowList: "0.0.0.0/0,::/0")
+        )
         let response = try await fetcher.fetch(managementURL + "/api/queues/\(vhost)")
         guard response.status == 200,
             let list = try JSONSerialization.jsonObject(with: response.body) as? [[String: Any]]
@@ -56,12 +60,15 @@ struct QueueInspector {
         return Topology.Stage.allCases.map { stage in
             let main = byName[topology.queue(stage)]
             return QueueStatus(
-                name: topology.queue(stage), ready: main?["messages_ready"] as? Int,
-                unacknowledged: main?["messages_unacknowledged"] as? Int, consumers: main?["consumers"] as? Int,
+                name: topology.queue(stage),
+                ready: main?["messages_ready"] as? Int,
+                unacknowledged: main?["messages_unacknowledged"] as? Int,
+                consumers: main?["consumers"] as? Int,
                 inRate: main == nil ? nil : rate(main, "publish_details") ?? 0,
                 outRate: main == nil ? nil : rate(main, "ack_details") ?? 0,
                 deadLetters: byName[topology.deadQueue(stage)]?["messages"] as? Int,
-                retrying: byName[topology.retryQueue(stage)]?["messages"] as? Int)
+                retrying: byName[topology.retryQueue(stage)]?["messages"] as? Int
+            )
         }
     }
 
@@ -74,9 +81,13 @@ struct QueueInspector {
             }
             let main = depth(topology.queue(stage))
             return QueueStatus(
-                name: topology.queue(stage), ready: main?.messages, unacknowledged: nil, consumers: main?.consumers,
+                name: topology.queue(stage),
+                ready: main?.messages,
+                unacknowledged: nil,
+                consumers: main?.consumers,
                 deadLetters: depth(topology.deadQueue(stage))?.messages,
-                retrying: depth(topology.retryQueue(stage))?.messages)
+                retrying: depth(topology.retryQueue(stage))?.messages
+            )
         }
     }
 }

@@ -5,15 +5,18 @@ import NashraRuntime
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Queue depth of every stage: ready, unacked, consumers, rates, dead letters, drain time.")
+        abstract: "Queue depth of every stage: ready, unacked, consumers, rates, dead letters, drain time."
+    )
 
     @Flag(help: "Print JSON for machines.") var json = false
 
     func run() async throws {
         let configuration = try environmentConfiguration()
         let inspector = QueueInspector(
-            topology: try configuration.topology(), amqpURL: try configuration.amqpURL(),
-            managementURL: configuration[Setting.managementURL])
+            topology: try configuration.topology(),
+            amqpURL: try configuration.amqpURL(),
+            managementURL: configuration[Setting.managementURL]
+        )
         let (source, queues) = await inspector.inspect()
         if json {
             let encoder = JSONEncoder()
@@ -37,7 +40,8 @@ struct StatusCommand: AsyncParsableCommand {
             print(
                 row.enumerated().map { column, text in
                     text.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-                }.joined(separator: "  "))
+                }.joined(separator: "  ")
+            )
         }
         print("(from the \(source))")
         if queues.allSatisfy({ $0.ready == nil }) {

@@ -33,11 +33,13 @@ public final class AMQPConnection {
             throw AMQPError(
                 .connectionFailed,
                 "cannot connect to the broker at \(url.host):\(url.port): \(Self.statusText(status)). "
-                    + "Is RabbitMQ running? Check NASHRA_AMQP_URL.")
+                    + "Is RabbitMQ running? Check NASHRA_AMQP_URL."
+            )
         }
         _ = amqp_set_handshake_timeout(state, &timeout)
         let login = nashra_amqp_login_plain(state, url.virtualHost, 131_072, Int32(heartbeat), url.user, url.password)
-        if let error = Self.error(from: login, state: state, doing: "login as \(url.user) to vhost \(url.virtualHost)") {
+        if let error = Self.error(from: login, state: state, doing: "login as \(url.user) to vhost \(url.virtualHost)")
+        {
             amqp_destroy_connection(state)
             throw AMQPError(error.code == .connectionLost ? .loginFailed : error.code, error.message)
         }
@@ -70,11 +72,22 @@ public final class AMQPConnection {
     ///   differ from an existing queue's). The channel is closed then; make a new connection.
     @discardableResult
     public func declareQueue(
-        _ name: String, passive: Bool = false, durable: Bool = true, arguments: [String: QueueArgument] = [:]
+        _ name: String,
+        passive: Bool = false,
+        durable: Bool = true,
+        arguments: [String: QueueArgument] = [:]
     ) throws(AMQPError) -> (messages: Int, consumers: Int) {
         let ok = withTable(arguments) { table in
             amqp_queue_declare(
-                state, channel, amqp_cstring_bytes(name), passive ? 1 : 0, durable ? 1 : 0, 0, 0, table)
+                state,
+                channel,
+                amqp_cstring_bytes(name),
+                passive ? 1 : 0,
+                durable ? 1 : 0,
+                0,
+                0,
+                table
+            )
         }
         if let error = Self.error(from: amqp_get_rpc_reply(state), state: state, doing: "declare queue \(name)") {
             throw error
@@ -132,8 +145,19 @@ public final class AMQPConnection {
         let status = message.body.withUnsafeBytes { body in
             entries.withUnsafeBufferPointer { headers in
                 nashra_amqp_publish(
-                    state, channel, "", routingKey, body.baseAddress, body.count, messageID, "application/json", type,
-                    UInt64(Date().timeIntervalSince1970), headers.baseAddress, Int32(headers.count))
+                    state,
+                    channel,
+                    "",
+                    routingKey,
+                    body.baseAddress,
+                    body.count,
+                    messageID,
+                    "application/json",
+                    type,
+                    UInt64(Date().timeIntervalSince1970),
+                    headers.baseAddress,
+                    Int32(headers.count)
+                )
             }
         }
         guard status == AMQP_STATUS_OK.rawValue else {
@@ -217,7 +241,15 @@ public final class AMQPConnection {
     /// Starts consuming a queue with manual acks (`amqp_basic_consume`).
     public func consume(queue: String) throws(AMQPError) {
         _ = amqp_basic_consume(
-            state, channel, amqp_cstring_bytes(queue), nashra_amqp_bytes(nil, 0), 0, 0, 0, nashra_amqp_empty_table())
+            state,
+            channel,
+            amqp_cstring_bytes(queue),
+            nashra_amqp_bytes(nil, 0),
+            0,
+            0,
+            0,
+            nashra_amqp_empty_table()
+        )
         if let error = Self.error(from: amqp_get_rpc_reply(state), state: state, doing: "consume \(queue)") {
             throw error
         }
@@ -302,15 +334,19 @@ public final class AMQPConnection {
             let text = String(bytes: close.reply_text)
             let code = Int(close.reply_code)
             return AMQPError(
-                code == 403 ? .loginFailed : .closedByBroker, "\(what): broker closed the connection: \(code) \(text)",
-                replyCode: code)
+                code == 403 ? .loginFailed : .closedByBroker,
+                "\(what): broker closed the connection: \(code) \(text)",
+                replyCode: code
+            )
         }
         if method.id == NASHRA_AMQP_CHANNEL_CLOSE {
             let close = method.decoded.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
             let text = String(bytes: close.reply_text)
             return AMQPError(
-                .closedByBroker, "\(what): broker closed the channel: \(close.reply_code) \(text)",
-                replyCode: Int(close.reply_code))
+                .closedByBroker,
+                "\(what): broker closed the channel: \(close.reply_code) \(text)",
+                replyCode: Int(close.reply_code)
+            )
         }
         return AMQPError(.closedByBroker, "\(what): unexpected method 0x\(String(method.id, radix: 16))")
     }

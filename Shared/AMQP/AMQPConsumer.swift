@@ -55,8 +55,13 @@ public final class AMQPConsumer: @unchecked Sendable {
     ///   - maxBatch: the most deliveries handed over at once.
     ///   - topology: declared on every (re)connection when given.
     public init(
-        url: AMQPURL, queue: String, prefetch: Int = 100, maxBatch: Int = 100, topology: Topology?,
-        heartbeat: Int = 30, logger: Logger
+        url: AMQPURL,
+        queue: String,
+        prefetch: Int = 100,
+        maxBatch: Int = 100,
+        topology: Topology?,
+        heartbeat: Int = 30,
+        logger: Logger
     ) {
         self.url = url
         self.queueName = queue
@@ -199,7 +204,8 @@ public final class AMQPConsumer: @unchecked Sendable {
                     metadata: [
                         "amqp.queue": "\(queueName)", "amqp.error": "\(error)",
                         "retry.in.seconds": "\(String(format: "%.2f", delay))",
-                    ])
+                    ]
+                )
                 sleepUnlessClosing(delay)
                 continue
             }

@@ -10,7 +10,10 @@ public struct OutgoingMessage: Sendable {
     public var headers: [String: QueueArgument]
 
     public init(
-        routingKey: String, body: Data, messageID: String? = nil, type: String? = nil,
+        routingKey: String,
+        body: Data,
+        messageID: String? = nil,
+        type: String? = nil,
         headers: [String: QueueArgument] = [:]
     ) {
         self.routingKey = routingKey
@@ -72,8 +75,13 @@ public struct RawDelivery: Sendable {
     }
 
     public init(
-        deliveryTag: UInt64, redelivered: Bool, routingKey: String, body: Data, messageID: String? = nil,
-        type: String? = nil, headers: [String: QueueArgument] = [:]
+        deliveryTag: UInt64,
+        redelivered: Bool,
+        routingKey: String,
+        body: Data,
+        messageID: String? = nil,
+        type: String? = nil,
+        headers: [String: QueueArgument] = [:]
     ) {
         self.deliveryTag = deliveryTag
         self.redelivered = redelivered

@@ -94,7 +94,8 @@ public final class AMQPPublisher: @unchecked Sendable {
                 let delay = backoff.next()
                 logger.warning(
                     "publish failed, retrying",
-                    metadata: ["amqp.error": "\(error)", "retry.in.seconds": "\(String(format: "%.2f", delay))"])
+                    metadata: ["amqp.error": "\(error)", "retry.in.seconds": "\(String(format: "%.2f", delay))"]
+                )
                 Thread.sleep(forTimeInterval: delay)
             }
         }

@@ -47,14 +47,16 @@ public struct Topology: Sendable, Equatable {
                     "x-message-ttl": .int(retryDelayMilliseconds),
                     "x-dead-letter-exchange": .string(""),
                     "x-dead-letter-routing-key": .string(queue(stage)),
-                ])
+                ]
+            )
             // A message rejected without requeue by the broker's own rules still lands in the dead queue.
             try connection.declareQueue(
                 queue(stage),
                 arguments: [
                     "x-dead-letter-exchange": .string(""),
                     "x-dead-letter-routing-key": .string(deadQueue(stage)),
-                ])
+                ]
+            )
         }
     }
 }

@@ -19,8 +19,11 @@ public enum LightStemmer {
             start = prefix.count
             break
         }
-        for suffix in suffixes where end - start - suffix.count >= 3 && scalars[start..<end].reversed().starts(
-            with: suffix.reversed())
+        for suffix in suffixes
+        where end - start - suffix.count >= 3
+            && scalars[start..<end].reversed().starts(
+                with: suffix.reversed()
+            )
         {
             end -= suffix.count
             break

@@ -39,7 +39,10 @@ public struct DemoSite: Sendable {
                     "application/octet-stream"
                 }
             return Response(
-                status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+                status: .ok,
+                headers: [.contentType: type],
+                body: .init(byteBuffer: ByteBuffer(bytes: body))
+            )
         }
     }
 
@@ -55,7 +58,11 @@ public struct DemoSite: Sendable {
     }
 
     /// Runs the site on `host:port` until cancelled; `onRunning` gets the bound port (useful with port 0).
-    public func run(host: String = "127.0.0.1", port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+    public func run(
+        host: String = "127.0.0.1",
+        port: Int,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    )
         async throws
     {
         try await makeApplication(host: host, port: port, onRunning: onRunning).runService()
@@ -63,19 +70,23 @@ public struct DemoSite: Sendable {
 
     /// The site as a Hummingbird application (a `Service`), for callers that run it in their own service group.
     public func makeApplication(
-        host: String = "127.0.0.1", port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        host: String = "127.0.0.1",
+        port: Int,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         // With port 0 the base URL is only known once bound, so routes read it per request.
         let box = BaseBox()
         let router = Router()
         addRoutes(to: router) { box.get() }
         return Application(
-            router: router, configuration: .init(address: .hostname(host, port: port)),
+            router: router,
+            configuration: .init(address: .hostname(host, port: port)),
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
                 box.set("http://\(host):\(bound)")
                 await onRunning(bound)
-            })
+            }
+        )
     }
 }
 

@@ -31,14 +31,21 @@ public enum HTMLDocument {
     ///   - url: the document's URL, for libxml2's messages.
     /// - Throws: `HTMLError` when libxml2 produces no document at all (e.g. an empty input).
     public static func walk(
-        _ data: Data, encoding: String? = nil, url: String? = nil, visit: (HTMLEvent) -> Void
+        _ data: Data,
+        encoding: String? = nil,
+        url: String? = nil,
+        visit: (HTMLEvent) -> Void
     ) throws(HTMLError) {
         guard !data.isEmpty else { throw HTMLError("empty document") }
         guard data.count < Int(Int32.max) else { throw HTMLError("document of \(data.count) bytes is too large") }
         let document: htmlDocPtr? = data.withUnsafeBytes { raw in
             htmlReadMemory(
-                raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count), url, encoding,
-                NASHRA_HTML_PARSE_OPTIONS)
+                raw.baseAddress?.assumingMemoryBound(to: CChar.self),
+                Int32(raw.count),
+                url,
+                encoding,
+                NASHRA_HTML_PARSE_OPTIONS
+            )
         }
         guard let document else { throw HTMLError("libxml2 could not parse the document") }
         defer { xmlFreeDoc(document) }
@@ -90,7 +97,9 @@ public enum HTMLDocument {
         var result: [String: String] = [:]
         var attribute = node.pointee.properties
         while let current = attribute {
-            if let name = current.pointee.name, let value = xmlNodeGetContent(UnsafeMutablePointer(OpaquePointer(current))) {
+            if let name = current.pointee.name,
+                let value = xmlNodeGetContent(UnsafeMutablePointer(OpaquePointer(current)))
+            {
                 result[String(cString: name).lowercased()] = String(cString: value)
                 nashra_xml_free(value)
             }

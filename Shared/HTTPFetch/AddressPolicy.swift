@@ -45,7 +45,8 @@ public struct IPAddress: Sendable, Equatable {
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
             let value = UInt32(bigEndian: v4.s_addr)
-            bytes = [UInt8](repeating: 0, count: 10) + [0xff, 0xff]
+            bytes =
+                [UInt8](repeating: 0, count: 10) + [0xff, 0xff]
                 + [UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)]
         } else if inet_pton(AF_INET6, text, &v6) == 1 {
             bytes = withUnsafeBytes(of: v6) { Array($0) }

@@ -61,8 +61,12 @@ public struct HTTPFetcher: Sendable {
     public var addressPolicy: AddressPolicy
 
     public init(
-        userAgent: String, maxBodyBytes: Int = 10 * 1024 * 1024, connectTimeout: Double = 10,
-        totalTimeout: Double = 30, maxRedirects: Int = 5, addressPolicy: AddressPolicy = .strict
+        userAgent: String,
+        maxBodyBytes: Int = 10 * 1024 * 1024,
+        connectTimeout: Double = 10,
+        totalTimeout: Double = 30,
+        maxRedirects: Int = 5,
+        addressPolicy: AddressPolicy = .strict
     ) {
         self.userAgent = userAgent
         self.maxBodyBytes = maxBodyBytes
@@ -81,7 +85,9 @@ public struct HTTPFetcher: Sendable {
     public func fetch(_ url: String, headers: [String: String] = [:]) async throws(FetchError) -> HTTPResponse {
         let result: Result<HTTPResponse, FetchError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(returning: Result { () throws(FetchError) in try fetchBlocking(url, headers: headers) })
+                continuation.resume(
+                    returning: Result { () throws(FetchError) in try fetchBlocking(url, headers: headers) }
+                )
             }
         }
         return try result.get()
@@ -126,7 +132,9 @@ public struct HTTPFetcher: Sendable {
                 transfer.exceeded = true
                 return 0  // aborts the transfer with CURLE_WRITE_ERROR
             }
-            if let pointer { transfer.body.append(UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: length) }
+            if let pointer {
+                transfer.body.append(UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: length)
+            }
             return length
         }
         _ = nashra_curl_setopt_header_function(handle) { pointer, size, count, user in
@@ -151,9 +159,11 @@ public struct HTTPFetcher: Sendable {
         let code = curl_easy_perform(handle)
         if let ip = transfer.blockedIP {
             throw FetchError(
-                code: .blockedAddress, url: url,
+                code: .blockedAddress,
+                url: url,
                 message: "refused to connect to \(ip), a private or special-purpose address "
-                    + "(allow it with NASHRA_FETCH_ALLOW_PRIVATE)")
+                    + "(allow it with NASHRA_FETCH_ALLOW_PRIVATE)"
+            )
         }
         if transfer.exceeded {
             throw FetchError(code: .tooLarge, url: url, message: "body exceeds the \(maxBodyBytes)-byte cap (decoded)")
@@ -176,8 +186,11 @@ public struct HTTPFetcher: Sendable {
         var effective: UnsafeMutablePointer<CChar>?
         _ = nashra_curl_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
         return HTTPResponse(
-            status: status, finalURL: effective.map { String(cString: $0) } ?? url, headers: transfer.headers,
-            body: transfer.body)
+            status: status,
+            finalURL: effective.map { String(cString: $0) } ?? url,
+            headers: transfer.headers,
+            body: transfer.body
+        )
     }
 }
 

@@ -36,8 +36,13 @@ public struct FetchJob: NashraMessage, Hashable {
     public var messageID: String { "\(kind.rawValue):" + StableID.of(url) }
 
     public init(
-        kind: Kind, url: String, sourceID: String, sourceName: String? = nil, hints: ItemHints? = nil,
-        etag: String? = nil, lastModified: String? = nil
+        kind: Kind,
+        url: String,
+        sourceID: String,
+        sourceName: String? = nil,
+        hints: ItemHints? = nil,
+        etag: String? = nil,
+        lastModified: String? = nil
     ) {
         self.kind = kind
         self.url = url
@@ -77,8 +82,15 @@ public struct FeedResult: NashraMessage {
     public var messageID: String { "feed:" + StableID.of(feedURL) + ":" + String(Int(polledAt.timeIntervalSince1970)) }
 
     public init(
-        sourceID: String, feedURL: String, status: Int, notModified: Bool = false, etag: String? = nil,
-        lastModified: String? = nil, items: [Item] = [], error: String? = nil, polledAt: Date = Date()
+        sourceID: String,
+        feedURL: String,
+        status: Int,
+        notModified: Bool = false,
+        etag: String? = nil,
+        lastModified: String? = nil,
+        items: [Item] = [],
+        error: String? = nil,
+        polledAt: Date = Date()
     ) {
         self.sourceID = sourceID
         self.feedURL = feedURL
@@ -114,8 +126,15 @@ public struct FetchedPage: NashraMessage {
     public var messageID: String { "page:" + StableID.of(url) }
 
     public init(
-        url: String, finalURL: String, sourceID: String, sourceName: String? = nil, status: Int, contentType: String?,
-        fetchedAt: Date = Date(), hints: ItemHints? = nil, body: Data
+        url: String,
+        finalURL: String,
+        sourceID: String,
+        sourceName: String? = nil,
+        status: Int,
+        contentType: String?,
+        fetchedAt: Date = Date(),
+        hints: ItemHints? = nil,
+        body: Data
     ) {
         self.url = url
         self.finalURL = finalURL
@@ -165,9 +184,18 @@ public struct Article: NashraMessage, Hashable {
     public var messageID: String { "article:" + id }
 
     public init(
-        url: String, sourceID: String, sourceName: String? = nil, title: String, published: Date? = nil,
-        authors: [String] = [], section: String? = nil, language: String? = nil, description: String? = nil,
-        paragraphs: [String], images: [ArticleImage] = [], fetchedAt: Date = Date()
+        url: String,
+        sourceID: String,
+        sourceName: String? = nil,
+        title: String,
+        published: Date? = nil,
+        authors: [String] = [],
+        section: String? = nil,
+        language: String? = nil,
+        description: String? = nil,
+        paragraphs: [String],
+        images: [ArticleImage] = [],
+        fetchedAt: Date = Date()
     ) {
         self.id = StableID.of(url)
         self.url = url

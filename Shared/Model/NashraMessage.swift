@@ -47,7 +47,8 @@ public enum MessageCodec {
         }
         guard probe.schema >= 1, probe.schema <= M.currentSchema else {
             throw MessageDecodingError(
-                "schema \(probe.schema) of \(M.messageType) is not supported (this build reads 1...\(M.currentSchema))")
+                "schema \(probe.schema) of \(M.messageType) is not supported (this build reads 1...\(M.currentSchema))"
+            )
         }
         do {
             return try decoder.decode(M.self, from: data)

@@ -23,34 +23,66 @@ public struct SettingKey: Sendable, Hashable {
 /// Every setting Nashra reads. The README's configuration reference lists the same table (`nashra config`).
 public enum Setting {
     public static let amqpURL = SettingKey(
-        "NASHRA_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/", "RabbitMQ URL (credentials are never logged)")
+        "NASHRA_AMQP_URL",
+        "amqp://guest:guest@127.0.0.1:5672/",
+        "RabbitMQ URL (credentials are never logged)"
+    )
     public static let managementURL = SettingKey(
-        "NASHRA_AMQP_MANAGEMENT_URL", "http://guest:guest@127.0.0.1:15672",
-        "RabbitMQ management API, for `nashra status` (unacked counts); falls back to AMQP when unreachable")
+        "NASHRA_AMQP_MANAGEMENT_URL",
+        "http://guest:guest@127.0.0.1:15672",
+        "RabbitMQ management API, for `nashra status` (unacked counts); falls back to AMQP when unreachable"
+    )
     public static let queuePrefix = SettingKey("NASHRA_QUEUE_PREFIX", "nashra", "prefix of every queue name")
     public static let prefetch = SettingKey(
-        "NASHRA_PREFETCH", "100", "most unacknowledged messages per consumer, also the largest batch")
+        "NASHRA_PREFETCH",
+        "100",
+        "most unacknowledged messages per consumer, also the largest batch"
+    )
     public static let retryDelay = SettingKey(
-        "NASHRA_RETRY_DELAY_MS", "5000", "delay before a transiently failed message is retried (retry queue TTL)")
+        "NASHRA_RETRY_DELAY_MS",
+        "5000",
+        "delay before a transiently failed message is retried (retry queue TTL)"
+    )
     public static let maxAttempts = SettingKey(
-        "NASHRA_MAX_ATTEMPTS", "5", "tries before a message goes to the dead-letter queue")
-    public static let httpHost = SettingKey("NASHRA_HTTP_HOST", "127.0.0.1", "address of /metrics, /health (and the web)")
+        "NASHRA_MAX_ATTEMPTS",
+        "5",
+        "tries before a message goes to the dead-letter queue"
+    )
+    public static let httpHost = SettingKey(
+        "NASHRA_HTTP_HOST",
+        "127.0.0.1",
+        "address of /metrics, /health (and the web)"
+    )
     public static let httpPort = SettingKey(
-        "NASHRA_HTTP_PORT", "", "port of /metrics and /health; defaults: fetcher 9101 (frontier 9100), parser 9102, "
-            + "classifier 9103, store 9104, web 8080; 0 picks a free port")
+        "NASHRA_HTTP_PORT",
+        "",
+        "port of /metrics and /health; defaults: fetcher 9101 (frontier 9100), parser 9102, "
+            + "classifier 9103, store 9104, web 8080; 0 picks a free port"
+    )
     public static let logLevel = SettingKey("NASHRA_LOG_LEVEL", "info", "trace, debug, info, notice, warning, error")
     public static let database = SettingKey("NASHRA_DB", "nashra.sqlite", "SQLite database of the store and the web")
     public static let stateDir = SettingKey("NASHRA_STATE_DIR", "state", "where the frontier keeps its crawl state")
     public static let sources = SettingKey("NASHRA_SOURCES", "deploy/sources.yml", "the sources file (YAML)")
     public static let allowPrivate = SettingKey(
-        "NASHRA_FETCH_ALLOW_PRIVATE", "",
-        "hosts or CIDR ranges exempt from the private-address block, comma-separated (e.g. 127.0.0.1/32)")
+        "NASHRA_FETCH_ALLOW_PRIVATE",
+        "",
+        "hosts or CIDR ranges exempt from the private-address block, comma-separated (e.g. 127.0.0.1/32)"
+    )
     public static let userAgent = SettingKey(
-        "NASHRA_USER_AGENT", "NashraBot/0.1 (+https://github.com/nashra-news/nashra)", "User-Agent of the fetcher")
+        "NASHRA_USER_AGENT",
+        "NashraBot/0.1 (+https://github.com/nashra-news/nashra)",
+        "User-Agent of the fetcher"
+    )
     public static let maxBodyBytes = SettingKey(
-        "NASHRA_FETCH_MAX_BYTES", "10485760", "cap on a fetched body, counted on decoded bytes")
+        "NASHRA_FETCH_MAX_BYTES",
+        "10485760",
+        "cap on a fetched body, counted on decoded bytes"
+    )
     public static let pollInterval = SettingKey(
-        "NASHRA_POLL_INTERVAL", "", "override every source's poll interval, in seconds (demo and tests)")
+        "NASHRA_POLL_INTERVAL",
+        "",
+        "override every source's poll interval, in seconds (demo and tests)"
+    )
 
     public static let all: [SettingKey] = [
         amqpURL, managementURL, queuePrefix, prefetch, retryDelay, maxAttempts, httpHost, httpPort, logLevel, database,
@@ -91,7 +123,8 @@ public struct Configuration: Sendable {
                 }
                 guard let key = Setting.all.first(where: { $0.flag == flag }) else {
                     throw ConfigurationError(
-                        "unknown option \(flag); known: " + Setting.all.map(\.flag).joined(separator: ", "))
+                        "unknown option \(flag); known: " + Setting.all.map(\.flag).joined(separator: ", ")
+                    )
                 }
                 if value == nil {
                     index += 1
@@ -133,7 +166,8 @@ public struct Configuration: Sendable {
     public func topology() throws -> Topology {
         Topology(
             prefix: self[Setting.queuePrefix],
-            retryDelayMilliseconds: Int64(try integer(Setting.retryDelay, in: 1...86_400_000)))
+            retryDelayMilliseconds: Int64(try integer(Setting.retryDelay, in: 1...86_400_000))
+        )
     }
 
     /// The HTTP port: the setting, or the stage's default.

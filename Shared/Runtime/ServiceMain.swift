@@ -28,7 +28,10 @@ public enum ServiceMain {
         do {
             let configuration = try Configuration()
             if configuration.positional.contains("help") || CommandLine.arguments.contains("--help") {
-                print(usage + "\n\nSettings (environment variable, or the flag in parentheses):\n" + Configuration.reference())
+                print(
+                    usage + "\n\nSettings (environment variable, or the flag in parentheses):\n"
+                        + Configuration.reference()
+                )
                 exit(0)
             }
             return configuration
@@ -41,30 +44,43 @@ public enum ServiceMain {
     /// Adds `/health` and `/metrics` to a router.
     /// - Parameter healthy: whether the process can do its work (e.g. its broker connection is up).
     public static func addOperationsRoutes(
-        to router: Router<BasicRequestContext>, service: String, healthy: @escaping @Sendable () -> Bool
+        to router: Router<BasicRequestContext>,
+        service: String,
+        healthy: @escaping @Sendable () -> Bool
     ) {
         router.get("health") { _, _ -> Response in
             let ok = healthy()
             let body = "{\"service\":\"\(service)\",\"status\":\"\(ok ? "ok" : "degraded")\"}\n"
             return Response(
-                status: ok ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: body)))
+                status: ok ? .ok : .serviceUnavailable,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: body))
+            )
         }
         router.get("metrics") { _, _ -> Response in
             Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer()))
+            )
         }
     }
 
     /// Runs `services` and an operations HTTP server in one service group that shuts down gracefully on SIGTERM
     /// and SIGINT.
     public static func run(
-        services: [any Service], router: Router<BasicRequestContext>, host: String, port: Int, logger: Logger
+        services: [any Service],
+        router: Router<BasicRequestContext>,
+        host: String,
+        port: Int,
+        logger: Logger
     ) async throws {
         let application = Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
-            services: services, logger: logger)
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            services: services,
+            logger: logger
+        )
         try await application.runService()
     }
 }
@@ -88,7 +104,9 @@ extension StageRunner {
     /// Builds and runs a stage executable: configuration, logging, metrics, the stage, `/health` and `/metrics`.
     /// - Parameter makeProcessor: builds the stage's processor from the configuration.
     public static func main(
-        name: String, defaultPort: Int, usage: String,
+        name: String,
+        defaultPort: Int,
+        usage: String,
         makeProcessor: (Configuration, Logger) async throws -> any StageProcessor
     ) async {
         let configuration = ServiceMain.configuration(usage: usage)
@@ -99,8 +117,12 @@ extension StageRunner {
             let router = Router()
             ServiceMain.addOperationsRoutes(to: router, service: name) { runner.isConnected }
             try await ServiceMain.run(
-                services: [StageService(runner: runner)], router: router, host: configuration[Setting.httpHost],
-                port: try configuration.httpPort(default: defaultPort), logger: logger)
+                services: [StageService(runner: runner)],
+                router: router,
+                host: configuration[Setting.httpHost],
+                port: try configuration.httpPort(default: defaultPort),
+                logger: logger
+            )
         } catch {
             logger.critical("\(name) failed: \(error)")
             exit(1)

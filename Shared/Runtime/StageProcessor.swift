@@ -35,7 +35,10 @@ extension StageProcessor {
         -> OutgoingMessage
     {
         OutgoingMessage(
-            routingKey: topology.queue(stage), body: try MessageCodec.encode(message), messageID: message.messageID,
-            type: M.messageType)
+            routingKey: topology.queue(stage),
+            body: try MessageCodec.encode(message),
+            messageID: message.messageID,
+            type: M.messageType
+        )
     }
 }

@@ -27,9 +27,11 @@ public final class StageRunner: Sendable {
 
         public init(_ configuration: Configuration) throws {
             self.init(
-                url: try configuration.amqpURL(), topology: try configuration.topology(),
+                url: try configuration.amqpURL(),
+                topology: try configuration.topology(),
                 prefetch: try configuration.integer(Setting.prefetch, in: 1...10_000),
-                maxAttempts: try configuration.integer(Setting.maxAttempts, in: 1...1_000))
+                maxAttempts: try configuration.integer(Setting.maxAttempts, in: 1...1_000)
+            )
         }
     }
 
@@ -51,8 +53,13 @@ public final class StageRunner: Sendable {
         self.logger = logger
         let topology = settings.topology
         consumer = AMQPConsumer(
-            url: settings.url, queue: topology.queue(processor.input), prefetch: settings.prefetch,
-            maxBatch: settings.prefetch, topology: topology, logger: logger)
+            url: settings.url,
+            queue: topology.queue(processor.input),
+            prefetch: settings.prefetch,
+            maxBatch: settings.prefetch,
+            topology: topology,
+            logger: logger
+        )
         publisher = AMQPPublisher(url: settings.url, topology: topology, logger: logger)
         let stage = processor.name
         done = Counter(label: "nashra_stage_messages_total", dimensions: [("stage", stage), ("outcome", "done")])
@@ -89,7 +96,8 @@ public final class StageRunner: Sendable {
         for delivery in batch {
             if delivery.message.redelivered {
                 outgoing.append(
-                    failure(delivery.message, reason: "redelivered: a consumer died or lost the broker", &counts))
+                    failure(delivery.message, reason: "redelivered: a consumer died or lost the broker", &counts)
+                )
             } else {
                 fresh.append(delivery)
             }
@@ -105,7 +113,9 @@ public final class StageRunner: Sendable {
                 outgoing.append(failure(delivery.message, reason: reason, &counts))
             case .deadLetter(let reason):
                 logger.warning(
-                    "dead-lettered", metadata: ["message.id": "\(delivery.message.messageID ?? "-")", "reason": "\(reason)"])
+                    "dead-lettered",
+                    metadata: ["message.id": "\(delivery.message.messageID ?? "-")", "reason": "\(reason)"]
+                )
                 outgoing.append(deadLetter(delivery.message, reason: reason, attempt: attempt(of: delivery.message)))
                 counts.dead += 1
             }
@@ -137,7 +147,9 @@ public final class StageRunner: Sendable {
         if next >= settings.maxAttempts {
             counts.dead += 1
             logger.warning(
-                "giving up", metadata: ["message.id": "\(message.messageID ?? "-")", "attempts": "\(next)", "reason": "\(reason)"])
+                "giving up",
+                metadata: ["message.id": "\(message.messageID ?? "-")", "attempts": "\(next)", "reason": "\(reason)"]
+            )
             return deadLetter(message, reason: "gave up after \(next) attempts: \(reason)", attempt: next)
         }
         counts.retried += 1
@@ -145,8 +157,12 @@ public final class StageRunner: Sendable {
         headers[NashraHeader.attempt] = .int(Int64(next))
         headers[NashraHeader.error] = .string(String(reason.prefix(1000)))
         return OutgoingMessage(
-            routingKey: settings.topology.retryQueue(processor.input), body: message.body, messageID: message.messageID,
-            type: message.type, headers: headers)
+            routingKey: settings.topology.retryQueue(processor.input),
+            body: message.body,
+            messageID: message.messageID,
+            type: message.type,
+            headers: headers
+        )
     }
 
     private func deadLetter(_ message: RawDelivery, reason: String, attempt: Int) -> OutgoingMessage {
@@ -157,8 +173,12 @@ public final class StageRunner: Sendable {
         headers[NashraHeader.originalQueue] = .string(settings.topology.queue(processor.input))
         headers[NashraHeader.failedAt] = .string(ISO8601DateFormatter().string(from: Date()))
         return OutgoingMessage(
-            routingKey: settings.topology.deadQueue(processor.input), body: message.body, messageID: message.messageID,
-            type: message.type, headers: headers)
+            routingKey: settings.topology.deadQueue(processor.input),
+            body: message.body,
+            messageID: message.messageID,
+            type: message.type,
+            headers: headers
+        )
     }
 }
 

@@ -11,18 +11,30 @@ extension BrokerTests {
     @Suite("Killed processes and a restarted broker") struct CrashTests {
         func classified(_ n: Int) -> ClassifiedArticle {
             let article = Article(
-                url: "https://example.com/akhbar/\(n)", sourceID: "test", sourceName: "مصدر تجريبي",
-                title: "خبر رقم \(n): الحكومة تعلن خطة جديدة", published: Date(timeIntervalSince1970: 1_700_000_000),
-                paragraphs: ["أعلنت الحكومة اليوم خطة جديدة للاستثمار.", "وقال الوزير إن الخطة تبدأ الشهر المقبل."])
-            return ClassifiedArticle(article: article, topic: "politics", confidence: 0.9, uncertain: false, signature: [1, 2])
+                url: "https://example.com/akhbar/\(n)",
+                sourceID: "test",
+                sourceName: "مصدر تجريبي",
+                title: "خبر رقم \(n): الحكومة تعلن خطة جديدة",
+                published: Date(timeIntervalSince1970: 1_700_000_000),
+                paragraphs: ["أعلنت الحكومة اليوم خطة جديدة للاستثمار.", "وقال الوزير إن الخطة تبدأ الشهر المقبل."]
+            )
+            return ClassifiedArticle(
+                article: article,
+                topic: "politics",
+                confidence: 0.9,
+                uncertain: false,
+                signature: [1, 2]
+            )
         }
 
         func messages(_ range: Range<Int>, topology: Topology) throws -> [OutgoingMessage] {
             try range.map { n in
                 let message = classified(n)
                 return OutgoingMessage(
-                    routingKey: topology.queue(.classified), body: try MessageCodec.encode(message),
-                    messageID: message.messageID)
+                    routingKey: topology.queue(.classified),
+                    body: try MessageCodec.encode(message),
+                    messageID: message.messageID
+                )
             }
         }
 
@@ -33,7 +45,8 @@ extension BrokerTests {
                     "NASHRA_AMQP_URL": TestEnvironment.environment["NASHRA_TEST_AMQP_URL"] ?? "",
                     "NASHRA_QUEUE_PREFIX": prefix, "NASHRA_DB": database, "NASHRA_HTTP_PORT": "0",
                     "NASHRA_RETRY_DELAY_MS": "200", "NASHRA_PREFETCH": "50", "NASHRA_LOG_LEVEL": "warning",
-                ])
+                ]
+            )
         }
 
         /// SIGKILL the store writer mid-stream: after a restart every article is stored exactly once.
@@ -92,7 +105,9 @@ extension BrokerTests {
             let probe = QueueProbe(url: url)
 
             try await publisher.publish(try articleMessages(0..<50, topology: topology))
-            #expect(await TestEnvironment.waitUntil(timeout: 20) { (try? probe.depth(topology.queue(.classified))) == 50 })
+            #expect(
+                await TestEnvironment.waitUntil(timeout: 20) { (try? probe.depth(topology.queue(.classified))) == 50 }
+            )
 
             #expect(try await ChildProcess.run(control, ["restart"]) == 0)
 
@@ -110,8 +125,10 @@ extension BrokerTests {
             try range.map { n in
                 let article = classified(n).article
                 return OutgoingMessage(
-                    routingKey: topology.queue(.articles), body: try MessageCodec.encode(article),
-                    messageID: article.messageID)
+                    routingKey: topology.queue(.articles),
+                    body: try MessageCodec.encode(article),
+                    messageID: article.messageID
+                )
             }
         }
     }
@@ -124,6 +141,8 @@ struct RelayStage: StageProcessor {
     let topology: Topology
 
     func process(_ batch: [RawDelivery]) async -> [StageOutcome] {
-        batch.map { .done([OutgoingMessage(routingKey: topology.queue(.classified), body: $0.body, messageID: $0.messageID)]) }
+        batch.map {
+            .done([OutgoingMessage(routingKey: topology.queue(.classified), body: $0.body, messageID: $0.messageID)])
+        }
     }
 }

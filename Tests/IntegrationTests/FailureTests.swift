@@ -34,15 +34,20 @@ extension BrokerTests {
     @Suite("Bad input and failures") struct FailureTests {
         func article(_ n: Int) -> Article {
             Article(
-                url: "https://example.com/news/\(n)", sourceID: "test", sourceName: "مصدر تجريبي",
-                title: "المنتخب يفوز في مباراة رقم \(n)", paragraphs: ["سجل لاعب المنتخب هدفين في المباراة."])
+                url: "https://example.com/news/\(n)",
+                sourceID: "test",
+                sourceName: "مصدر تجريبي",
+                title: "المنتخب يفوز في مباراة رقم \(n)",
+                paragraphs: ["سجل لاعب المنتخب هدفين في المباراة."]
+            )
         }
 
         func publish(_ bodies: [Data], to queue: String, url: AMQPURL, topology: Topology) async throws {
             let publisher = AMQPPublisher(url: url, topology: topology, logger: TestEnvironment.logger)
             defer { publisher.shutdown() }
             try await publisher.publish(
-                bodies.enumerated().map { OutgoingMessage(routingKey: queue, body: $1, messageID: "m\($0)") })
+                bodies.enumerated().map { OutgoingMessage(routingKey: queue, body: $1, messageID: "m\($0)") }
+            )
         }
 
         @Test func malformedMessagesAreDeadLetteredWithAReasonAndTheStageKeepsGoing() async throws {
@@ -56,7 +61,9 @@ extension BrokerTests {
             ]
             try await publish(bodies, to: topology.queue(.articles), url: url, topology: topology)
             let stage = RunningStage(
-                ClassifierStage(topology: topology), settings: .init(url: url, topology: topology, prefetch: 10))
+                ClassifierStage(topology: topology),
+                settings: .init(url: url, topology: topology, prefetch: 10)
+            )
             let probe = QueueProbe(url: url)
             let classified = await probe.take(1, from: topology.queue(.classified))
             let dead = await probe.take(3, from: topology.deadQueue(.articles))
@@ -80,7 +87,11 @@ extension BrokerTests {
             let url = try #require(TestEnvironment.amqpURL)
             let topology = Topology(prefix: TestEnvironment.uniquePrefix("retry"), retryDelayMilliseconds: 300)
             try await publish(
-                [try MessageCodec.encode(article(1))], to: topology.queue(.articles), url: url, topology: topology)
+                [try MessageCodec.encode(article(1))],
+                to: topology.queue(.articles),
+                url: url,
+                topology: topology
+            )
             let flaky = FlakyStage(failures: 2)
             let stage = RunningStage(flaky, settings: .init(url: url, topology: topology, maxAttempts: 5))
             let done = await TestEnvironment.waitUntil(timeout: 20) { flaky.attempts["m0"] == 3 }
@@ -93,7 +104,11 @@ extension BrokerTests {
             let url = try #require(TestEnvironment.amqpURL)
             let topology = Topology(prefix: TestEnvironment.uniquePrefix("giveup"), retryDelayMilliseconds: 200)
             try await publish(
-                [try MessageCodec.encode(article(1))], to: topology.queue(.articles), url: url, topology: topology)
+                [try MessageCodec.encode(article(1))],
+                to: topology.queue(.articles),
+                url: url,
+                topology: topology
+            )
             let flaky = FlakyStage(failures: 1000)
             let stage = RunningStage(flaky, settings: .init(url: url, topology: topology, maxAttempts: 3))
             let dead = await QueueProbe(url: url).take(1, from: topology.deadQueue(.articles))

@@ -18,7 +18,8 @@ extension BrokerTests {
             let site = try await TestHTTPServer.demoSite()
             let directory = try TestEnvironment.temporaryDirectory()
             let yaml = try String(
-                contentsOfFile: TestEnvironment.repositoryRoot + "/deploy/demo/sources.yml", encoding: .utf8
+                contentsOfFile: TestEnvironment.repositoryRoot + "/deploy/demo/sources.yml",
+                encoding: .utf8
             ).replacingOccurrences(of: "http://127.0.0.1:8701", with: site.base)
             let catalog = try SourceCatalog.parse(yaml)
             let topology = Topology(prefix: TestEnvironment.uniquePrefix("pipeline"), retryDelayMilliseconds: 500)
@@ -31,16 +32,21 @@ extension BrokerTests {
             let stages = [
                 RunningStage(
                     FrontierIntake(topology: topology, state: state, catalog: catalog, logger: logger),
-                    settings: settings),
+                    settings: settings
+                ),
                 RunningStage(FetchWorker(topology: topology, http: http), settings: settings),
                 RunningStage(ParserStage(topology: topology), settings: settings),
                 RunningStage(ClassifierStage(topology: topology), settings: settings),
                 RunningStage(StoreStage(store: store, logger: logger), settings: settings),
             ]
             let scheduler = try FeedScheduler(
-                state: state, catalog: catalog, topology: topology,
-                publisher: AMQPPublisher(url: url, topology: topology, logger: logger), pollOverride: 3600,
-                logger: logger)
+                state: state,
+                catalog: catalog,
+                topology: topology,
+                publisher: AMQPPublisher(url: url, topology: topology, logger: logger),
+                pollOverride: 3600,
+                logger: logger
+            )
             try await scheduler.tick()
 
             let arrived = await TestEnvironment.waitUntil(timeout: 60) { (try? store.count()) == 7 }

@@ -25,7 +25,8 @@ public enum TestEnvironment {
         }
         if amqpURL == nil {
             FileHandle.standardError.write(
-                Data("skipping broker tests: NASHRA_TEST_AMQP_URL is not set (deploy/test.sh starts a broker)\n".utf8))
+                Data("skipping broker tests: NASHRA_TEST_AMQP_URL is not set (deploy/test.sh starts a broker)\n".utf8)
+            )
         }
         return amqpURL != nil
     }
@@ -84,7 +85,13 @@ public struct QueueProbe {
     /// Consumes and acks up to `count` messages of `queue`, waiting at most `timeout` seconds.
     public func take(_ count: Int, from queue: String, timeout: Double = 20) async -> [RawDelivery] {
         let consumer = AMQPConsumer(
-            url: url, queue: queue, prefetch: 100, maxBatch: 100, topology: nil, logger: TestEnvironment.logger)
+            url: url,
+            queue: queue,
+            prefetch: 100,
+            maxBatch: 100,
+            topology: nil,
+            logger: TestEnvironment.logger
+        )
         consumer.start()
         var received: [RawDelivery] = []
         let deadline = Task {
@@ -121,7 +128,8 @@ public final class TestHTTPServer: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let application = make { continuation.yield($0) }
         let group = ServiceGroup(
-            configuration: .init(services: [application], gracefulShutdownSignals: [], logger: TestEnvironment.logger))
+            configuration: .init(services: [application], gracefulShutdownSignals: [], logger: TestEnvironment.logger)
+        )
         let task = Task { try await group.run() }
         var ports = stream.makeAsyncIterator()
         guard let port = await ports.next() else { throw CancellationError() }
@@ -132,8 +140,11 @@ public final class TestHTTPServer: Sendable {
     public static func start(router: Router<BasicRequestContext>) async throws -> TestHTTPServer {
         try await start { onRunning in
             Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { await onRunning($0.localAddress?.port ?? 0) }, logger: TestEnvironment.logger)
+                router: router,
+                configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { await onRunning($0.localAddress?.port ?? 0) },
+                logger: TestEnvironment.logger
+            )
         }
     }
 

@@ -8,8 +8,14 @@ import Testing
     let classifier = TopicClassifier()
 
     @Test func arabicArticlesGetTheirTopic() {
-        #expect(classifier.classify(title: "المنتخب يفوز على تونس في مباراة ودية", text: "سجل لاعب الفريق هدفين").topic == "sport")
-        #expect(classifier.classify(title: "البنك المركزي يثبت أسعار الفائدة", text: "تراجع التضخم والدولار").topic == "economy")
+        #expect(
+            classifier.classify(title: "المنتخب يفوز على تونس في مباراة ودية", text: "سجل لاعب الفريق هدفين").topic
+                == "sport"
+        )
+        #expect(
+            classifier.classify(title: "البنك المركزي يثبت أسعار الفائدة", text: "تراجع التضخم والدولار").topic
+                == "economy"
+        )
         #expect(classifier.classify(title: "مهرجان للسينما", text: "فيلم ورواية ومسرح").topic == "culture")
     }
 

@@ -27,7 +27,13 @@ enum Fixture {
         throws -> FetchedPage
     {
         FetchedPage(
-            url: url, finalURL: url, sourceID: "test", status: 200, contentType: contentType, body: try data(path))
+            url: url,
+            finalURL: url,
+            sourceID: "test",
+            status: 200,
+            contentType: contentType,
+            body: try data(path)
+        )
     }
 }
 
@@ -50,7 +56,10 @@ enum Fixture {
     func windows1256FromHeader() throws {
         let article = try extractor.extract(
             try Fixture.page(
-                "deploy/demo/site/cairo/tech-ai.cp1256.html", contentType: "text/html; charset=windows-1256"))
+                "deploy/demo/site/cairo/tech-ai.cp1256.html",
+                contentType: "text/html; charset=windows-1256"
+            )
+        )
         #expect(article.title == "إطلاق منصة رقمية عربية للذكاء الاصطناعي في التعليم")
         #expect(article.paragraphs[2].contains("دُرّبت على نصوص عربية فصحى"))
     }
@@ -58,7 +67,8 @@ enum Fixture {
     @Test("windows-1256 declared only in the page; no date means none, not a guess; scripts never leak")
     func windows1256FromMetaWithoutDate() throws {
         let article = try extractor.extract(
-            try Fixture.page("Tests/Fixtures/page-windows-1256-no-date.html", contentType: "text/html"))
+            try Fixture.page("Tests/Fixtures/page-windows-1256-no-date.html", contentType: "text/html")
+        )
         #expect(article.title == "ارتفاع أسعار الذهب في السوق المحلية")
         #expect(article.published == nil)
         #expect(article.paragraphs.count == 2)
@@ -75,8 +85,13 @@ enum Fixture {
         ]
         for body in bad {
             let page = FetchedPage(
-                url: "https://example.com/x", finalURL: "https://example.com/x", sourceID: "t", status: 200,
-                contentType: "text/html", body: body)
+                url: "https://example.com/x",
+                finalURL: "https://example.com/x",
+                sourceID: "t",
+                status: 200,
+                contentType: "text/html",
+                body: body
+            )
             #expect(throws: ExtractionError.self) { try extractor.extract(page) }
         }
     }
@@ -84,11 +99,17 @@ enum Fixture {
     @Test("deeply nested markup does not overflow the stack")
     func deepNesting() throws {
         let depth = 100_000
-        let html = String(repeating: "<div>", count: depth) + "<p>نص عربي طويل بما يكفي ليكون فقرة من فقرات المقال.</p>"
+        let html =
+            String(repeating: "<div>", count: depth) + "<p>نص عربي طويل بما يكفي ليكون فقرة من فقرات المقال.</p>"
             + String(repeating: "</div>", count: depth)
         let page = FetchedPage(
-            url: "https://example.com/d", finalURL: "https://example.com/d", sourceID: "t", status: 200,
-            contentType: "text/html; charset=utf-8", body: Data(html.utf8))
+            url: "https://example.com/d",
+            finalURL: "https://example.com/d",
+            sourceID: "t",
+            status: 200,
+            contentType: "text/html; charset=utf-8",
+            body: Data(html.utf8)
+        )
         _ = try? extractor.extract(page)  // libxml2 caps the depth; what matters is that it returns
     }
 }

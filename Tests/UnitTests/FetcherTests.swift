@@ -1,8 +1,8 @@
 import Fetcher
 import Foundation
 import Hummingbird
-import NashraHTTP
 import NIOCore
+import NashraHTTP
 import Synchronization
 import TestSupport
 import Testing
@@ -13,7 +13,9 @@ import Testing
     @Test("an Arabic RSS feed in windows-1256 with RFC 822 dates")
     func windows1256Feed() throws {
         let items = try FeedParser.parse(
-            try Fixture.data("Tests/Fixtures/feed-windows-1256.xml"), feedURL: "http://example.com/rss")
+            try Fixture.data("Tests/Fixtures/feed-windows-1256.xml"),
+            feedURL: "http://example.com/rss"
+        )
         #expect(items.count == 2)
         #expect(items[0].url == "http://example.com/news/1", "resolved, tracking parameters and fragment removed")
         #expect(items[0].hints.title == "وزير المالية يعلن موازنة العام الجديد")
@@ -26,13 +28,17 @@ import Testing
 
     @Test func atomFeed() throws {
         let items = try FeedParser.parse(
-            try Fixture.data("deploy/demo/site/madina/atom.xml"), feedURL: "http://127.0.0.1:8701/madina/atom.xml")
+            try Fixture.data("deploy/demo/site/madina/atom.xml"),
+            feedURL: "http://127.0.0.1:8701/madina/atom.xml"
+        )
         #expect(items.count == 3)
         #expect(items.allSatisfy { $0.hints.published != nil && $0.url.hasSuffix(".html") })
     }
 
     @Test func notAFeed() {
-        #expect(throws: FeedError.self) { try FeedParser.parse(Data("<html><body>x</body></html>".utf8), feedURL: "http://a/") }
+        #expect(throws: FeedError.self) {
+            try FeedParser.parse(Data("<html><body>x</body></html>".utf8), feedURL: "http://a/")
+        }
         #expect(throws: FeedError.self) { try FeedParser.parse(Data("\u{0}\u{1}garbage".utf8), feedURL: "http://a/") }
         #expect(throws: FeedError.self) { try FeedParser.parse(Data(), feedURL: "http://a/") }
     }
@@ -40,7 +46,8 @@ import Testing
     @Test func canonicalURLs() {
         #expect(
             URLCanonicalizer.canonical("HTTPS://WWW.Youm7.com:443/story?id=5&utm_source=fb&fbclid=1#top")
-                == "https://www.youm7.com/story?id=5")
+                == "https://www.youm7.com/story?id=5"
+        )
         #expect(URLCanonicalizer.canonical("/a/b", relativeTo: "http://x.com/feed") == "http://x.com/a/b")
         #expect(URLCanonicalizer.canonical("javascript:alert(1)") == nil)
         #expect(URLCanonicalizer.canonical("ftp://x.com/") == nil)
@@ -49,9 +56,10 @@ import Testing
     @Test("private, loopback, link-local and mapped addresses are refused unless allowed")
     func addressPolicy() {
         let strict = AddressPolicy.strict
-        for ip in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
-            "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "not-an-ip"]
-        {
+        for ip in [
+            "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
+            "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "not-an-ip",
+        ] {
             #expect(!strict.permits(ip: ip, host: nil), "\(ip) must be refused")
         }
         for ip in ["8.8.8.8", "185.60.216.35", "2a00:1450:4001::1"] { #expect(strict.permits(ip: ip, host: nil)) }
@@ -88,8 +96,12 @@ import Testing
     }
 
     let local = HTTPFetcher(
-        userAgent: "nashra-test", maxBodyBytes: 100_000, connectTimeout: 10, totalTimeout: 30,
-        addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
+        userAgent: "nashra-test",
+        maxBodyBytes: 100_000,
+        connectTimeout: 10,
+        totalTimeout: 30,
+        addressPolicy: AddressPolicy(allowList: "127.0.0.1/32")
+    )
 
     @Test func fetchingFollowsRedirectsAndKeepsHeaders() async throws {
         try await Self.withServer { base in
@@ -128,8 +140,11 @@ import Testing
                 Issue.record("loop")
             } catch { #expect(error.code == .tooManyRedirects) }
             let impatient = HTTPFetcher(
-                userAgent: "nashra-test", connectTimeout: 10, totalTimeout: 2,
-                addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
+                userAgent: "nashra-test",
+                connectTimeout: 10,
+                totalTimeout: 2,
+                addressPolicy: AddressPolicy(allowList: "127.0.0.1/32")
+            )
             do throws(FetchError) {
                 _ = try await impatient.fetch(base + "/slow")
                 Issue.record("slow")

@@ -7,9 +7,14 @@ import Testing
 @Suite("Messages, configuration and AMQP pieces") struct ModelTests {
     @Test func messagesRoundTripWithStableIDs() throws {
         let article = Article(
-            url: "https://www.youm7.com/story/2025/11/23/1", sourceID: "youm7", sourceName: "اليوم السابع",
-            title: "عنوان الخبر", published: Date(timeIntervalSince1970: 1_763_885_700), paragraphs: ["فقرة أولى."],
-            fetchedAt: Date(timeIntervalSince1970: 1_763_890_000))
+            url: "https://www.youm7.com/story/2025/11/23/1",
+            sourceID: "youm7",
+            sourceName: "اليوم السابع",
+            title: "عنوان الخبر",
+            published: Date(timeIntervalSince1970: 1_763_885_700),
+            paragraphs: ["فقرة أولى."],
+            fetchedAt: Date(timeIntervalSince1970: 1_763_890_000)
+        )
         let decoded = try MessageCodec.decode(Article.self, from: try MessageCodec.encode(article))
         #expect(decoded == article)
         #expect(decoded.id == StableID.of("https://www.youm7.com/story/2025/11/23/1"))
@@ -48,7 +53,8 @@ import Testing
     @Test func configurationFromEnvironmentAndFlags() throws {
         let configuration = try Configuration(
             environment: ["NASHRA_PREFETCH": "20", "NASHRA_QUEUE_PREFIX": "prod", "UNRELATED": "x"],
-            arguments: ["worker", "--prefetch", "30", "--http-port=9200"])
+            arguments: ["worker", "--prefetch", "30", "--http-port=9200"]
+        )
         #expect(configuration.positional == ["worker"])
         #expect(try configuration.integer(Setting.prefetch) == 30, "flags override the environment")
         #expect(configuration[Setting.queuePrefix] == "prod")

@@ -12,10 +12,21 @@ import Testing
 
     func classified(title: String, url: String = "https://example.com/1") -> ClassifiedArticle {
         let article = Article(
-            url: url, sourceID: "demo", sourceName: "أخبار القاهرة", title: title,
-            published: Date(timeIntervalSince1970: 1_763_885_700), paragraphs: ["الفقرة الأولى.", "الفقرة الثانية."],
-            images: [ArticleImage(url: "https://example.com/a.jpg", caption: "صورة")])
-        return ClassifiedArticle(article: article, topic: "politics", confidence: 0.8, uncertain: false, signature: [1, 2, 3])
+            url: url,
+            sourceID: "demo",
+            sourceName: "أخبار القاهرة",
+            title: title,
+            published: Date(timeIntervalSince1970: 1_763_885_700),
+            paragraphs: ["الفقرة الأولى.", "الفقرة الثانية."],
+            images: [ArticleImage(url: "https://example.com/a.jpg", caption: "صورة")]
+        )
+        return ClassifiedArticle(
+            article: article,
+            topic: "politics",
+            confidence: 0.8,
+            uncertain: false,
+            signature: [1, 2, 3]
+        )
     }
 
     @Test("a redelivered article updates its row and never duplicates it")
@@ -34,7 +45,9 @@ import Testing
 
     @Test func reopeningKeepsDataAndSchema() throws {
         let path = try temporaryDatabase()
-        try ArticleStore(path: path).upsert([classified(title: "أ", url: "https://e.com/1"), classified(title: "ب", url: "https://e.com/2")])
+        try ArticleStore(path: path).upsert([
+            classified(title: "أ", url: "https://e.com/1"), classified(title: "ب", url: "https://e.com/2"),
+        ])
         #expect(try ArticleStore(path: path).count() == 2)
     }
 

@@ -2,7 +2,8 @@ import Classifier
 import NashraRuntime
 
 await StageRunner.main(
-    name: "classifier", defaultPort: 9103,
+    name: "classifier",
+    defaultPort: 9103,
     usage: "nashra-classifier: topic and story signature of each article (nashra.articles → nashra.classified)"
 ) { configuration, _ in
     ClassifierStage(topology: try configuration.topology())

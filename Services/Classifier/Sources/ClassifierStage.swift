@@ -10,8 +10,11 @@ public struct ClassifierStage: StageProcessor {
     public let classifier: TopicClassifier
     public let signatures: StorySignature
 
-    public init(topology: Topology, classifier: TopicClassifier = TopicClassifier(), signatures: StorySignature = .init())
-    {
+    public init(
+        topology: Topology,
+        classifier: TopicClassifier = TopicClassifier(),
+        signatures: StorySignature = .init()
+    ) {
         self.topology = topology
         self.classifier = classifier
         self.signatures = signatures
@@ -21,8 +24,12 @@ public struct ClassifierStage: StageProcessor {
         let body = article.paragraphs.joined(separator: "\n")
         let decision = classifier.classify(title: article.title, text: body, sectionHint: article.section)
         return ClassifiedArticle(
-            article: article, topic: decision.topic, confidence: decision.confidence, uncertain: decision.uncertain,
-            signature: signatures.signature(of: article.title + "\n" + body))
+            article: article,
+            topic: decision.topic,
+            confidence: decision.confidence,
+            uncertain: decision.uncertain,
+            signature: signatures.signature(of: article.title + "\n" + body)
+        )
     }
 
     public func process(_ batch: [RawDelivery]) async -> [StageOutcome] {

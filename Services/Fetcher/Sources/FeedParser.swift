@@ -26,7 +26,8 @@ public enum FeedParser {
         let ok = parser.parse()
         guard delegate.sawFeedRoot else {
             throw FeedError(
-                ok ? "not an RSS or Atom feed" : "not XML: \(parser.parserError.map { "\($0)" } ?? "parse error")")
+                ok ? "not an RSS or Atom feed" : "not XML: \(parser.parserError.map { "\($0)" } ?? "parse error")"
+            )
         }
         var seen = Set<String>()
         return delegate.items.compactMap { raw in
@@ -38,8 +39,11 @@ public enum FeedParser {
                 url: url,
                 hints: ItemHints(
                     title: title?.isEmpty == true ? nil : title,
-                    published: (raw.date ?? raw.updated).flatMap { NewsDateParser.parse($0) }, section: raw.category,
-                    image: raw.image))
+                    published: (raw.date ?? raw.updated).flatMap { NewsDateParser.parse($0) },
+                    section: raw.category,
+                    image: raw.image
+                )
+            )
         }
     }
 
@@ -60,7 +64,10 @@ public enum FeedParser {
         private var depth = 0
 
         func parser(
-            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+            _ parser: XMLParser,
+            didStartElement elementName: String,
+            namespaceURI: String?,
+            qualifiedName: String?,
             attributes: [String: String] = [:]
         ) {
             depth += 1
@@ -95,7 +102,10 @@ public enum FeedParser {
         }
 
         func parser(
-            _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?
+            _ parser: XMLParser,
+            didEndElement elementName: String,
+            namespaceURI: String?,
+            qualifiedName: String?
         ) {
             depth -= 1
             let name = elementName.lowercased()

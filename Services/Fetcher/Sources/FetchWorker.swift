@@ -65,18 +65,31 @@ public struct FetchWorker: StageProcessor {
             let response = try await http.fetch(job.url, headers: headers)
             if response.status == 304 {
                 return FeedResult(
-                    sourceID: job.sourceID, feedURL: job.url, status: 304, notModified: true, etag: job.etag,
-                    lastModified: job.lastModified)
+                    sourceID: job.sourceID,
+                    feedURL: job.url,
+                    status: 304,
+                    notModified: true,
+                    etag: job.etag,
+                    lastModified: job.lastModified
+                )
             }
             guard (200..<300).contains(response.status) else {
                 return FeedResult(
-                    sourceID: job.sourceID, feedURL: job.url, status: response.status,
-                    error: "HTTP \(response.status)")
+                    sourceID: job.sourceID,
+                    feedURL: job.url,
+                    status: response.status,
+                    error: "HTTP \(response.status)"
+                )
             }
             let items = try FeedParser.parse(response.body, feedURL: response.finalURL)
             return FeedResult(
-                sourceID: job.sourceID, feedURL: job.url, status: response.status, etag: response.headers["etag"],
-                lastModified: response.headers["last-modified"], items: items)
+                sourceID: job.sourceID,
+                feedURL: job.url,
+                status: response.status,
+                etag: response.headers["etag"],
+                lastModified: response.headers["last-modified"],
+                items: items
+            )
         } catch {
             return FeedResult(sourceID: job.sourceID, feedURL: job.url, status: 0, error: String(describing: error))
         }
@@ -92,8 +105,15 @@ public struct FetchWorker: StageProcessor {
         switch response.status {
         case 200..<300:
             let page = FetchedPage(
-                url: job.url, finalURL: response.finalURL, sourceID: job.sourceID, sourceName: job.sourceName,
-                status: response.status, contentType: response.contentType, hints: job.hints, body: response.body)
+                url: job.url,
+                finalURL: response.finalURL,
+                sourceID: job.sourceID,
+                sourceName: job.sourceName,
+                status: response.status,
+                contentType: response.contentType,
+                hints: job.hints,
+                body: response.body
+            )
             return .done([try output(page, to: .pages, in: topology)])
         case 408, 425, 429, 500..<600:
             return .retry("\(job.url) answered HTTP \(response.status)")

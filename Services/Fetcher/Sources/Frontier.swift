@@ -33,17 +33,32 @@ public final class FrontierIntake: StageProcessor {
             do {
                 let result = try MessageCodec.decode(FeedResult.self, from: delivery.body)
                 try state.record(
-                    feed: result.feedURL, etag: result.etag, lastModified: result.lastModified, error: result.error)
+                    feed: result.feedURL,
+                    etag: result.etag,
+                    lastModified: result.lastModified,
+                    error: result.error
+                )
                 if let error = result.error {
-                    logger.warning("feed poll failed", metadata: ["feed.url": "\(result.feedURL)", "error": "\(error)"])
+                    logger.warning(
+                        "feed poll failed",
+                        metadata: ["feed.url": "\(result.feedURL)", "error": "\(error)"]
+                    )
                 }
                 let sourceName = catalog.sources.first { $0.id == result.sourceID }?.name
                 let fresh = try state.unseen(result.items.map(\.url)).filter { promised.insert($0).inserted }
                 let hints = Dictionary(result.items.map { ($0.url, $0.hints) }, uniquingKeysWith: { a, _ in a })
                 let jobs = try fresh.map { url in
                     try output(
-                        FetchJob(kind: .article, url: url, sourceID: result.sourceID, sourceName: sourceName, hints: hints[url]),
-                        to: .fetch, in: topology)
+                        FetchJob(
+                            kind: .article,
+                            url: url,
+                            sourceID: result.sourceID,
+                            sourceName: sourceName,
+                            hints: hints[url]
+                        ),
+                        to: .fetch,
+                        in: topology
+                    )
                 }
                 newlySeen += fresh.map { ($0, result.sourceID) }
                 outcomes.append(.done(jobs))
@@ -81,8 +96,12 @@ public struct FeedScheduler: Service {
     let logger: Logger
 
     public init(
-        state: FrontierState, catalog: SourceCatalog, topology: Topology, publisher: AMQPPublisher,
-        pollOverride: Int?, logger: Logger
+        state: FrontierState,
+        catalog: SourceCatalog,
+        topology: Topology,
+        publisher: AMQPPublisher,
+        pollOverride: Int?,
+        logger: Logger
     ) throws {
         self.state = state
         self.catalog = catalog
@@ -113,12 +132,21 @@ public struct FeedScheduler: Service {
         for feed in due {
             let source = catalog.sources.first { $0.id == feed.sourceID }
             let job = FetchJob(
-                kind: .feed, url: feed.url, sourceID: feed.sourceID, sourceName: source?.name, etag: feed.etag,
-                lastModified: feed.lastModified)
+                kind: .feed,
+                url: feed.url,
+                sourceID: feed.sourceID,
+                sourceName: source?.name,
+                etag: feed.etag,
+                lastModified: feed.lastModified
+            )
             jobs.append(
                 OutgoingMessage(
-                    routingKey: topology.queue(.fetch), body: try MessageCodec.encode(job), messageID: job.messageID,
-                    type: FetchJob.messageType))
+                    routingKey: topology.queue(.fetch),
+                    body: try MessageCodec.encode(job),
+                    messageID: job.messageID,
+                    type: FetchJob.messageType
+                )
+            )
         }
         try await publisher.publish(jobs)
         for feed in due {

@@ -39,7 +39,8 @@ public final class FrontierState: Sendable {
                     );
                     CREATE TABLE seen (url TEXT PRIMARY KEY, source_id TEXT NOT NULL, first_seen REAL NOT NULL)
                         WITHOUT ROWID;
-                    """)
+                    """
+            )
         }
         try migrator.migrate(queue)
     }
@@ -50,7 +51,8 @@ public final class FrontierState: Sendable {
             for feed in feeds {
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO feeds (url, source_id, next_poll) VALUES (?, ?, ?)",
-                    arguments: [feed.url, feed.sourceID, Date().timeIntervalSince1970])
+                    arguments: [feed.url, feed.sourceID, Date().timeIntervalSince1970]
+                )
             }
         }
     }
@@ -59,7 +61,8 @@ public final class FrontierState: Sendable {
     public func dueFeeds(at now: Date = Date()) throws -> [FeedState] {
         try queue.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM feeds WHERE next_poll <= ? ORDER BY next_poll",
+                db,
+                sql: "SELECT * FROM feeds WHERE next_poll <= ? ORDER BY next_poll",
                 arguments: [now.timeIntervalSince1970]
             ).map(Self.feed)
         }
@@ -73,7 +76,9 @@ public final class FrontierState: Sendable {
     public func schedule(feed url: String, at date: Date) throws {
         try queue.write { db in
             try db.execute(
-                sql: "UPDATE feeds SET next_poll = ? WHERE url = ?", arguments: [date.timeIntervalSince1970, url])
+                sql: "UPDATE feeds SET next_poll = ? WHERE url = ?",
+                arguments: [date.timeIntervalSince1970, url]
+            )
         }
     }
 
@@ -83,14 +88,16 @@ public final class FrontierState: Sendable {
             if let error {
                 try db.execute(
                     sql: "UPDATE feeds SET failures = failures + 1, last_error = ? WHERE url = ?",
-                    arguments: [error, url])
+                    arguments: [error, url]
+                )
             } else {
                 try db.execute(
                     sql: """
                         UPDATE feeds SET failures = 0, last_error = NULL, last_success = ?,
                             etag = coalesce(?, etag), last_modified = coalesce(?, last_modified) WHERE url = ?
                         """,
-                    arguments: [Date().timeIntervalSince1970, etag, lastModified, url])
+                    arguments: [Date().timeIntervalSince1970, etag, lastModified, url]
+                )
             }
         }
     }
@@ -117,7 +124,8 @@ public final class FrontierState: Sendable {
             for item in urls {
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO seen (url, source_id, first_seen) VALUES (?, ?, ?)",
-                    arguments: [item.url, item.sourceID, now])
+                    arguments: [item.url, item.sourceID, now]
+                )
             }
         }
     }
@@ -128,8 +136,13 @@ public final class FrontierState: Sendable {
 
     private static func feed(_ row: Row) -> FeedState {
         FeedState(
-            url: row["url"], sourceID: row["source_id"], etag: row["etag"], lastModified: row["last_modified"],
-            nextPoll: Date(timeIntervalSince1970: row["next_poll"]), failures: row["failures"],
-            lastError: row["last_error"])
+            url: row["url"],
+            sourceID: row["source_id"],
+            etag: row["etag"],
+            lastModified: row["last_modified"],
+            nextPoll: Date(timeIntervalSince1970: row["next_poll"]),
+            failures: row["failures"],
+            lastError: row["last_error"]
+        )
     }
 }

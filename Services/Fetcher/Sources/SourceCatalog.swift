@@ -50,7 +50,9 @@ public struct SourceCatalog: Codable, Sendable {
         }
         var ids = Set<String>()
         for source in catalog.sources {
-            guard ids.insert(source.id).inserted else { throw CatalogError("\(origin): duplicate source id \(source.id)") }
+            guard ids.insert(source.id).inserted else {
+                throw CatalogError("\(origin): duplicate source id \(source.id)")
+            }
             guard source.pollInterval >= 1 else { throw CatalogError("\(origin): \(source.id) has poll_interval < 1") }
         }
         return catalog

@@ -2,7 +2,8 @@ import NashraRuntime
 import Parser
 
 await StageRunner.main(
-    name: "parser", defaultPort: 9102,
+    name: "parser",
+    defaultPort: 9102,
     usage: "nashra-parser: extracts articles from fetched pages (nashra.pages → nashra.articles)"
 ) { configuration, _ in
     ParserStage(topology: try configuration.topology())

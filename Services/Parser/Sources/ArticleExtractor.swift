@@ -37,8 +37,10 @@ public struct ArticleExtractor: Sendable {
             inArticle.isEmpty
             ? collector.pageParagraphs.filter { $0.count >= minimumParagraphLength } : inArticle
         let title = Self.clean(
-            collector.meta["og:title"] ?? collector.h1 ?? collector.title.map(Self.withoutSiteSuffix) ?? page.hints?.title
-                ?? "")
+            collector.meta["og:title"] ?? collector.h1 ?? collector.title.map(Self.withoutSiteSuffix) ?? page.hints?
+                .title
+                ?? ""
+        )
         guard !title.isEmpty || !paragraphs.isEmpty else {
             throw ExtractionError("\(page.url): no title and no text found (\(page.body.count) bytes)")
         }
@@ -67,11 +69,19 @@ public struct ArticleExtractor: Sendable {
         let text = title + " " + paragraphs.joined(separator: " ")
         let language = Self.isMostlyArabic(text) ? "ar" : (collector.language?.prefix(2)).map(String.init)
         return Article(
-            url: page.url, sourceID: page.sourceID, sourceName: page.sourceName ?? collector.meta["og:site_name"],
-            title: title, published: published, authors: collector.meta["author"].map { [Self.clean($0)] } ?? [],
-            section: collector.meta["article:section"] ?? page.hints?.section, language: language,
-            description: collector.meta["description"] ?? collector.meta["og:description"], paragraphs: paragraphs,
-            images: images, fetchedAt: page.fetchedAt)
+            url: page.url,
+            sourceID: page.sourceID,
+            sourceName: page.sourceName ?? collector.meta["og:site_name"],
+            title: title,
+            published: published,
+            authors: collector.meta["author"].map { [Self.clean($0)] } ?? [],
+            section: collector.meta["article:section"] ?? page.hints?.section,
+            language: language,
+            description: collector.meta["description"] ?? collector.meta["og:description"],
+            paragraphs: paragraphs,
+            images: images,
+            fetchedAt: page.fetchedAt
+        )
     }
 
     /// The `charset` parameter of a Content-Type header.

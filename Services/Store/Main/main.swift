@@ -16,18 +16,30 @@ do {
     switch role {
     case "writer":
         let runner = StageRunner(
-            processor: StoreStage(store: store, logger: logger), settings: try .init(configuration), logger: logger)
+            processor: StoreStage(store: store, logger: logger),
+            settings: try .init(configuration),
+            logger: logger
+        )
         ServiceMain.addOperationsRoutes(to: router, service: "store") { runner.isConnected }
         try await ServiceMain.run(
-            services: [StageService(runner: runner)], router: router, host: configuration[Setting.httpHost],
-            port: try configuration.httpPort(default: 9104), logger: logger)
+            services: [StageService(runner: runner)],
+            router: router,
+            host: configuration[Setting.httpHost],
+            port: try configuration.httpPort(default: 9104),
+            logger: logger
+        )
     case "web":
         ServiceMain.addOperationsRoutes(to: router, service: "web") { true }
         ReaderSite(store: store).addRoutes(to: router)
         let port = try configuration.httpPort(default: 8080)
         logger.info("reader site on http://\(configuration[Setting.httpHost]):\(port)/")
         try await ServiceMain.run(
-            services: [], router: router, host: configuration[Setting.httpHost], port: port, logger: logger)
+            services: [],
+            router: router,
+            host: configuration[Setting.httpHost],
+            port: port,
+            logger: logger
+        )
     default:
         logger.critical("unknown role \(role): use writer (default) or web")
         exit(64)

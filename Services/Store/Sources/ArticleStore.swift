@@ -79,7 +79,8 @@ public final class ArticleStore: Sendable {
                         hidden INTEGER NOT NULL DEFAULT 0,
                         UNIQUE(article_id, url)
                     );
-                    """)
+                    """
+            )
         }
         return migrator
     }
@@ -107,9 +108,11 @@ public final class ArticleStore: Sendable {
                         signature = excluded.signature, updated_at = excluded.updated_at
                     WHERE articles.content_hash IS NOT excluded.content_hash OR articles.topic IS NOT excluded.topic
                         OR articles.published IS NOT excluded.published
-                    """)
+                    """
+            )
             let image = try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO images (article_id, position, url, caption) VALUES (?, ?, ?, ?)")
+                sql: "INSERT OR IGNORE INTO images (article_id, position, url, caption) VALUES (?, ?, ?, ?)"
+            )
             for item in batch {
                 let a = item.article
                 let published = a.published?.timeIntervalSince1970
@@ -140,12 +143,16 @@ public final class ArticleStore: Sendable {
             let rows =
                 if let topic {
                     try Row.fetchAll(
-                        db, sql: "SELECT * FROM articles WHERE topic = ? ORDER BY sort_time DESC LIMIT ?",
-                        arguments: [topic, min(max(limit, 1), 500)])
+                        db,
+                        sql: "SELECT * FROM articles WHERE topic = ? ORDER BY sort_time DESC LIMIT ?",
+                        arguments: [topic, min(max(limit, 1), 500)]
+                    )
                 } else {
                     try Row.fetchAll(
-                        db, sql: "SELECT * FROM articles ORDER BY sort_time DESC LIMIT ?",
-                        arguments: [min(max(limit, 1), 500)])
+                        db,
+                        sql: "SELECT * FROM articles ORDER BY sort_time DESC LIMIT ?",
+                        arguments: [min(max(limit, 1), 500)]
+                    )
                 }
             return try rows.map { try Self.article(from: $0, db: db) }
         }
@@ -168,15 +175,24 @@ public final class ArticleStore: Sendable {
     private static func article(from row: Row, db: Database) throws -> StoredArticle {
         let id: String = row["id"]
         let images = try Row.fetchAll(
-            db, sql: "SELECT url, caption FROM images WHERE article_id = ? AND hidden = 0 ORDER BY position",
+            db,
+            sql: "SELECT url, caption FROM images WHERE article_id = ? AND hidden = 0 ORDER BY position",
             arguments: [id]
         ).map { ArticleImage(url: $0["url"], caption: $0["caption"]) }
         let body: String = row["body"]
         return StoredArticle(
-            id: id, url: row["url"], sourceID: row["source_id"], sourceName: row["source_name"], title: row["title"],
+            id: id,
+            url: row["url"],
+            sourceID: row["source_id"],
+            sourceName: row["source_name"],
+            title: row["title"],
             published: (row["published"] as Double?).map(Date.init(timeIntervalSince1970:)),
-            fetchedAt: Date(timeIntervalSince1970: row["fetched_at"]), topic: row["topic"],
-            confidence: row["confidence"], uncertain: row["uncertain"],
-            paragraphs: body.split(separator: "\n").map(String.init), images: images)
+            fetchedAt: Date(timeIntervalSince1970: row["fetched_at"]),
+            topic: row["topic"],
+            confidence: row["confidence"],
+            uncertain: row["uncertain"],
+            paragraphs: body.split(separator: "\n").map(String.init),
+            images: images
+        )
     }
 }

@@ -37,8 +37,10 @@ public struct ReaderSite: Sendable {
             let encoder = JSONEncoder()
             encoder.dateEncodingStrategy = .iso8601
             return Response(
-                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(articles))))
+                status: .ok,
+                headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(articles)))
+            )
         }
     }
 
@@ -48,7 +50,8 @@ public struct ReaderSite: Sendable {
         if articles.isEmpty { body += "<p>لا توجد أخبار بعد.</p>" }
         body += "<ul class=\"ticker\">"
         for article in articles {
-            body += "<li><a href=\"/article/\(HTMLEscaping.escape(article.id))\">\(HTMLEscaping.escape(article.title))</a>"
+            body +=
+                "<li><a href=\"/article/\(HTMLEscaping.escape(article.id))\">\(HTMLEscaping.escape(article.title))</a>"
             body += " <small>\(HTMLEscaping.escape(article.sourceName ?? article.sourceID))"
             body += " · \(Self.topicNames[article.topic] ?? HTMLEscaping.escape(article.topic))</small></li>"
         }
@@ -65,13 +68,15 @@ public struct ReaderSite: Sendable {
             body += "<p class=\"byline\">نشر في \(source)</p>"
         }
         for image in article.images {
-            body += "<figure><img src=\"\(HTMLEscaping.url(image.url))\" alt=\"\(HTMLEscaping.escape(image.caption ?? ""))\""
+            body +=
+                "<figure><img src=\"\(HTMLEscaping.url(image.url))\" alt=\"\(HTMLEscaping.escape(image.caption ?? ""))\""
             body += " loading=\"lazy\" referrerpolicy=\"no-referrer\">"
             if let caption = image.caption { body += "<figcaption>\(HTMLEscaping.escape(caption))</figcaption>" }
             body += "</figure>"
         }
         for paragraph in article.paragraphs { body += "<p>\(HTMLEscaping.escape(paragraph))</p>" }
-        body += "<p><a rel=\"noopener nofollow\" href=\"\(HTMLEscaping.url(article.url))\">انقر هنا لقراءة الخبر من مصدره</a></p>"
+        body +=
+            "<p><a rel=\"noopener nofollow\" href=\"\(HTMLEscaping.url(article.url))\">انقر هنا لقراءة الخبر من مصدره</a></p>"
         body += "</article><p><a href=\"/\">الرئيسية</a></p>"
         return page(title: article.title, body: body)
     }
@@ -101,6 +106,7 @@ public struct ReaderSite: Sendable {
                 .init("X-Content-Type-Options")!: "nosniff",
                 .init("Referrer-Policy")!: "no-referrer",
             ],
-            body: .init(byteBuffer: ByteBuffer(string: html)))
+            body: .init(byteBuffer: ByteBuffer(string: html))
+        )
     }
 }
