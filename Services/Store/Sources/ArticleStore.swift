@@ -33,6 +33,8 @@ public final class ArticleStore: Sendable {
     /// - Throws: GRDB's `DatabaseError` when the file cannot be opened or migrated.
     public init(path: String) throws {
         self.path = path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
