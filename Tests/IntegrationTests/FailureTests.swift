@@ -120,3 +120,37 @@ extension BrokerTests {
         }
     }
 }
+
+extension BrokerTests.FailureTests {
+    @Test("operators can read dead letters without removing them, and replay them with a fresh attempt count")
+    func deadLettersCanBeInspectedAndReplayed() async throws {
+        let url = try #require(TestEnvironment.amqpURL)
+        let topology = Topology(prefix: TestEnvironment.uniquePrefix("replay"), retryDelayMilliseconds: 500)
+        try await publish(
+            [Data("not json".utf8), Data("{\"schema\": 1}".utf8)],
+            to: topology.queue(.articles),
+            url: url,
+            topology: topology
+        )
+        let stage = RunningStage(ClassifierStage(topology: topology), settings: .init(url: url, topology: topology))
+        var queue = DeadLetterQueue(url: url, topology: topology, stage: .articles)
+        queue.idleSeconds = 0.5
+        #expect(await TestEnvironment.waitUntil(timeout: 20) { (try? queue.count()) == 2 })
+        await stage.stop()
+
+        let letters = await queue.peek(limit: 10)
+        #expect(letters.count == 2)
+        #expect(letters.allSatisfy { $0.stringHeader(NashraHeader.error) != nil })
+        #expect(try queue.count() == 2, "peeking leaves them in the queue")
+
+        #expect(try await queue.replay(limit: 10) == 2)
+        #expect(try queue.count() == 0)
+        let replayed = await QueueProbe(url: url).take(2, from: topology.queue(.articles))
+        #expect(replayed.count == 2)
+        #expect(
+            replayed.allSatisfy {
+                $0.stringHeader(NashraHeader.error) == nil && $0.intHeader(NashraHeader.attempt) == nil
+            }
+        )
+    }
+}

@@ -1,0 +1,110 @@
+import Logging
+import NashraAMQP
+
+/// The dead-letter queue of one stage, for operators: read its messages without removing them, or send them
+/// back to the stage with a fresh attempt count.
+public struct DeadLetterQueue: Sendable {
+    public let url: AMQPURL
+    public let topology: Topology
+    public let stage: Topology.Stage
+    /// How long a read waits for more messages before it decides the queue has no more.
+    public var idleSeconds: Double = 2
+
+    public init(url: AMQPURL, topology: Topology, stage: Topology.Stage) {
+        self.url = url
+        self.topology = topology
+        self.stage = stage
+    }
+
+    private var logger: Logger {
+        var logger = Logger(label: "nashra.dead-letters")
+        logger.logLevel = .error
+        return logger
+    }
+
+    /// Messages waiting in the dead-letter queue now.
+    public func count() throws(AMQPError) -> Int {
+        try AMQPConnection(url: url).declareQueue(topology.deadQueue(stage), passive: true).messages
+    }
+
+    /// Up to `limit` dead letters, left in the queue (never acked, so closing the connection returns them).
+    public func peek(limit: Int) async -> [RawDelivery] {
+        let consumer = AMQPConsumer(
+            url: url,
+            queue: topology.deadQueue(stage),
+            prefetch: max(1, limit),
+            maxBatch: max(1, limit),
+            topology: topology,
+            logger: logger
+        )
+        consumer.start()
+        let idle = stopWhenIdle(consumer)
+        var letters: [RawDelivery] = []
+        while letters.count < limit, let batch = await consumer.next() { letters += batch.map(\.message) }
+        idle.cancel()
+        await consumer.close()
+        return Array(letters.prefix(limit))
+    }
+
+    /// Publishes up to `limit` of the messages dead *now* back to the stage queue (confirmed), without the
+    /// attempt and error headers, then removes them from the dead-letter queue. A replayed message that fails
+    /// again is not replayed a second time by the same call.
+    /// - Returns: how many were replayed.
+    public func replay(limit: Int) async throws(AMQPError) -> Int {
+        let target = min(limit, try count())
+        guard target > 0 else { return 0 }
+        let consumer = AMQPConsumer(
+            url: url,
+            queue: topology.deadQueue(stage),
+            prefetch: 100,
+            maxBatch: 100,
+            topology: topology,
+            logger: logger
+        )
+        let publisher = AMQPPublisher(url: url, topology: topology, logger: logger)
+        consumer.start()
+        let idle = stopWhenIdle(consumer)
+        var replayed = 0
+        var failure: AMQPError?
+        while replayed < target, let batch = await consumer.next() {
+            let taken = Array(batch.prefix(target - replayed))
+            do {
+                try await publisher.publish(
+                    taken.map { letter in
+                        var headers = letter.message.headers
+                        for key in [NashraHeader.attempt, NashraHeader.error, NashraHeader.failedAt] {
+                            headers[key] = nil
+                        }
+                        return OutgoingMessage(
+                            routingKey: topology.queue(stage),
+                            body: letter.message.body,
+                            messageID: letter.message.messageID,
+                            type: letter.message.type,
+                            headers: headers
+                        )
+                    }
+                )
+            } catch {
+                failure = error
+                break
+            }
+            consumer.ack(taken)
+            consumer.reject(Array(batch.dropFirst(taken.count)), requeue: true)
+            replayed += taken.count
+        }
+        idle.cancel()
+        await consumer.close()
+        publisher.shutdown()
+        if let failure { throw failure }
+        return replayed
+    }
+
+    /// Ends the consumer's deliveries after `idleSeconds` (an empty queue sends nothing, so there is no end).
+    private func stopWhenIdle(_ consumer: AMQPConsumer) -> Task<Void, Never> {
+        let seconds = idleSeconds
+        return Task {
+            try? await Task.sleep(for: .seconds(seconds))
+            consumer.stopDelivering()
+        }
+    }
+}
