@@ -101,6 +101,25 @@ public struct StageService: Service {
 }
 
 extension StageRunner {
+    /// Runs this stage with `/health` and `/metrics`, and any `services` beside it, until SIGTERM or SIGINT.
+    public func serve(
+        name: String,
+        configuration: Configuration,
+        defaultPort: Int,
+        logger: Logger,
+        alongside services: [any Service] = []
+    ) async throws {
+        let router = Router()
+        ServiceMain.addOperationsRoutes(to: router, service: name) { self.isConnected }
+        try await ServiceMain.run(
+            services: [StageService(runner: self)] + services,
+            router: router,
+            host: configuration[Setting.httpHost],
+            port: try configuration.httpPort(default: defaultPort),
+            logger: logger
+        )
+    }
+
     /// Builds and runs a stage executable: configuration, logging, metrics, the stage, `/health` and `/metrics`.
     /// - Parameter makeProcessor: builds the stage's processor from the configuration.
     public static func main(
@@ -114,15 +133,7 @@ extension StageRunner {
         do {
             let processor = try await makeProcessor(configuration, logger)
             let runner = StageRunner(processor: processor, settings: try .init(configuration), logger: logger)
-            let router = Router()
-            ServiceMain.addOperationsRoutes(to: router, service: name) { runner.isConnected }
-            try await ServiceMain.run(
-                services: [StageService(runner: runner)],
-                router: router,
-                host: configuration[Setting.httpHost],
-                port: try configuration.httpPort(default: defaultPort),
-                logger: logger
-            )
+            try await runner.serve(name: name, configuration: configuration, defaultPort: defaultPort, logger: logger)
         } catch {
             logger.critical("\(name) failed: \(error)")
             exit(1)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import NashraAMQP
+import NashraHTTP
 import NashraModel
 import NashraRuntime
 import Store
@@ -38,12 +39,12 @@ extension BrokerTests {
             }
         }
 
-        func launchStore(_ binary: String, prefix: String, database: String) throws -> ChildProcess {
+        func launchStore(_ binary: String, prefix: String, database: String, port: Int = 0) throws -> ChildProcess {
             try ChildProcess.spawn(
                 binary,
                 environment: [
                     "NASHRA_AMQP_URL": TestEnvironment.environment["NASHRA_TEST_AMQP_URL"] ?? "",
-                    "NASHRA_QUEUE_PREFIX": prefix, "NASHRA_DB": database, "NASHRA_HTTP_PORT": "0",
+                    "NASHRA_QUEUE_PREFIX": prefix, "NASHRA_DB": database, "NASHRA_HTTP_PORT": String(port),
                     "NASHRA_RETRY_DELAY_MS": "200", "NASHRA_PREFETCH": "50", "NASHRA_LOG_LEVEL": "warning",
                 ]
             )
@@ -64,8 +65,16 @@ extension BrokerTests {
             }
             let store = try ArticleStore(path: database)
 
-            let first = try launchStore(binary, prefix: topology.prefix, database: database)
+            let port = try TestEnvironment.freePort()
+            let first = try launchStore(binary, prefix: topology.prefix, database: database, port: port)
             let started = await TestEnvironment.waitUntil(timeout: 60) { (try? store.count()) ?? 0 >= 200 }
+            // The service's operations endpoints.
+            let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
+            let health = try await http.fetch("http://127.0.0.1:\(port)/health")
+            #expect(health.status == 200)
+            #expect(String(decoding: health.body, as: UTF8.self).contains("\"status\":\"ok\""))
+            let metrics = String(decoding: try await http.fetch("http://127.0.0.1:\(port)/metrics").body, as: UTF8.self)
+            #expect(metrics.contains("nashra_stage_messages_total{stage=\"store\",outcome=\"done\"}"))
             first.signal(SIGKILL)
             _ = await first.wait()
             let atKill = try store.count()

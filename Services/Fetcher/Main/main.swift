@@ -1,6 +1,5 @@
 import Fetcher
 import Foundation
-import Hummingbird
 import NashraAMQP
 import NashraHTTP
 import NashraRuntime
@@ -14,7 +13,6 @@ let role = configuration.positional.first ?? "worker"
 let logger = ServiceMain.bootstrap(configuration, label: "nashra.fetcher.\(role)")
 do {
     let settings = try StageRunner.Settings(configuration)
-    let router = Router()
     switch role {
     case "frontier":
         let catalog = try SourceCatalog.load(path: configuration[Setting.sources])
@@ -29,13 +27,12 @@ do {
             pollOverride: Int(configuration[Setting.pollInterval]),
             logger: logger
         )
-        ServiceMain.addOperationsRoutes(to: router, service: "frontier") { runner.isConnected }
-        try await ServiceMain.run(
-            services: [StageService(runner: runner), scheduler],
-            router: router,
-            host: configuration[Setting.httpHost],
-            port: try configuration.httpPort(default: 9100),
-            logger: logger
+        try await runner.serve(
+            name: "frontier",
+            configuration: configuration,
+            defaultPort: 9100,
+            logger: logger,
+            alongside: [scheduler]
         )
     case "worker":
         let http = HTTPFetcher(
@@ -48,14 +45,7 @@ do {
             settings: settings,
             logger: logger
         )
-        ServiceMain.addOperationsRoutes(to: router, service: "fetcher") { runner.isConnected }
-        try await ServiceMain.run(
-            services: [StageService(runner: runner)],
-            router: router,
-            host: configuration[Setting.httpHost],
-            port: try configuration.httpPort(default: 9101),
-            logger: logger
-        )
+        try await runner.serve(name: "fetcher", configuration: configuration, defaultPort: 9101, logger: logger)
     default:
         logger.critical("unknown role \(role): use frontier or worker")
         exit(64)

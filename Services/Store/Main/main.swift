@@ -12,7 +12,6 @@ let role = configuration.positional.first ?? "writer"
 let logger = ServiceMain.bootstrap(configuration, label: "nashra.store.\(role)")
 do {
     let store = try ArticleStore(path: configuration[Setting.database])
-    let router = Router()
     switch role {
     case "writer":
         let runner = StageRunner(
@@ -20,15 +19,9 @@ do {
             settings: try .init(configuration),
             logger: logger
         )
-        ServiceMain.addOperationsRoutes(to: router, service: "store") { runner.isConnected }
-        try await ServiceMain.run(
-            services: [StageService(runner: runner)],
-            router: router,
-            host: configuration[Setting.httpHost],
-            port: try configuration.httpPort(default: 9104),
-            logger: logger
-        )
+        try await runner.serve(name: "store", configuration: configuration, defaultPort: 9104, logger: logger)
     case "web":
+        let router = Router()
         ServiceMain.addOperationsRoutes(to: router, service: "web") { true }
         ReaderSite(store: store).addRoutes(to: router)
         let port = try configuration.httpPort(default: 8080)
