@@ -20,10 +20,14 @@ for _ in $(seq 1 120); do
     [ "${n:-0}" -ge $expected ] && break
     sleep 1
 done
-sleep 2
 echo
 "$bin/nashra" articles --limit 20
 echo
+# A fresh broker publishes queue statistics after its first collection tick: wait for them (unacked counts, rates).
+for _ in $(seq 1 15); do
+    "$bin/nashra" status 2>/dev/null | grep -q "management API)" && break
+    sleep 1
+done
 "$bin/nashra" status
 echo
 echo "Read them: http://127.0.0.1:8080/   (JSON: http://127.0.0.1:8080/api/articles)"
