@@ -32,6 +32,8 @@ public struct FetchJob: NashraMessage, Hashable {
     /// Validators of the previous successful feed poll, sent back verbatim (conditional GET).
     public var etag: String?
     public var lastModified: String?
+    /// Failed tries of this fetch so far (the frontier counts them).
+    public var attempt: Int?
 
     public var messageID: String { "\(kind.rawValue):" + StableID.of(url) }
 
@@ -78,6 +80,10 @@ public struct FeedResult: NashraMessage {
     public var items: [Item]
     public var error: String?
     public var polledAt: Date
+    /// What the host asked for: seconds until the next request (`Retry-After`) and between requests
+    /// (robots.txt `Crawl-delay`).
+    public var retryAfter: Double?
+    public var crawlDelay: Double?
 
     public var messageID: String { "feed:" + StableID.of(feedURL) + ":" + String(Int(polledAt.timeIntervalSince1970)) }
 
@@ -90,8 +96,12 @@ public struct FeedResult: NashraMessage {
         lastModified: String? = nil,
         items: [Item] = [],
         error: String? = nil,
-        polledAt: Date = Date()
+        polledAt: Date = Date(),
+        retryAfter: Double? = nil,
+        crawlDelay: Double? = nil
     ) {
+        self.retryAfter = retryAfter
+        self.crawlDelay = crawlDelay
         self.sourceID = sourceID
         self.feedURL = feedURL
         self.status = status
@@ -101,6 +111,55 @@ public struct FeedResult: NashraMessage {
         self.items = items
         self.error = error
         self.polledAt = polledAt
+    }
+}
+
+/// What became of an article fetch, sent by the worker back to the frontier (queue `nashra.discovered`), which
+/// owns per-host pacing, retries and dead letters for fetches.
+public struct FetchReport: NashraMessage {
+    public static let messageType = "nashra.fetch-report"
+    public static let currentSchema = 1
+
+    public enum Outcome: String, Codable, Sendable {
+        /// Fetched and sent on to the parser.
+        case fetched
+        /// Failed in a way that may pass (timeout, 5xx, 429): the frontier retries later.
+        case retry
+        /// Failed for good (404, a blocked address, a body over the cap): the frontier dead-letters the job.
+        case failed
+        /// robots.txt forbids the URL: not fetched, and not retried.
+        case disallowed
+    }
+
+    public var schema: Int = Self.currentSchema
+    public var job: FetchJob
+    public var outcome: Outcome
+    public var status: Int
+    public var reason: String?
+    public var retryAfter: Double?
+    public var crawlDelay: Double?
+    public var finishedAt: Date
+
+    public var messageID: String {
+        "report:" + job.messageID + ":" + String(Int(finishedAt.timeIntervalSince1970 * 1000))
+    }
+
+    public init(
+        job: FetchJob,
+        outcome: Outcome,
+        status: Int,
+        reason: String? = nil,
+        retryAfter: Double? = nil,
+        crawlDelay: Double? = nil,
+        finishedAt: Date = Date()
+    ) {
+        self.job = job
+        self.outcome = outcome
+        self.status = status
+        self.reason = reason
+        self.retryAfter = retryAfter
+        self.crawlDelay = crawlDelay
+        self.finishedAt = finishedAt
     }
 }
 

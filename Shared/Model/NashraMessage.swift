@@ -25,7 +25,10 @@ public enum MessageCodec {
 
     public static func encode<M: NashraMessage>(_ message: M) throws -> Data {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(fractionalISO8601))
+        }
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return try encoder.encode(message)
     }
@@ -38,7 +41,13 @@ public enum MessageCodec {
             throw MessageDecodingError("body of \(data.count) bytes exceeds the \(maximumMessageBytes)-byte cap")
         }
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            if let date = try? fractionalISO8601.parse(text) { return date }
+            if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(text) is not an ISO 8601 date")
+        }
         let probe: SchemaProbe
         do {
             probe = try decoder.decode(SchemaProbe.self, from: data)
@@ -58,6 +67,9 @@ public enum MessageCodec {
     }
 
     private struct SchemaProbe: Decodable { let schema: Int }
+
+    /// ISO 8601 with milliseconds: pacing and freshness need sub-second times. Plain ISO 8601 is read too.
+    private static let fractionalISO8601 = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     private static func describe(_ error: any Error) -> String {
         switch error as? DecodingError {

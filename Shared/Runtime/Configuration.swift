@@ -78,6 +78,11 @@ public enum Setting {
         "10485760",
         "cap on a fetched body, counted on decoded bytes"
     )
+    public static let hostDelay = SettingKey(
+        "NASHRA_HOST_DELAY_MS",
+        "1000",
+        "least pause between two requests to one host, across all workers (robots.txt Crawl-delay can lengthen it)"
+    )
     public static let pollInterval = SettingKey(
         "NASHRA_POLL_INTERVAL",
         "",
@@ -86,7 +91,7 @@ public enum Setting {
 
     public static let all: [SettingKey] = [
         amqpURL, managementURL, queuePrefix, prefetch, retryDelay, maxAttempts, httpHost, httpPort, logLevel, database,
-        stateDir, sources, allowPrivate, userAgent, maxBodyBytes, pollInterval,
+        stateDir, sources, allowPrivate, userAgent, maxBodyBytes, hostDelay, pollInterval,
     ]
 }
 

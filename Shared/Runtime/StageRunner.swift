@@ -166,18 +166,16 @@ public final class StageRunner: Sendable {
     }
 
     private func deadLetter(_ message: RawDelivery, reason: String, attempt: Int) -> OutgoingMessage {
-        var headers = message.headers
-        headers[NashraHeader.attempt] = .int(Int64(attempt))
-        headers[NashraHeader.error] = .string(String(reason.prefix(1000)))
-        headers[NashraHeader.stage] = .string(processor.name)
-        headers[NashraHeader.originalQueue] = .string(settings.topology.queue(processor.input))
-        headers[NashraHeader.failedAt] = .string(ISO8601DateFormatter().string(from: Date()))
-        return OutgoingMessage(
-            routingKey: settings.topology.deadQueue(processor.input),
+        DeadLetter.message(
             body: message.body,
             messageID: message.messageID,
             type: message.type,
-            headers: headers
+            headers: message.headers,
+            reason: reason,
+            attempt: attempt,
+            stage: processor.name,
+            from: processor.input,
+            in: settings.topology
         )
     }
 }

@@ -17,13 +17,25 @@ do {
     case "frontier":
         let catalog = try SourceCatalog.load(path: configuration[Setting.sources])
         let state = try FrontierState(directory: configuration[Setting.stateDir])
-        let intake = FrontierIntake(topology: settings.topology, state: state, catalog: catalog, logger: logger)
+        let policy = FrontierPolicy(
+            hostDelay: Double(try configuration.integer(Setting.hostDelay, in: 0...600_000)) / 1000,
+            maxAttempts: settings.maxAttempts,
+            retryBase: Double(settings.topology.retryDelayMilliseconds) / 1000
+        )
+        let intake = FrontierIntake(
+            topology: settings.topology,
+            state: state,
+            catalog: catalog,
+            policy: policy,
+            logger: logger
+        )
         let runner = StageRunner(processor: intake, settings: settings, logger: logger)
-        let scheduler = try FeedScheduler(
+        let scheduler = try FetchScheduler(
             state: state,
             catalog: catalog,
             topology: settings.topology,
             publisher: AMQPPublisher(url: settings.url, topology: settings.topology, logger: logger),
+            policy: policy,
             pollOverride: Int(configuration[Setting.pollInterval]),
             logger: logger
         )

@@ -5,20 +5,22 @@ import NashraHTTP
 import NashraModel
 import NashraRuntime
 
-/// A fetcher worker: executes fetch jobs (`nashra.fetch`). Feed polls go back to the frontier as `FeedResult`s
-/// (failures included, so the frontier can count them); article pages go on to the parser as `FetchedPage`s.
-/// A failed article fetch is retried when the failure may pass (timeouts, 5xx, 429) and dead-lettered otherwise.
+/// A fetcher worker: executes fetch jobs (`nashra.fetch`) and reports every outcome back to the frontier,
+/// which owns pacing, retries and dead letters. robots.txt is checked first (and cached per host). Feed polls
+/// come back as `FeedResult`s; article pages go on to the parser as `FetchedPage`s, with a `FetchReport`.
 public struct FetchWorker: StageProcessor {
     public let name = "fetcher"
     public let input = Topology.Stage.fetch
     public let topology: Topology
     public let http: HTTPFetcher
-    /// How many fetches of one batch run at once.
-    public var concurrency = 8
+    public let robots: RobotsCache
+    /// How many fetches of one batch run at once (each to a different host: the frontier sends one per host).
+    public var concurrency = 16
 
     public init(topology: Topology, http: HTTPFetcher) {
         self.topology = topology
         self.http = http
+        self.robots = RobotsCache(http: http)
     }
 
     public func process(_ batch: [RawDelivery]) async -> [StageOutcome] {
@@ -48,21 +50,38 @@ public struct FetchWorker: StageProcessor {
             return .deadLetter(String(describing: error))
         }
         do {
+            let rules = await robots.policy(for: job.url)
             switch job.kind {
-            case .feed: return .done([try output(await pollFeed(job), to: .discovered, in: topology)])
-            case .article: return try await fetchArticle(job)
+            case .feed:
+                return .done([try output(await pollFeed(job, rules: rules), to: .discovered, in: topology)])
+            case .article:
+                let (page, report) = await fetchArticle(job, rules: rules)
+                return .done(
+                    try (page.map { [try output($0, to: .pages, in: topology)] } ?? [])
+                        + [output(report, to: .discovered, in: topology)]
+                )
             }
         } catch {
             return .retry("encoding output: \(error)")
         }
     }
 
-    func pollFeed(_ job: FetchJob) async -> FeedResult {
+    func pollFeed(_ job: FetchJob, rules: RobotsPolicy) async -> FeedResult {
+        guard rules.allows(job.url) else {
+            return FeedResult(
+                sourceID: job.sourceID,
+                feedURL: job.url,
+                status: 0,
+                error: "disallowed by robots.txt",
+                crawlDelay: rules.crawlDelay
+            )
+        }
         var headers: [String: String] = [:]
         if let etag = job.etag { headers["If-None-Match"] = etag }
         if let lastModified = job.lastModified { headers["If-Modified-Since"] = lastModified }
         do {
             let response = try await http.fetch(job.url, headers: headers)
+            let retryAfter = retryAfterSeconds(response.headers["retry-after"])
             if response.status == 304 {
                 return FeedResult(
                     sourceID: job.sourceID,
@@ -70,7 +89,8 @@ public struct FetchWorker: StageProcessor {
                     status: 304,
                     notModified: true,
                     etag: job.etag,
-                    lastModified: job.lastModified
+                    lastModified: job.lastModified,
+                    crawlDelay: rules.crawlDelay
                 )
             }
             guard (200..<300).contains(response.status) else {
@@ -78,7 +98,9 @@ public struct FetchWorker: StageProcessor {
                     sourceID: job.sourceID,
                     feedURL: job.url,
                     status: response.status,
-                    error: "HTTP \(response.status)"
+                    error: "HTTP \(response.status)",
+                    retryAfter: retryAfter,
+                    crawlDelay: rules.crawlDelay
                 )
             }
             let items = try FeedParser.parse(response.body, feedURL: response.finalURL)
@@ -88,20 +110,41 @@ public struct FetchWorker: StageProcessor {
                 status: response.status,
                 etag: response.headers["etag"],
                 lastModified: response.headers["last-modified"],
-                items: items
+                items: items,
+                crawlDelay: rules.crawlDelay
             )
         } catch {
-            return FeedResult(sourceID: job.sourceID, feedURL: job.url, status: 0, error: String(describing: error))
+            return FeedResult(
+                sourceID: job.sourceID,
+                feedURL: job.url,
+                status: 0,
+                error: String(describing: error),
+                crawlDelay: rules.crawlDelay
+            )
         }
     }
 
-    func fetchArticle(_ job: FetchJob) async throws -> StageOutcome {
+    func fetchArticle(_ job: FetchJob, rules: RobotsPolicy) async -> (FetchedPage?, FetchReport) {
+        func report(_ outcome: FetchReport.Outcome, _ status: Int, _ reason: String?, retryAfter: Double? = nil)
+            -> FetchReport
+        {
+            FetchReport(
+                job: job,
+                outcome: outcome,
+                status: status,
+                reason: reason,
+                retryAfter: retryAfter,
+                crawlDelay: rules.crawlDelay
+            )
+        }
+        guard rules.allows(job.url) else { return (nil, report(.disallowed, 0, "disallowed by robots.txt")) }
         let response: HTTPResponse
         do {
             response = try await http.fetch(job.url)
         } catch {
-            return error.isTransient ? .retry(error.description) : .deadLetter(error.description)
+            return (nil, report(error.isTransient ? .retry : .failed, 0, error.description))
         }
+        let retryAfter = retryAfterSeconds(response.headers["retry-after"])
         switch response.status {
         case 200..<300:
             let page = FetchedPage(
@@ -114,11 +157,11 @@ public struct FetchWorker: StageProcessor {
                 hints: job.hints,
                 body: response.body
             )
-            return .done([try output(page, to: .pages, in: topology)])
+            return (page, report(.fetched, response.status, nil))
         case 408, 425, 429, 500..<600:
-            return .retry("\(job.url) answered HTTP \(response.status)")
+            return (nil, report(.retry, response.status, "HTTP \(response.status)", retryAfter: retryAfter))
         default:
-            return .deadLetter("\(job.url) answered HTTP \(response.status)")
+            return (nil, report(.failed, response.status, "\(job.url) answered HTTP \(response.status)"))
         }
     }
 }

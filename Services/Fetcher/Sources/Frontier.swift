@@ -1,105 +1,181 @@
 import Foundation
 import Logging
+import Metrics
 import NashraAMQP
 import NashraModel
 import NashraRuntime
 import ServiceLifecycle
-import Synchronization
 
-/// The frontier's intake: feed results from the workers (`nashra.discovered`) become article fetch jobs for URLs
-/// never seen before. The seen set is written only after the jobs are confirmed by the broker (`didPublish`), so a
-/// crash in between re-sends jobs (harmless: downstream is idempotent) rather than losing them.
-public final class FrontierIntake: StageProcessor {
+/// How the frontier paces and retries fetches.
+public struct FrontierPolicy: Sendable {
+    /// Least pause between two requests to one host, in seconds.
+    public var hostDelay: Double = 1
+    /// Tries of one fetch before it is dead-lettered.
+    public var maxAttempts: Int = 5
+    /// First retry delay in seconds; each later one doubles (with jitter), up to an hour.
+    public var retryBase: Double = 5
+    /// Seconds after which a fetch whose report never came counts as lost and its host is freed.
+    public var inFlightTimeout: Double = 120
+
+    public init(hostDelay: Double = 1, maxAttempts: Int = 5, retryBase: Double = 5, inFlightTimeout: Double = 120) {
+        self.hostDelay = hostDelay
+        self.maxAttempts = maxAttempts
+        self.retryBase = retryBase
+        self.inFlightTimeout = inFlightTimeout
+    }
+
+    /// The delay before try `attempt` (1-based), with full jitter over its upper half.
+    func retryDelay(attempt: Int) -> Double {
+        let ceiling = min(3600, retryBase * pow(2, Double(max(0, attempt - 1))))
+        return Double.random(in: (ceiling / 2)...ceiling)
+    }
+}
+
+/// The frontier's intake (`nashra.discovered`): feed results and fetch reports from the workers. New article
+/// URLs go to the on-disk pending list (and the seen set) in one transaction, so nothing is lost and nothing is
+/// fetched twice; reports free their host and set its next allowed time; failed fetches are retried with
+/// backoff or dead-lettered here, since the frontier owns pacing.
+public struct FrontierIntake: StageProcessor {
     public let name = "frontier"
     public let input = Topology.Stage.discovered
-    private let topology: Topology
-    private let state: FrontierState
-    private let catalog: SourceCatalog
-    private let logger: Logger
-    private let pending = Mutex<[(url: String, sourceID: String)]>([])
+    let topology: Topology
+    let state: FrontierState
+    let catalog: SourceCatalog
+    let policy: FrontierPolicy
+    let logger: Logger
 
-    public init(topology: Topology, state: FrontierState, catalog: SourceCatalog, logger: Logger) {
+    public init(
+        topology: Topology,
+        state: FrontierState,
+        catalog: SourceCatalog,
+        policy: FrontierPolicy = FrontierPolicy(),
+        logger: Logger
+    ) {
         self.topology = topology
         self.state = state
         self.catalog = catalog
+        self.policy = policy
         self.logger = logger
     }
 
     public func process(_ batch: [RawDelivery]) async -> [StageOutcome] {
-        var outcomes: [StageOutcome] = []
-        var promised = Set<String>()
-        var newlySeen: [(url: String, sourceID: String)] = []
-        for delivery in batch {
+        batch.map { delivery in
             do {
-                let result = try MessageCodec.decode(FeedResult.self, from: delivery.body)
-                try state.record(
-                    feed: result.feedURL,
-                    etag: result.etag,
-                    lastModified: result.lastModified,
-                    error: result.error
-                )
-                if let error = result.error {
-                    logger.warning(
-                        "feed poll failed",
-                        metadata: ["feed.url": "\(result.feedURL)", "error": "\(error)"]
-                    )
+                if delivery.type == FetchReport.messageType {
+                    return .done(try handle(try MessageCodec.decode(FetchReport.self, from: delivery.body)))
                 }
-                let sourceName = catalog.sources.first { $0.id == result.sourceID }?.name
-                let fresh = try state.unseen(result.items.map(\.url)).filter { promised.insert($0).inserted }
-                let hints = Dictionary(result.items.map { ($0.url, $0.hints) }, uniquingKeysWith: { a, _ in a })
-                let jobs = try fresh.map { url in
-                    try output(
-                        FetchJob(
-                            kind: .article,
-                            url: url,
-                            sourceID: result.sourceID,
-                            sourceName: sourceName,
-                            hints: hints[url]
-                        ),
-                        to: .fetch,
-                        in: topology
-                    )
-                }
-                newlySeen += fresh.map { ($0, result.sourceID) }
-                outcomes.append(.done(jobs))
+                try handle(try MessageCodec.decode(FeedResult.self, from: delivery.body))
+                return .done([])
             } catch let error as MessageDecodingError {
-                outcomes.append(.deadLetter(error.description))
+                return .deadLetter(error.description)
             } catch {
-                outcomes.append(.retry("frontier state: \(error)"))
+                return .retry("frontier state: \(error)")
             }
         }
-        pending.withLock { $0 = newlySeen }
-        return outcomes
     }
 
-    public func didPublish() async {
-        let urls = pending.withLock { value in
-            defer { value.removeAll() }
-            return value
+    func handle(_ result: FeedResult) throws {
+        // Pacing counts from now, when the frontier learns the fetch is over: never earlier than it really ended,
+        // whatever the worker's clock says.
+        try state.finished(
+            url: result.feedURL,
+            at: Date(),
+            delay: policy.hostDelay,
+            crawlDelay: result.crawlDelay,
+            retryAfter: result.retryAfter
+        )
+        try state.record(
+            feed: result.feedURL,
+            etag: result.etag,
+            lastModified: result.lastModified,
+            error: result.error
+        )
+        if let error = result.error {
+            logger.warning("feed poll failed", metadata: ["feed.url": "\(result.feedURL)", "error": "\(error)"])
         }
-        do {
-            try state.markSeen(urls)
-        } catch {
-            logger.error("could not record seen URLs; they may be fetched again", metadata: ["error": "\(error)"])
+        let sourceName = catalog.sources.first { $0.id == result.sourceID }?.name
+        let jobs = result.items.map { item in
+            FetchJob(
+                kind: .article,
+                url: item.url,
+                sourceID: result.sourceID,
+                sourceName: sourceName,
+                hints: item.hints
+            )
         }
+        let fresh = try state.enqueue(jobs)
+        if !fresh.isEmpty {
+            logger.info("new articles queued", metadata: ["feed.url": "\(result.feedURL)", "count": "\(fresh.count)"])
+        }
+    }
+
+    /// - Returns: a dead letter for a fetch that failed for good.
+    func handle(_ report: FetchReport) throws -> [OutgoingMessage] {
+        let now = Date()
+        try state.finished(
+            url: report.job.url,
+            at: now,
+            delay: policy.hostDelay,
+            crawlDelay: report.crawlDelay,
+            retryAfter: report.retryAfter
+        )
+        Counter(label: "nashra_fetch_total", dimensions: [("outcome", report.outcome.rawValue)]).increment()
+        switch report.outcome {
+        case .fetched:
+            return []
+        case .disallowed:
+            logger.info("robots.txt disallows", metadata: ["url": "\(report.job.url)"])
+            return []
+        case .retry:
+            let attempt = (report.job.attempt ?? 0) + 1
+            guard attempt < policy.maxAttempts else {
+                return [try deadLetter(report, reason: "gave up after \(attempt) attempts: \(report.reason ?? "")")]
+            }
+            var job = report.job
+            job.attempt = attempt
+            let wait = max(policy.retryDelay(attempt: attempt), report.retryAfter ?? 0)
+            try state.requeue(job, attempts: attempt, notBefore: now.addingTimeInterval(wait))
+            return []
+        case .failed:
+            return [try deadLetter(report, reason: report.reason ?? "HTTP \(report.status)")]
+        }
+    }
+
+    private func deadLetter(_ report: FetchReport, reason: String) throws -> OutgoingMessage {
+        logger.warning("fetch failed for good", metadata: ["url": "\(report.job.url)", "reason": "\(reason)"])
+        return DeadLetter.message(
+            body: try MessageCodec.encode(report.job),
+            messageID: report.job.messageID,
+            type: FetchJob.messageType,
+            reason: reason,
+            attempt: (report.job.attempt ?? 0) + 1,
+            stage: "fetcher",
+            from: .fetch,
+            in: topology
+        )
     }
 }
 
-/// The frontier's clock: polls each feed when due, sending the stored validators for a conditional GET. A feed
-/// that keeps failing is polled with exponential backoff (up to a day) and reported broken.
-public struct FeedScheduler: Service {
+/// The frontier's clock: several times a second it sends every fetch that may start now, at most one per host
+/// (feeds first, with their stored validators for a conditional GET), and schedules each feed's next poll. A
+/// feed that keeps failing is polled with exponential backoff (up to a day) and reported broken.
+public struct FetchScheduler: Service {
     let state: FrontierState
     let catalog: SourceCatalog
     let topology: Topology
     let publisher: AMQPPublisher
+    let policy: FrontierPolicy
     let pollOverride: Int?
     let logger: Logger
+    private let brokenFeeds = Gauge(label: "nashra_feeds_broken")
+    private let pendingArticles = Gauge(label: "nashra_frontier_pending")
 
     public init(
         state: FrontierState,
         catalog: SourceCatalog,
         topology: Topology,
         publisher: AMQPPublisher,
+        policy: FrontierPolicy = FrontierPolicy(),
         pollOverride: Int?,
         logger: Logger
     ) throws {
@@ -107,38 +183,53 @@ public struct FeedScheduler: Service {
         self.catalog = catalog
         self.topology = topology
         self.publisher = publisher
+        self.policy = policy
         self.pollOverride = pollOverride
         self.logger = logger
         try state.register(feeds: catalog.sources.flatMap { source in source.feeds.map { ($0, source.id) } })
     }
 
     public func run() async throws {
-        while !Task.isCancelledOrShuttingDown {
+        var ticks = 0
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await tick()
+                if ticks % 50 == 0 {
+                    brokenFeeds.record(try state.feeds().filter(\.isBroken).count)
+                    pendingArticles.record(try state.pendingCount())
+                }
             } catch {
-                logger.error("scheduling feeds failed", metadata: ["error": "\(error)"])
+                logger.error("scheduling fetches failed", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: .seconds(1))
+            ticks += 1
+            try? await Task.sleep(for: .milliseconds(200))
         }
         publisher.shutdown()
     }
 
-    /// Enqueues a poll for every due feed.
-    public func tick(now: Date = Date()) async throws {
-        let due = try state.dueFeeds(at: now)
-        guard !due.isEmpty else { return }
+    /// Sends every fetch that may start now.
+    /// - Returns: how many were sent.
+    @discardableResult
+    public func tick(now: Date = Date()) async throws -> Int {
+        let releases = try state.releasable(at: now, inFlightTimeout: policy.inFlightTimeout)
+        guard !releases.isEmpty else { return 0 }
         var jobs: [OutgoingMessage] = []
-        for feed in due {
-            let source = catalog.sources.first { $0.id == feed.sourceID }
-            let job = FetchJob(
-                kind: .feed,
-                url: feed.url,
-                sourceID: feed.sourceID,
-                sourceName: source?.name,
-                etag: feed.etag,
-                lastModified: feed.lastModified
-            )
+        for release in releases {
+            let job: FetchJob
+            switch release.kind {
+            case .feed(let feed):
+                let source = catalog.sources.first { $0.id == feed.sourceID }
+                job = FetchJob(
+                    kind: .feed,
+                    url: feed.url,
+                    sourceID: feed.sourceID,
+                    sourceName: source?.name,
+                    etag: feed.etag,
+                    lastModified: feed.lastModified
+                )
+            case .article(let article, _):
+                job = article
+            }
             jobs.append(
                 OutgoingMessage(
                     routingKey: topology.queue(.fetch),
@@ -149,15 +240,14 @@ public struct FeedScheduler: Service {
             )
         }
         try await publisher.publish(jobs)
-        for feed in due {
+        try state.markSent(releases, at: now)
+        for release in releases {
+            guard case .feed(let feed) = release.kind else { continue }
             let interval = Double(pollOverride ?? catalog.sources.first { $0.id == feed.sourceID }?.pollInterval ?? 300)
             let backoff = min(86_400, interval * pow(2, Double(min(feed.failures, 8))))
             try state.schedule(feed: feed.url, at: now.addingTimeInterval(feed.failures > 0 ? backoff : interval))
         }
-        logger.debug("feeds polled", metadata: ["feeds": "\(due.count)"])
+        logger.debug("fetches sent", metadata: ["count": "\(releases.count)"])
+        return releases.count
     }
-}
-
-extension Task where Success == Never, Failure == Never {
-    static var isCancelledOrShuttingDown: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
 }

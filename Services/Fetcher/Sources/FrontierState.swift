@@ -20,7 +20,7 @@ public struct FeedState: Sendable, Equatable {
 /// and every article URL already sent to the fetchers. Surviving a restart is what makes the frontier safe to
 /// kill: a new process resumes the schedule and never re-fetches a seen article.
 public final class FrontierState: Sendable {
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
 
     /// - Throws: when the directory or database cannot be created.
     public init(directory: String) throws {
@@ -42,6 +42,21 @@ public final class FrontierState: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v2: per-host pacing and pending fetches") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE pending (
+                        url TEXT PRIMARY KEY, host TEXT NOT NULL, job BLOB NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0, not_before REAL NOT NULL, queued_at REAL NOT NULL
+                    );
+                    CREATE INDEX pending_by_host ON pending(host, not_before);
+                    CREATE TABLE hosts (
+                        host TEXT PRIMARY KEY, next_allowed REAL NOT NULL DEFAULT 0, crawl_delay REAL,
+                        in_flight_url TEXT, in_flight_since REAL
+                    );
+                    """
+            )
+        }
         try migrator.migrate(queue)
     }
 
@@ -59,13 +74,15 @@ public final class FrontierState: Sendable {
 
     /// Feeds whose next poll is due.
     public func dueFeeds(at now: Date = Date()) throws -> [FeedState] {
-        try queue.read { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM feeds WHERE next_poll <= ? ORDER BY next_poll",
-                arguments: [now.timeIntervalSince1970]
-            ).map(Self.feed)
-        }
+        try queue.read { db in try Self.dueFeeds(db, at: now) }
+    }
+
+    static func dueFeeds(_ db: Database, at now: Date) throws -> [FeedState] {
+        try Row.fetchAll(
+            db,
+            sql: "SELECT * FROM feeds WHERE next_poll <= ? ORDER BY next_poll",
+            arguments: [now.timeIntervalSince1970]
+        ).map(Self.feed)
     }
 
     public func feeds() throws -> [FeedState] {

@@ -17,7 +17,11 @@ public struct RobotsPolicy: Sendable, Equatable {
     /// RFC 9309 §2.3.1.3: a 4xx answer means no restrictions.
     public static let allowAll = RobotsPolicy(rules: [], crawlDelay: nil, sitemaps: [])
     /// RFC 9309 §2.3.1.4: a 5xx answer or an unreachable server means complete disallow.
-    public static let disallowAll = RobotsPolicy(rules: [Rule(allow: false, pattern: "/")], crawlDelay: nil, sitemaps: [])
+    public static let disallowAll = RobotsPolicy(
+        rules: [Rule(allow: false, pattern: "/")],
+        crawlDelay: nil,
+        sitemaps: []
+    )
     public static let maximumCrawlDelay = 30.0
     /// The parser reads at most this much (RFC 9309 §2.5: at least 500 KiB).
     public static let maximumBytes = 512 * 1024
@@ -76,7 +80,10 @@ public struct RobotsPolicy: Sendable, Equatable {
         var chosen = groups.filter { group in group.agents.contains { !token.isEmpty && $0 == token } }
         if chosen.isEmpty { chosen = groups.filter { $0.agents.contains("*") } }
         return RobotsPolicy(
-            rules: chosen.flatMap(\.rules), crawlDelay: chosen.compactMap(\.delay).max(), sitemaps: sitemaps)
+            rules: chosen.flatMap(\.rules),
+            crawlDelay: chosen.compactMap(\.delay).max(),
+            sitemaps: sitemaps
+        )
     }
 
     /// Whether the path (with query) of `url` may be fetched. robots.txt itself is always allowed.
@@ -107,7 +114,8 @@ public struct RobotsPolicy: Sendable, Equatable {
                 let value = UInt8(String(String.UnicodeScalarView(scalars.dropFirst().prefix(2))), radix: 16)
             {
                 let character = Character(Unicode.Scalar(value))
-                if character.isLetter && value < 128 || character.isNumber && value < 128 || "-._~".contains(character) {
+                if character.isLetter && value < 128 || character.isNumber && value < 128 || "-._~".contains(character)
+                {
                     output.append(character)
                 } else {
                     output += String(format: "%%%02X", value)

@@ -1,0 +1,102 @@
+import Fetcher
+import Foundation
+import NashraModel
+import Testing
+
+@Suite("Politeness: robots.txt and per-host pacing") struct PolitenessTests {
+    let agent = "NashraBot/0.1 (+https://example.com/bot)"
+
+    @Test("RFC 9309: our group over *, longest match wins, Allow on a tie, * and $ patterns")
+    func robotsMatching() {
+        let text = """
+            User-agent: *
+            Disallow: /
+
+            # Nashra may read the news, not the search or the drafts.
+            User-agent: nashrabot
+            User-agent: otherbot
+            Disallow: /search
+            Disallow: /*.pdf$
+            Allow: /news/
+            Disallow: /news/drafts/
+            Allow: /news/drafts/public
+            Crawl-delay: 2.5
+            Sitemap: https://example.com/sitemap.xml
+            """
+        let rules = RobotsPolicy.parse(text, userAgent: agent)
+        #expect(rules.allows("https://example.com/news/2025/11/23/story"))
+        #expect(!rules.allows("https://example.com/search?q=مصر"))
+        #expect(!rules.allows("https://example.com/files/report.pdf"))
+        #expect(rules.allows("https://example.com/files/report.pdf?download=1"), "$ anchors the end")
+        #expect(!rules.allows("https://example.com/news/drafts/secret"))
+        #expect(rules.allows("https://example.com/news/drafts/public-note"))
+        #expect(rules.allows("https://example.com/robots.txt"))
+        #expect(rules.allows("https://example.com/about"), "no rule matches: allowed")
+        #expect(rules.crawlDelay == 2.5)
+        #expect(rules.sitemaps == ["https://example.com/sitemap.xml"])
+
+        let others = RobotsPolicy.parse(text, userAgent: "SomeoneElse/1.0")
+        #expect(!others.allows("https://example.com/news/x"), "the * group applies to other agents")
+    }
+
+    @Test("status codes: 4xx allows all, 5xx disallows all; Crawl-delay is capped; Arabic paths match encoded")
+    func robotsStatuses() {
+        #expect(RobotsPolicy.from(status: 404, body: Data(), userAgent: agent).allows("https://a.com/x"))
+        #expect(!RobotsPolicy.from(status: 503, body: Data(), userAgent: agent).allows("https://a.com/x"))
+        let slow = RobotsPolicy.parse("User-agent: *\nCrawl-delay: 600\nDisallow: /أخبار/خاص", userAgent: agent)
+        #expect(slow.crawlDelay == RobotsPolicy.maximumCrawlDelay)
+        #expect(!slow.allows("https://a.com/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/%D8%AE%D8%A7%D8%B5/1"))
+        #expect(slow.allows("https://a.com/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/%D8%B9%D8%A7%D9%85"))
+    }
+
+    @Test("one fetch in flight per host, the next only after the host's delay; retries wait")
+    func pacing() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nashra-\(UUID().uuidString)")
+        let state = try FrontierState(directory: directory.path)
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        func job(_ url: String) -> FetchJob { FetchJob(kind: .article, url: url, sourceID: "s") }
+        let queued = try state.enqueue(
+            [job("https://a.com/1"), job("https://a.com/2"), job("https://b.com/1"), job("https://a.com/1")],
+            at: t0
+        )
+        #expect(queued == ["https://a.com/1", "https://a.com/2", "https://b.com/1"], "seen once")
+        #expect(try state.enqueue([job("https://a.com/2")], at: t0).isEmpty, "already seen")
+
+        let first = try state.releasable(at: t0)
+        #expect(Set(first.map(\.url)) == ["https://a.com/1", "https://b.com/1"], "one per host")
+        try state.markSent(first, at: t0)
+        #expect(try state.releasable(at: t0.addingTimeInterval(5)).isEmpty, "both hosts busy until they report")
+
+        try state.finished(
+            url: "https://a.com/1",
+            at: t0.addingTimeInterval(5),
+            delay: 1,
+            crawlDelay: nil,
+            retryAfter: nil
+        )
+        #expect(try state.releasable(at: t0.addingTimeInterval(5.5)).isEmpty, "a.com waits its delay")
+        #expect(try state.releasable(at: t0.addingTimeInterval(6.1)).map(\.url) == ["https://a.com/2"])
+
+        // b.com asks for 60 s (Retry-After) and its article is retried no sooner.
+        try state.finished(
+            url: "https://b.com/1",
+            at: t0.addingTimeInterval(5),
+            delay: 1,
+            crawlDelay: nil,
+            retryAfter: 60
+        )
+        try state.requeue(job("https://b.com/1"), attempts: 1, notBefore: t0.addingTimeInterval(65))
+        #expect(!(try state.releasable(at: t0.addingTimeInterval(30)).contains { $0.host == "b.com" }))
+        #expect(try state.releasable(at: t0.addingTimeInterval(66)).contains { $0.url == "https://b.com/1" })
+
+        // A fetch whose report never comes frees its host after the in-flight timeout.
+        try state.markSent(try state.releasable(at: t0.addingTimeInterval(66)), at: t0.addingTimeInterval(66))
+        try state.enqueue([job("https://a.com/3")], at: t0.addingTimeInterval(66))
+        #expect(
+            !(try state.releasable(at: t0.addingTimeInterval(100), inFlightTimeout: 120).contains { $0.host == "a.com" })
+        )
+        #expect(
+            try state.releasable(at: t0.addingTimeInterval(190), inFlightTimeout: 120).contains { $0.host == "a.com" }
+        )
+    }
+}
