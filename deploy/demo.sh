@@ -12,7 +12,7 @@ rm -rf run/nashra.sqlite* run/state
 deploy/local.sh start --demo
 export NASHRA_AMQP_URL=amqp://guest:guest@127.0.0.1:${NASHRA_RMQ_PORT:-5673}/
 export NASHRA_AMQP_MANAGEMENT_URL=http://guest:guest@127.0.0.1:${NASHRA_RMQ_MGMT_PORT:-15673}
-export NASHRA_DB=$PWD/run/nashra.sqlite
+export NASHRA_DB=$PWD/run/nashra.sqlite NASHRA_STATE_DIR=$PWD/run/state
 expected=7
 echo "waiting for the $expected demo articles to go fetcher → parser → classifier → store…"
 for _ in $(seq 1 120); do
