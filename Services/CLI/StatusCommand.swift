@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import Fetcher
+import Foundation
 import NashraRuntime
 
 struct StatusCommand: AsyncParsableCommand {
@@ -49,7 +49,8 @@ struct StatusCommand: AsyncParsableCommand {
         if let frontier {
             print(
                 "frontier: \(frontier.feeds) feeds, \(frontier.broken.count) broken, "
-                    + "\(frontier.pendingArticles) articles waiting for their host, \(frontier.seenArticles) seen")
+                    + "\(frontier.pendingArticles) articles waiting for their host, \(frontier.seenArticles) seen"
+            )
             for feed in frontier.broken {
                 print("  broken: \(feed.url) (\(feed.failures) failures): \(feed.lastError ?? "-")")
             }
@@ -85,7 +86,9 @@ struct FrontierSummary: Codable {
         let feeds = try state.feeds()
         return FrontierSummary(
             feeds: feeds.count,
-            broken: feeds.filter(\.isBroken).map { BrokenFeed(url: $0.url, failures: $0.failures, lastError: $0.lastError) },
+            broken: feeds.filter(\.isBroken).map {
+                BrokenFeed(url: $0.url, failures: $0.failures, lastError: $0.lastError)
+            },
             pendingArticles: try state.pendingCount(),
             seenArticles: try state.seenCount()
         )
