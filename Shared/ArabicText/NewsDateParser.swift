@@ -8,8 +8,10 @@ public enum NewsDateParser {
     public static func parse(_ text: String, timeZone: TimeZone = TimeZone(identifier: "UTC")!) -> Date? {
         let folded = ArabicNormalizer.standard.normalize(text).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !folded.isEmpty, folded.count < 80 else { return nil }
-        if let first = folded.unicodeScalars.first, ("0"..."9").contains(first) {
-            return iso8601(folded, timeZone: timeZone)
+        if let first = folded.unicodeScalars.first, ("0"..."9").contains(first),
+            let date = iso8601(folded, timeZone: timeZone)
+        {
+            return date
         }
         return rfc822(folded, timeZone: timeZone)
     }
@@ -45,11 +47,35 @@ public enum NewsDateParser {
         "nov": 11, "dec": 12,
     ]
 
+    /// Arabic month names, normalised (alef and hamza folded, ة→ه), as written across the Arab world: Egyptian and
+    /// Gulf (يناير …), Levantine and Iraqi (كانون الثاني …), Algerian and Tunisian (جانفي …), Moroccan (يوليوز …).
+    static let arabicMonths: [String: Int] = {
+        let names: [(String, Int)] = [
+            ("يناير", 1), ("فبراير", 2), ("مارس", 3), ("ابريل", 4), ("مايو", 5), ("يونيو", 6), ("يونيه", 6),
+            ("يوليو", 7), ("يوليه", 7), ("اغسطس", 8), ("سبتمبر", 9), ("اكتوبر", 10), ("نوفمبر", 11), ("ديسمبر", 12),
+            ("كانون الثاني", 1), ("شباط", 2), ("اذار", 3), ("نيسان", 4), ("ايار", 5), ("حزيران", 6), ("تموز", 7),
+            ("اب", 8), ("ايلول", 9), ("تشرين الاول", 10), ("تشرين الثاني", 11), ("كانون الاول", 12),
+            ("جانفي", 1), ("فيفري", 2), ("افريل", 4), ("ماي", 5), ("جوان", 6), ("جويليه", 7), ("اوت", 8),
+            ("يوليوز", 7), ("غشت", 8), ("شتنبر", 9), ("نونبر", 11), ("دجنبر", 12),
+        ]
+        var map: [String: Int] = [:]
+        for (name, month) in names { map[ArabicNormalizer.standard.normalize(name)] = month }
+        return map
+    }()
+
     private static func rfc822(_ text: String, timeZone: TimeZone) -> Date? {
-        var parts = text.replacingOccurrences(of: ",", with: " ").split(separator: " ").map(String.init)
+        var text = text.replacingOccurrences(of: ",", with: " ")
+        // Two-word Levantine months become one token before splitting.
+        for (name, month) in arabicMonths where name.contains(" ") {
+            text = text.replacingOccurrences(of: name, with: "m\(month)")
+        }
+        var parts = text.split(separator: " ").map(String.init)
         if let first = parts.first, Int(first) == nil { parts.removeFirst() }  // day name
-        guard parts.count >= 3, let day = Int(parts[0]), let month = months[String(parts[1].prefix(3))],
-            var year = Int(parts[2])
+        func month(_ token: String) -> Int? {
+            if token.hasPrefix("m"), let number = Int(token.dropFirst()) { return number }
+            return months[String(token.prefix(3))] ?? arabicMonths[token]
+        }
+        guard parts.count >= 3, let day = Int(parts[0]), let month = month(parts[1]), var year = Int(parts[2])
         else { return nil }
         if year < 100 { year += year < 50 ? 2000 : 1900 }
         var hour = 0

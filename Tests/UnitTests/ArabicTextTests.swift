@@ -58,6 +58,14 @@ import Testing
         #expect(NewsDateParser.parse("٢٠٢٥-١١-٢٣T١٠:١٥:٠٠+٠٢:٠٠") == expected)
         #expect(NewsDateParser.parse("2025-11-23 10:15", timeZone: TimeZone(identifier: "Africa/Cairo")!) == expected)
         #expect(NewsDateParser.parse("2025-02-30", timeZone: utc) == nil, "no such day")
+        // RFC 822 written in Arabic locales: day and month names, Eastern Arabic digits.
+        #expect(NewsDateParser.parse("الأحد، ٢٣ نوفمبر ٢٠٢٥ ١٠:١٥:٠٠ +٠٢٠٠") == expected)
+        #expect(NewsDateParser.parse("الأحد, 23 تشرين الثاني 2025 10:15:00 +0200") == expected)
+        #expect(NewsDateParser.parse("23 نونبر 2025 08:15:00 GMT") == expected)
+        #expect(NewsDateParser.parse("الأحد 23 جانفي 2025 08:15:00 GMT") != nil)
+        #expect(
+            NewsDateParser.parse("23 أغسطس 2025", timeZone: utc) == NewsDateParser.parse("2025-08-23", timeZone: utc)
+        )
         #expect(NewsDateParser.parse("منذ قليل") == nil)
         #expect(NewsDateParser.parse("") == nil)
     }

@@ -1,11 +1,14 @@
-import Fetcher
 import Foundation
 import Hummingbird
 import NIOCore
+import NashraAMQP
 import NashraHTTP
+import NashraModel
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import Fetcher
 
 /// Serialized, with generous deadlines: on two cores, other suites' CPU-bound tests can delay the in-process
 /// server, and no test may hinge on timing (only the slow-server test expects a timeout, against a 60 s sleep).
@@ -78,6 +81,19 @@ import Testing
         router.get("big") { _, _ in String(repeating: "ا", count: 1_000_000) }
         router.get("loop") { _, _ in Response(status: .found, headers: [.location: "/loop"]) }
         router.get("to-ok") { _, _ in Response(status: .movedPermanently, headers: [.location: "/ok"]) }
+        router.get("feed304") { request, _ -> Response in
+            if request.headers[.ifNoneMatch] == "\"v1\"" { return Response(status: .notModified) }
+            let feed = """
+                <?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>ت</title>
+                <item><title>أول</title><link>/1</link></item><item><title>ثان</title><link>/2</link></item>
+                </channel></rss>
+                """
+            return Response(
+                status: .ok,
+                headers: [.eTag: "\"v1\"", .lastModified: "Sun, 23 Nov 2025 08:15:00 GMT"],
+                body: .init(byteBuffer: ByteBuffer(string: feed))
+            )
+        }
         router.get("slow") { _, _ -> String in
             // Slow until the test is over, then answers so the server can shut down gracefully.
             for _ in 0..<600 where !release.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(100)) }
@@ -125,6 +141,27 @@ import Testing
                 #expect(error.code == .blockedAddress)
                 #expect(error.description.contains("NASHRA_FETCH_ALLOW_PRIVATE"))
             }
+        }
+    }
+
+    @Test("conditional GET: validators are sent back verbatim and a 304 means nothing new")
+    func conditionalGet() async throws {
+        try await Self.withServer { base in
+            let worker = FetchWorker(topology: Topology(), http: local)
+            var job = FetchJob(kind: .feed, url: base + "/feed304", sourceID: "s")
+            let first = await worker.pollFeed(job, rules: .allowAll)
+            #expect(first.status == 200)
+            #expect(first.items.count == 2)
+            #expect(first.etag == "\"v1\"")
+            #expect(first.lastModified == "Sun, 23 Nov 2025 08:15:00 GMT")
+            job.etag = first.etag
+            job.lastModified = first.lastModified
+            let second = await worker.pollFeed(job, rules: .allowAll)
+            #expect(second.notModified)
+            #expect(second.items.isEmpty)
+            #expect(second.error == nil)
+            let disallowed = await worker.pollFeed(job, rules: .disallowAll)
+            #expect(disallowed.error == "disallowed by robots.txt")
         }
     }
 

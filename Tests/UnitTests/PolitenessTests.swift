@@ -99,4 +99,20 @@ import Testing
             try state.releasable(at: t0.addingTimeInterval(190), inFlightTimeout: 120).contains { $0.host == "a.com" }
         )
     }
+
+    @Test("adaptive polling: sooner when a feed publishes, later when it is quiet, within bounds")
+    func adaptivePolling() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nashra-\(UUID().uuidString)")
+        let state = try FrontierState(directory: directory.path)
+        try state.register(feeds: [("https://a.com/rss", "a")])
+        for _ in 0..<20 { try state.adapt(feed: "https://a.com/rss", newItems: 3, base: 300, bounds: 75...2400) }
+        #expect(try state.feeds().first?.interval == 75, "a busy feed is polled at the lower bound")
+        for _ in 0..<40 { try state.adapt(feed: "https://a.com/rss", newItems: 0, base: 300, bounds: 75...2400) }
+        #expect(try state.feeds().first?.interval == 2400, "a quiet feed at the upper bound")
+        for _ in 0..<5 { try state.record(feed: "https://a.com/rss", etag: nil, lastModified: nil, error: "HTTP 500") }
+        #expect(try state.feeds().first?.isBroken == true, "five failures in a row: broken")
+        try state.record(feed: "https://a.com/rss", etag: "\"x\"", lastModified: nil, error: nil)
+        #expect(try state.feeds().first?.isBroken == false)
+        #expect(try state.feeds().first?.etag == "\"x\"")
+    }
 }

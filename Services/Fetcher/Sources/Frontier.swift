@@ -16,6 +16,15 @@ public struct FrontierPolicy: Sendable {
     public var retryBase: Double = 5
     /// Seconds after which a fetch whose report never came counts as lost and its host is freed.
     public var inFlightTimeout: Double = 120
+    /// A feed is fetched without validators at least this often (seconds), in case its server answers 304
+    /// wrongly.
+    public var unconditionalRefresh: Double = 6 * 3600
+
+    /// The range an adaptive poll interval stays in: a quarter to eight times the configured one, never under
+    /// 30 seconds.
+    func pollBounds(_ base: Double) -> ClosedRange<Double> {
+        max(30, base / 4)...max(30, base * 8)
+    }
 
     public init(hostDelay: Double = 1, maxAttempts: Int = 5, retryBase: Double = 5, inFlightTimeout: Double = 120) {
         self.hostDelay = hostDelay
@@ -104,6 +113,10 @@ public struct FrontierIntake: StageProcessor {
             )
         }
         let fresh = try state.enqueue(jobs)
+        if result.error == nil, let source = catalog.sources.first(where: { $0.id == result.sourceID }) {
+            let base = Double(source.pollInterval)
+            try state.adapt(feed: result.feedURL, newItems: fresh.count, base: base, bounds: policy.pollBounds(base))
+        }
         if !fresh.isEmpty {
             logger.info("new articles queued", metadata: ["feed.url": "\(result.feedURL)", "count": "\(fresh.count)"])
         }
@@ -219,14 +232,17 @@ public struct FetchScheduler: Service {
             switch release.kind {
             case .feed(let feed):
                 let source = catalog.sources.first { $0.id == feed.sourceID }
+                let refresh =
+                    now.timeIntervalSince(feed.lastUnconditional ?? .distantPast) >= policy.unconditionalRefresh
                 job = FetchJob(
                     kind: .feed,
                     url: feed.url,
                     sourceID: feed.sourceID,
                     sourceName: source?.name,
-                    etag: feed.etag,
-                    lastModified: feed.lastModified
+                    etag: refresh ? nil : feed.etag,
+                    lastModified: refresh ? nil : feed.lastModified
                 )
+                if refresh { try state.markUnconditional(feed: feed.url, at: now) }
             case .article(let article, _):
                 job = article
             }
@@ -243,7 +259,8 @@ public struct FetchScheduler: Service {
         try state.markSent(releases, at: now)
         for release in releases {
             guard case .feed(let feed) = release.kind else { continue }
-            let interval = Double(pollOverride ?? catalog.sources.first { $0.id == feed.sourceID }?.pollInterval ?? 300)
+            let configured = Double(catalog.sources.first { $0.id == feed.sourceID }?.pollInterval ?? 300)
+            let interval = pollOverride.map(Double.init) ?? feed.interval ?? configured
             let backoff = min(86_400, interval * pow(2, Double(min(feed.failures, 8))))
             try state.schedule(feed: feed.url, at: now.addingTimeInterval(feed.failures > 0 ? backoff : interval))
         }

@@ -10,6 +10,10 @@ public struct FeedState: Sendable, Equatable {
     public var nextPoll: Date
     public var failures: Int
     public var lastError: String?
+    /// The adaptive poll interval in seconds (nil until the first result).
+    public var interval: Double?
+    /// When the feed was last fetched without validators.
+    public var lastUnconditional: Date?
 
     /// A feed that failed this many times in a row is reported broken (and polled rarely).
     public static let brokenAfter = 5
@@ -56,6 +60,10 @@ public final class FrontierState: Sendable {
                     );
                     """
             )
+        }
+        migrator.registerMigration("v3: adaptive polling and unconditional refresh") { db in
+            try db.execute(sql: "ALTER TABLE feeds ADD COLUMN interval REAL")
+            try db.execute(sql: "ALTER TABLE feeds ADD COLUMN last_unconditional REAL")
         }
         try migrator.migrate(queue)
     }
@@ -159,7 +167,33 @@ public final class FrontierState: Sendable {
             lastModified: row["last_modified"],
             nextPoll: Date(timeIntervalSince1970: row["next_poll"]),
             failures: row["failures"],
-            lastError: row["last_error"]
+            lastError: row["last_error"],
+            interval: row["interval"],
+            lastUnconditional: (row["last_unconditional"] as Double?).map(Date.init(timeIntervalSince1970:))
         )
+    }
+
+    /// Adapts a feed's poll interval to how much it publishes: sooner when a poll brought new items, later when
+    /// it brought none, always within `bounds` (seconds).
+    public func adapt(feed url: String, newItems: Int, base: Double, bounds: ClosedRange<Double>) throws {
+        try queue.write { db in
+            let current =
+                try Double.fetchOne(db, sql: "SELECT interval FROM feeds WHERE url = ?", arguments: [url]) ?? base
+            let next = newItems > 0 ? current * 0.75 : current * 1.25
+            try db.execute(
+                sql: "UPDATE feeds SET interval = ? WHERE url = ?",
+                arguments: [min(bounds.upperBound, max(bounds.lowerBound, next)), url]
+            )
+        }
+    }
+
+    /// Records that a feed was just fetched without validators.
+    public func markUnconditional(feed url: String, at now: Date) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: "UPDATE feeds SET last_unconditional = ? WHERE url = ?",
+                arguments: [now.timeIntervalSince1970, url]
+            )
+        }
     }
 }
