@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "Fetcher",
             dependencies: [
-                "NashraModel", "NashraHTTP", "NashraRuntime", "NashraAMQP", "ArabicText",
+                "NashraModel", "NashraHTTP", "NashraHTML", "NashraRuntime", "NashraAMQP", "ArabicText",
                 .product(name: "GRDB", package: "GRDB.swift"), "Yams",
             ],
             path: "Services/Fetcher/Sources",

@@ -84,6 +84,8 @@ public struct FeedResult: NashraMessage {
     /// (robots.txt `Crawl-delay`).
     public var retryAfter: Double?
     public var crawlDelay: Double?
+    /// Other feeds the polled URL pointed to: children of a sitemap index, feeds a home page advertises.
+    public var discoveredFeeds: [String]?
 
     public var messageID: String { "feed:" + StableID.of(feedURL) + ":" + String(Int(polledAt.timeIntervalSince1970)) }
 

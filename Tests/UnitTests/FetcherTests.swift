@@ -1,3 +1,4 @@
+import ArabicText
 import Foundation
 import Hummingbird
 import NIOCore
@@ -18,7 +19,7 @@ import Testing
         let items = try FeedParser.parse(
             try Fixture.data("Tests/Fixtures/feed-windows-1256.xml"),
             feedURL: "http://example.com/rss"
-        )
+        ).items
         #expect(items.count == 2)
         #expect(items[0].url == "http://example.com/news/1", "resolved, tracking parameters and fragment removed")
         #expect(items[0].hints.title == "وزير المالية يعلن موازنة العام الجديد")
@@ -33,9 +34,72 @@ import Testing
         let items = try FeedParser.parse(
             try Fixture.data("deploy/demo/site/madina/atom.xml"),
             feedURL: "http://127.0.0.1:8701/madina/atom.xml"
-        )
+        ).items
         #expect(items.count == 3)
         #expect(items.allSatisfy { $0.hints.published != nil && $0.url.hasSuffix(".html") })
+    }
+
+    @Test("Google News sitemap: loc, news:title, news:publication_date, image:loc")
+    func newsSitemap() throws {
+        let xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+                xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"
+                xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">
+              <url><loc>https://www.youm7.com/story/2025/11/23/1</loc>
+                <news:news><news:publication><news:name>اليوم السابع</news:name><news:language>ar</news:language>
+                </news:publication><news:publication_date>2025-11-23T10:15:00+02:00</news:publication_date>
+                <news:title>رئيس الوزراء يفتتح مشروعات جديدة</news:title></news:news>
+                <image:image><image:loc>https://img.youm7.com/1.jpg</image:loc></image:image></url>
+              <url><loc>https://www.youm7.com/story/2025/11/23/2</loc><lastmod>2025-11-23</lastmod></url>
+            </urlset>
+            """
+        let document = try FeedParser.parse(Data(xml.utf8), feedURL: "https://www.youm7.com/sitemap-news.xml")
+        #expect(document.items.count == 2)
+        #expect(document.items[0].hints.title == "رئيس الوزراء يفتتح مشروعات جديدة")
+        #expect(document.items[0].hints.published == NewsDateParser.parse("2025-11-23T08:15:00Z"))
+        #expect(document.items[0].hints.image == "https://img.youm7.com/1.jpg")
+        #expect(document.items[1].hints.published != nil, "lastmod when there is no publication date")
+    }
+
+    @Test("sitemap index: the newest children are followed as feeds")
+    func sitemapIndex() throws {
+        let xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+              <sitemap><loc>https://a.com/sitemap-2025-11-22.xml</loc><lastmod>2025-11-22</lastmod></sitemap>
+              <sitemap><loc>/sitemap-2025-11-23.xml</loc><lastmod>2025-11-23</lastmod></sitemap>
+            </sitemapindex>
+            """
+        let document = try FeedParser.parse(Data(xml.utf8), feedURL: "https://a.com/sitemap.xml")
+        #expect(document.items.isEmpty)
+        #expect(document.feeds == ["https://a.com/sitemap-2025-11-23.xml", "https://a.com/sitemap-2025-11-22.xml"])
+    }
+
+    @Test func jsonFeed() throws {
+        let json = """
+            {"version": "https://jsonfeed.org/version/1.1", "title": "مدونة",
+             "items": [{"id": "1", "url": "/posts/1", "title": "أول تدوينة", "date_published": "2025-11-23T10:15:00+02:00",
+                        "tags": ["ثقافة"]},
+                       {"id": "2", "external_url": "https://b.com/x", "title": "رابط"}]}
+            """
+        let document = try FeedParser.parse(Data(json.utf8), feedURL: "https://a.com/feed.json")
+        #expect(document.items.map(\.url) == ["https://a.com/posts/1", "https://b.com/x"])
+        #expect(document.items[0].hints.section == "ثقافة")
+        #expect(document.items[0].hints.published == NewsDateParser.parse("2025-11-23T08:15:00Z"))
+        #expect(throws: FeedError.self) {
+            try FeedParser.parse(Data(#"{"items": []}"#.utf8), feedURL: "https://a.com/")
+        }
+    }
+
+    @Test("feed auto-discovery: a home page's <link rel=alternate> feeds")
+    func autoDiscovery() throws {
+        let document = try FeedParser.parse(
+            try Fixture.data("deploy/demo/site/index.html"),
+            feedURL: "http://127.0.0.1:8701/"
+        )
+        #expect(document.items.isEmpty)
+        #expect(document.feeds == ["http://127.0.0.1:8701/cairo/feed.xml", "http://127.0.0.1:8701/madina/atom.xml"])
     }
 
     @Test func notAFeed() {

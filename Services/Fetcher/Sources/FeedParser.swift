@@ -12,25 +12,51 @@ public struct FeedError: Error, CustomStringConvertible, Sendable {
     init(_ description: String) { self.description = description }
 }
 
-/// Reads RSS 2.0, RSS 1.0 (RDF) and Atom feeds with FoundationXML's `XMLParser` (libxml2 underneath, so the
-/// encoding declared in the XML prolog, windows-1256 included, is honoured). Item links are resolved against the
+/// What a polled feed URL held: article items, and other feeds it points to (the children of a sitemap index,
+/// the feeds a home page advertises).
+public struct FeedDocument: Sendable, Equatable {
+    public var items: [FeedResult.Item]
+    public var feeds: [String]
+}
+
+/// Reads RSS 2.0, RSS 1.0 (RDF), Atom, JSON Feed, XML sitemaps (Google News sitemaps with
+/// `news:publication_date`, and sitemap indexes) and, for an HTML page, the feeds it advertises with
+/// `<link rel="alternate">` (auto-discovery). XML goes through FoundationXML's `XMLParser` (libxml2 underneath,
+/// so the encoding declared in the prolog, windows-1256 included, is honoured). Links are resolved against the
 /// feed URL and canonicalised.
 public enum FeedParser {
-    /// - Throws: `FeedError` when the document is not XML or is not a feed.
-    public static func parse(_ data: Data, feedURL: String) throws -> [FeedResult.Item] {
+    /// The most children of a sitemap index followed (the newest by `lastmod`).
+    public static let maximumSitemaps = 20
+
+    /// - Throws: `FeedError` when the document is no feed and advertises none.
+    public static func parse(_ data: Data, feedURL: String) throws -> FeedDocument {
         guard !data.isEmpty else { throw FeedError("empty feed") }
+        let start = data.drop {
+            $0 == 0xEF || $0 == 0xBB || $0 == 0xBF || $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09
+        }
+        if start.first == UInt8(ascii: "{") { return try JSONFeed.parse(Data(start), feedURL: feedURL) }
         let delegate = Delegate()
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
         parser.delegate = delegate
         let ok = parser.parse()
         guard delegate.sawFeedRoot else {
+            let advertised = FeedDiscovery.feeds(inPage: data, pageURL: feedURL)
+            if !advertised.isEmpty { return FeedDocument(items: [], feeds: advertised) }
             throw FeedError(
-                ok ? "not an RSS or Atom feed" : "not XML: \(parser.parserError.map { "\($0)" } ?? "parse error")"
+                ok
+                    ? "not an RSS, Atom or JSON feed nor a sitemap"
+                    : "not XML, and no feed advertised: \(parser.parserError.map { "\($0)" } ?? "parse error")"
             )
         }
+        let children = delegate.sitemaps.sorted { ($0.lastmod ?? "") > ($1.lastmod ?? "") }.prefix(maximumSitemaps)
+            .compactMap { URLCanonicalizer.canonical($0.loc, relativeTo: feedURL) }
+        return FeedDocument(items: items(delegate.items, feedURL: feedURL), feeds: Array(children))
+    }
+
+    static func items(_ raws: [RawItem], feedURL: String) -> [FeedResult.Item] {
         var seen = Set<String>()
-        return delegate.items.compactMap { raw in
+        return raws.compactMap { raw in
             guard let link = raw.link, let url = URLCanonicalizer.canonical(link, relativeTo: feedURL),
                 seen.insert(url).inserted
             else { return nil }
@@ -41,13 +67,13 @@ public enum FeedParser {
                     title: title?.isEmpty == true ? nil : title,
                     published: (raw.date ?? raw.updated).flatMap { NewsDateParser.parse($0) },
                     section: raw.category,
-                    image: raw.image
+                    image: raw.image.flatMap { URLCanonicalizer.canonical($0, relativeTo: feedURL) }
                 )
             )
         }
     }
 
-    private struct RawItem {
+    struct RawItem {
         var title: String?
         var link: String?
         var date: String?
@@ -58,8 +84,10 @@ public enum FeedParser {
 
     private final class Delegate: NSObject, XMLParserDelegate {
         var items: [RawItem] = []
+        var sitemaps: [(loc: String, lastmod: String?)] = []
         var sawFeedRoot = false
         private var current: RawItem?
+        private var currentSitemap: (loc: String?, lastmod: String?)?
         private var text = ""
         private var depth = 0
 
@@ -72,8 +100,10 @@ public enum FeedParser {
         ) {
             depth += 1
             let name = elementName.lowercased()
-            if depth == 1, ["rss", "feed", "rdf:rdf"].contains(name) { sawFeedRoot = true }
-            if name == "item" || name == "entry" {
+            if depth == 1, ["rss", "feed", "rdf:rdf", "urlset", "sitemapindex"].contains(name) { sawFeedRoot = true }
+            if name == "sitemap" {
+                currentSitemap = (nil, nil)
+            } else if name == "item" || name == "entry" || (name == "url" && depth == 2) {
                 current = RawItem()
             } else if current != nil {
                 switch name {
@@ -110,13 +140,23 @@ public enum FeedParser {
             depth -= 1
             let name = elementName.lowercased()
             let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            if name == "item" || name == "entry", let item = current {
+            if name == "sitemap", let sitemap = currentSitemap {
+                if let loc = sitemap.loc { sitemaps.append((loc, sitemap.lastmod)) }
+                currentSitemap = nil
+            } else if currentSitemap != nil, !value.isEmpty {
+                if name == "loc" { currentSitemap?.loc = value }
+                if name == "lastmod" { currentSitemap?.lastmod = value }
+            } else if name == "item" || name == "entry" || name == "url", let item = current {
                 items.append(item)
                 current = nil
             } else if var item = current, !value.isEmpty {
                 switch name {
                 case "title": item.title = item.title ?? value
-                case "link": item.link = item.link ?? value
+                case "link", "loc": item.link = item.link ?? value
+                case "news:title": item.title = value
+                case "news:publication_date": item.date = value
+                case "lastmod": item.updated = value
+                case "image:loc": item.image = item.image ?? value
                 case "guid": if value.hasPrefix("http") { item.link = item.link ?? value }
                 case "pubdate", "published", "dc:date": item.date = value
                 case "updated": item.updated = value

@@ -103,16 +103,18 @@ public struct FetchWorker: StageProcessor {
                     crawlDelay: rules.crawlDelay
                 )
             }
-            let items = try FeedParser.parse(response.body, feedURL: response.finalURL)
-            return FeedResult(
+            let document = try FeedParser.parse(response.body, feedURL: response.finalURL)
+            var result = FeedResult(
                 sourceID: job.sourceID,
                 feedURL: job.url,
                 status: response.status,
                 etag: response.headers["etag"],
                 lastModified: response.headers["last-modified"],
-                items: items,
+                items: document.items,
                 crawlDelay: rules.crawlDelay
             )
+            result.discoveredFeeds = document.feeds.isEmpty ? nil : document.feeds
+            return result
         } catch {
             return FeedResult(
                 sourceID: job.sourceID,

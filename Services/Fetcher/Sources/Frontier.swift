@@ -113,6 +113,11 @@ public struct FrontierIntake: StageProcessor {
             )
         }
         let fresh = try state.enqueue(jobs)
+        if let feeds = result.discoveredFeeds, !feeds.isEmpty {
+            // Sitemap children and advertised feeds are polled like the source's own feeds.
+            try state.register(feeds: feeds.map { ($0, result.sourceID) })
+            logger.info("feeds discovered", metadata: ["feed.url": "\(result.feedURL)", "feeds": "\(feeds)"])
+        }
         if result.error == nil, let source = catalog.sources.first(where: { $0.id == result.sourceID }) {
             let base = Double(source.pollInterval)
             try state.adapt(feed: result.feedURL, newItems: fresh.count, base: base, bounds: policy.pollBounds(base))
@@ -199,7 +204,12 @@ public struct FetchScheduler: Service {
         self.policy = policy
         self.pollOverride = pollOverride
         self.logger = logger
-        try state.register(feeds: catalog.sources.flatMap { source in source.feeds.map { ($0, source.id) } })
+        // A source without feeds is followed through its home page: the feeds it advertises are discovered.
+        try state.register(
+            feeds: catalog.sources.flatMap { source in
+                (source.feeds.isEmpty ? [source.home].compactMap { $0 } : source.feeds).map { ($0, source.id) }
+            }
+        )
     }
 
     public func run() async throws {

@@ -8,6 +8,7 @@ public struct Source: Codable, Sendable, Equatable {
     public var name: String
     public var nameLatin: String?
     public var home: String?
+    /// Feed and sitemap URLs; when empty, the feeds the home page advertises are discovered and followed.
     public var feeds: [String]
     /// Seconds between polls of each feed.
     public var pollInterval: Int
