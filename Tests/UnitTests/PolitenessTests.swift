@@ -116,3 +116,22 @@ import Testing
         #expect(try state.feeds().first?.etag == "\"x\"")
     }
 }
+
+@Suite("Sources files") struct SourcesFileTests {
+    @Test("the shipped sources files parse: Egyptian publishers first, unique ids, real addresses")
+    func shippedSources() throws {
+        let root = Fixture.root.path
+        let catalog = try SourceCatalog.load(path: root + "/deploy/sources.yml")
+        #expect(catalog.sources.count >= 14)
+        #expect(catalog.sources.prefix(7).allSatisfy { $0.timezone == "Africa/Cairo" })
+        #expect(catalog.sources.first?.name == "اليوم السابع")
+        #expect(catalog.sources.allSatisfy { !$0.feeds.isEmpty || $0.home != nil })
+        for url in catalog.sources.flatMap({ $0.feeds + [$0.home].compactMap { $0 } }) {
+            #expect(url.hasPrefix("https://"), "\(url)")
+        }
+        #expect(try SourceCatalog.load(path: root + "/deploy/demo/sources.yml").sources.count == 2)
+        #expect(throws: CatalogError.self) {
+            try SourceCatalog.parse("sources:\n  - id: a\n    name: أ\n    feeds: []\n    poll_interval: 0\n")
+        }
+    }
+}
