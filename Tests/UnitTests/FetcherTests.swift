@@ -39,6 +39,22 @@ import Testing
         #expect(items.allSatisfy { $0.hints.published != nil && $0.url.hasSuffix(".html") })
     }
 
+    @Test("an RSS feed whose dates are written in an Arabic locale")
+    func arabicLocaleDates() throws {
+        let rss = """
+            <?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>الخبر</title>
+            <item><title>أ</title><link>https://a.com/1</link><pubDate>الأحد، ٢٣ نوفمبر ٢٠٢٥ ١٠:١٥:٠٠ +٠٢٠٠</pubDate></item>
+            <item><title>ب</title><link>https://a.com/2</link><pubDate>الأحد 23 تشرين الثاني 2025 08:15:00 GMT</pubDate></item>
+            <item><title>ج</title><link>https://a.com/3</link><pubDate>منذ ساعتين</pubDate></item>
+            </channel></rss>
+            """
+        let items = try FeedParser.parse(Data(rss.utf8), feedURL: "https://a.com/rss").items
+        let expected = NewsDateParser.parse("2025-11-23T08:15:00Z")
+        #expect(items[0].hints.published == expected)
+        #expect(items[1].hints.published == expected)
+        #expect(items[2].hints.published == nil, "relative dates are not guessed here")
+    }
+
     @Test("Google News sitemap: loc, news:title, news:publication_date, image:loc")
     func newsSitemap() throws {
         let xml = """
@@ -145,6 +161,14 @@ import Testing
         router.get("big") { _, _ in String(repeating: "ا", count: 1_000_000) }
         router.get("loop") { _, _ in Response(status: .found, headers: [.location: "/loop"]) }
         router.get("to-ok") { _, _ in Response(status: .movedPermanently, headers: [.location: "/ok"]) }
+        let bomb = try Fixture.data("Tests/Fixtures/zeros-50MB.gz")
+        router.get("bomb") { _, _ -> Response in
+            Response(
+                status: .ok,
+                headers: [.contentEncoding: "gzip", .contentType: "text/html"],
+                body: .init(byteBuffer: ByteBuffer(bytes: bomb))
+            )
+        }
         router.get("feed304") { request, _ -> Response in
             if request.headers[.ifNoneMatch] == "\"v1\"" { return Response(status: .notModified) }
             let feed = """
@@ -235,6 +259,10 @@ import Testing
             do throws(FetchError) {
                 _ = try await local.fetch(base + "/big")
                 Issue.record("over the cap")
+            } catch { #expect(error.code == .tooLarge) }
+            do throws(FetchError) {
+                _ = try await local.fetch(base + "/bomb")
+                Issue.record("a 50 KB gzip that inflates to 50 MB must hit the cap")
             } catch { #expect(error.code == .tooLarge) }
             do throws(FetchError) {
                 _ = try await local.fetch(base + "/loop")
