@@ -46,7 +46,7 @@ struct FetchBench: AsyncParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         let cpu = cpuSeconds() - cpuBefore
         let total = bytes.value.withLock { $0 }
-        print("fetch \(url) ×\(count), \(concurrency) in flight (libcurl easy handles, one thread each)")
+        print("fetch \(url) ×\(count), \(concurrency) in flight (libcurl multi interface, one engine thread)")
         print(
             String(
                 format: "  %.0f pages/s, %.1f MB/s, %.2f ms CPU per page (user+sys), %d bytes per page",

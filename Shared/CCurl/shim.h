@@ -37,6 +37,21 @@ static inline CURLcode nashra_curl_getinfo_string(CURL *curl, CURLINFO info, cha
     return curl_easy_getinfo(curl, info, value);
 }
 
+/// Returns 1 and the handle and result of the next finished transfer of `multi`, or 0 when none is finished
+/// (curl_multi_info_read; CURLMsg's result is in a union).
+static inline int nashra_curl_multi_next_done(CURLM *multi, CURL **easy, CURLcode *result) {
+    int queued = 0;
+    CURLMsg *message;
+    while ((message = curl_multi_info_read(multi, &queued)) != NULL) {
+        if (message->msg == CURLMSG_DONE) {
+            *easy = message->easy_handle;
+            *result = message->data.result;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static const int NASHRA_CURL_PREREQFUNC_OK = CURL_PREREQFUNC_OK;
 static const int NASHRA_CURL_PREREQFUNC_ABORT = CURL_PREREQFUNC_ABORT;
 static const long NASHRA_CURL_PROTO_HTTP_HTTPS = CURLPROTO_HTTP | CURLPROTO_HTTPS;

@@ -1,5 +1,4 @@
 import CCurl
-import Dispatch
 import Foundation
 
 /// A fetched HTTP response.
@@ -47,11 +46,12 @@ public struct FetchError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// Fetches URLs with libcurl's easy interface: http/https only, at most 5 redirects, connect and total
+/// Fetches URLs with libcurl (an easy handle per transfer, driven by the multi interface): http/https only, at most 5 redirects, connect and total
 /// timeouts, all content encodings, a cap counted on decoded bytes, and the connected IP checked against an
 /// `AddressPolicy` on every connection, redirects included (`CURLOPT_PREREQFUNCTION`).
 ///
-/// Each call owns its own easy handle (created and freed inside `fetch`), so the fetcher is `Sendable`.
+/// Each call owns its easy handle (created, handed to the engine, and freed inside `fetch`), so the fetcher is
+/// `Sendable`.
 public struct HTTPFetcher: Sendable {
     public var userAgent: String
     public var maxBodyBytes: Int
@@ -79,23 +79,11 @@ public struct HTTPFetcher: Sendable {
 
     private static let initializeCurl: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
-    /// Fetches `url` off the cooperative thread pool (libcurl blocks).
+    /// Fetches `url`. The transfer runs on the shared libcurl multi engine: one thread drives every transfer of
+    /// the process, none blocks a thread of its own or Swift's cooperative pool.
     /// - Parameter headers: extra request headers, e.g. `If-None-Match`.
     /// - Throws: `FetchError`.
     public func fetch(_ url: String, headers: [String: String] = [:]) async throws(FetchError) -> HTTPResponse {
-        let result: Result<HTTPResponse, FetchError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    returning: Result { () throws(FetchError) in try fetchBlocking(url, headers: headers) }
-                )
-            }
-        }
-        return try result.get()
-    }
-
-    /// Fetches `url` on the calling thread.
-    /// - Throws: `FetchError`.
-    public func fetchBlocking(_ url: String, headers: [String: String] = [:]) throws(FetchError) -> HTTPResponse {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
             scheme == "http" || scheme == "https", components.host?.isEmpty == false
         else { throw FetchError(code: .invalidURL, url: url, message: "only absolute http and https URLs are fetched") }
@@ -156,7 +144,7 @@ public struct HTTPFetcher: Sendable {
             return NASHRA_CURL_PREREQFUNC_ABORT
         }
 
-        let code = curl_easy_perform(handle)
+        let code = await CurlMultiEngine.shared.perform(handle)
         if let ip = transfer.blockedIP {
             throw FetchError(
                 code: .blockedAddress,
