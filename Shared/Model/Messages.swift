@@ -15,6 +15,18 @@ public struct ItemHints: Codable, Sendable, Hashable {
     }
 }
 
+/// What the sources file says about a publisher that the parser needs: its time zone (for dates written
+/// without an offset) and its charset (when pages do not declare theirs).
+public struct SourceHints: Codable, Sendable, Hashable {
+    public var timezone: String?
+    public var charset: String?
+
+    public init(timezone: String? = nil, charset: String? = nil) {
+        self.timezone = timezone
+        self.charset = charset
+    }
+}
+
 /// Work for a fetcher worker: poll a feed or fetch an article page. Queue `nashra.fetch`.
 public struct FetchJob: NashraMessage, Hashable {
     public static let messageType = "nashra.fetch-job"
@@ -28,6 +40,8 @@ public struct FetchJob: NashraMessage, Hashable {
     public var sourceID: String
     /// The publisher's display name (Arabic), from the sources file.
     public var sourceName: String?
+    /// The publisher's time zone and charset, from the sources file.
+    public var sourceHints: SourceHints?
     public var hints: ItemHints?
     /// Validators of the previous successful feed poll, sent back verbatim (conditional GET).
     public var etag: String?
@@ -177,6 +191,8 @@ public struct FetchedPage: NashraMessage {
     public var finalURL: String
     public var sourceID: String
     public var sourceName: String?
+    /// The publisher's time zone and charset, from the sources file.
+    public var sourceHints: SourceHints?
     public var status: Int
     public var contentType: String?
     public var fetchedAt: Date

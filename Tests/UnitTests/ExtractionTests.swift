@@ -77,6 +77,29 @@ enum Fixture {
         #expect(!article.paragraphs.joined().contains("الرئيسية"), "navigation is not body text")
     }
 
+    @Test("the source's hints: charset when the page declares none, time zone for dates without an offset, image")
+    func sourceHints() throws {
+        var bytes = try Fixture.data("Tests/Fixtures/page-windows-1256-no-date.html")
+        let meta = Data(#"<meta http-equiv="Content-Type" content="text/html; charset=windows-1256">"#.utf8)
+        let range = try #require(bytes.firstRange(of: meta))
+        bytes.replaceSubrange(range, with: Data(#"<meta name="date" content="2025-11-23 10:15">"#.utf8))
+        var page = FetchedPage(
+            url: "https://example.com/gold",
+            finalURL: "https://example.com/gold",
+            sourceID: "t",
+            status: 200,
+            contentType: "text/html",
+            hints: ItemHints(image: "/img/gold.jpg"),
+            body: bytes
+        )
+        #expect(try extractor.extract(page).title != "ارتفاع أسعار الذهب في السوق المحلية", "undeclared: not decoded")
+        page.sourceHints = SourceHints(timezone: "Africa/Cairo", charset: "windows-1256")
+        let article = try extractor.extract(page)
+        #expect(article.title == "ارتفاع أسعار الذهب في السوق المحلية")
+        #expect(article.published == Date(timeIntervalSince1970: 1_763_885_700), "10:15 in Cairo is 08:15 UTC")
+        #expect(article.images == [ArticleImage(url: "https://example.com/img/gold.jpg")])
+    }
+
     @Test("empty, binary and script-only inputs end in a clear error")
     func badInput() {
         let bad: [Data] = [

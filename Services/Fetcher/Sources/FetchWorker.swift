@@ -149,7 +149,7 @@ public struct FetchWorker: StageProcessor {
         let retryAfter = retryAfterSeconds(response.headers["retry-after"])
         switch response.status {
         case 200..<300:
-            let page = FetchedPage(
+            var page = FetchedPage(
                 url: job.url,
                 finalURL: response.finalURL,
                 sourceID: job.sourceID,
@@ -159,6 +159,7 @@ public struct FetchWorker: StageProcessor {
                 hints: job.hints,
                 body: response.body
             )
+            page.sourceHints = job.sourceHints
             return (page, report(.fetched, response.status, nil))
         case 408, 425, 429, 500..<600:
             return (nil, report(.retry, response.status, "HTTP \(response.status)", retryAfter: retryAfter))

@@ -102,15 +102,17 @@ public struct FrontierIntake: StageProcessor {
         if let error = result.error {
             logger.warning("feed poll failed", metadata: ["feed.url": "\(result.feedURL)", "error": "\(error)"])
         }
-        let sourceName = catalog.sources.first { $0.id == result.sourceID }?.name
+        let source = catalog.sources.first { $0.id == result.sourceID }
         let jobs = result.items.map { item in
-            FetchJob(
+            var job = FetchJob(
                 kind: .article,
                 url: item.url,
                 sourceID: result.sourceID,
-                sourceName: sourceName,
+                sourceName: source?.name,
                 hints: item.hints
             )
+            job.sourceHints = SourceHints(timezone: source?.timezone, charset: source?.charset)
+            return job
         }
         let fresh = try state.enqueue(jobs)
         if let feeds = result.discoveredFeeds, !feeds.isEmpty {

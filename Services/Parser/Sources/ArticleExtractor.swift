@@ -25,7 +25,11 @@ public struct ArticleExtractor: Sendable {
     public func extract(_ page: FetchedPage) throws(ExtractionError) -> Article {
         var collector = Collector()
         do {
-            try HTMLDocument.walk(page.body, encoding: Self.charset(of: page.contentType), url: page.finalURL) {
+            try HTMLDocument.walk(
+                page.body,
+                encoding: Self.charset(of: page.contentType) ?? page.sourceHints?.charset,
+                url: page.finalURL
+            ) {
                 collector.handle($0)
             }
         } catch {
@@ -49,7 +53,9 @@ public struct ArticleExtractor: Sendable {
         let dateText =
             collector.meta["article:published_time"] ?? collector.meta["datepublished"] ?? collector.timeDatetime
             ?? collector.meta["date"]
-        let published = dateText.flatMap { NewsDateParser.parse($0) } ?? page.hints?.published
+        // A date without an offset is read in the publisher's time zone (from the sources file).
+        let zone = page.sourceHints?.timezone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
+        let published = dateText.flatMap { NewsDateParser.parse($0, timeZone: zone) } ?? page.hints?.published
 
         var images: [ArticleImage] = []
         var positions: [String: Int] = [:]
@@ -66,6 +72,9 @@ public struct ArticleExtractor: Sendable {
             images.append(ArticleImage(url: absolute, caption: caption))
         }
 
+        if images.isEmpty, let hinted = page.hints?.image.flatMap({ Self.resolve($0, against: base) }) {
+            images.append(ArticleImage(url: hinted))  // the feed's image when the page shows none
+        }
         let text = title + " " + paragraphs.joined(separator: " ")
         let language = Self.isMostlyArabic(text) ? "ar" : (collector.language?.prefix(2)).map(String.init)
         return Article(
