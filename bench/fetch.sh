@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Fetch benchmark: a release build of Nashra fetching from a separate local server process (the demo publisher,
-# Hummingbird), so the figures are the fetcher's own CPU. Prints pages/s, MB/s, CPU per page, and the
-# politeness delay held on one host.
+# Fetch benchmark: a release build of Nashra fetching from separate local server processes (the demo publisher,
+# Hummingbird), so the figures are the fetcher's own CPU. Prints pages/s, MB/s and CPU per page for one host
+# and for eight hosts, and the politeness delay held on one host. Extra arguments go to both runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product nashra 2>&1 | grep -E "error|Compiling|Build complete" | tail -1
+swift build -c release --product nashra 2>&1 | grep -E "error|Build complete" | tail -1
 bin=$(swift build -c release --show-bin-path)
-"$bin/nashra" demo-site --port 18701 > /dev/null 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+urls=()
+for port in $(seq 18701 18708); do
+    "$bin/nashra" demo-site --port "$port" > /dev/null 2>&1 &
+    pids+=($!)
+    urls+=(--url "http://127.0.0.1:$port/cairo/sport-league.html")
+done
 sleep 1
-"$bin/nashra" bench fetch --url http://127.0.0.1:18701/cairo/sport-league.html "$@"
+"$bin/nashra" bench fetch "${urls[@]:0:2}" "$@"
+"$bin/nashra" bench fetch "${urls[@]}" "$@"

@@ -13,7 +13,8 @@ struct FetchBench: AsyncParsableCommand {
         abstract: "Fetch throughput, CPU per page, and the politeness delay held on one host."
     )
 
-    @Option(help: "A page on a local server (bench/fetch.sh starts one).") var url: String
+    @Option(help: "A page on a local server; repeat for several hosts (bench/fetch.sh starts them).")
+    var url: [String]
     @Option(help: "Pages to fetch.") var count = 3000
     @Option(help: "Fetches in flight.") var concurrency = 32
     @Option(help: "Host delay for the pacing run, in seconds.") var delay = 0.5
@@ -24,9 +25,10 @@ struct FetchBench: AsyncParsableCommand {
             userAgent: "NashraBot/bench",
             addressPolicy: AddressPolicy(allowList: "127.0.0.0/8,::1/128")
         )
-        let url = self.url
+        let urls = self.url
         let count = self.count
-        _ = try await fetcher.fetch(url)  // warm up
+        guard !urls.isEmpty else { throw ValidationError("give at least one --url") }
+        for target in urls { _ = try await fetcher.fetch(target) }  // warm up
         let bytes = Shared(0)
         let cpuBefore = cpuSeconds()
         let start = Date()
@@ -35,8 +37,9 @@ struct FetchBench: AsyncParsableCommand {
             func launch() {
                 guard next < count else { return }
                 next += 1
+                let target = urls[next % urls.count]
                 group.addTask {
-                    let response = try await fetcher.fetch(url)
+                    let response = try await fetcher.fetch(target)
                     bytes.value.withLock { $0 += response.body.count }
                 }
             }
@@ -46,7 +49,10 @@ struct FetchBench: AsyncParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         let cpu = cpuSeconds() - cpuBefore
         let total = bytes.value.withLock { $0 }
-        print("fetch \(url) ×\(count), \(concurrency) in flight (libcurl multi interface, one engine thread)")
+        print(
+            "fetch \(count) pages from \(urls.count) host(s), \(concurrency) in flight "
+                + "(libcurl multi interface, one engine thread)"
+        )
         print(
             String(
                 format: "  %.0f pages/s, %.1f MB/s, %.2f ms CPU per page (user+sys), %d bytes per page",
@@ -56,7 +62,7 @@ struct FetchBench: AsyncParsableCommand {
                 total / max(1, count)
             )
         )
-        try await pacing(fetcher)
+        if urls.count == 1 { try await pacing(fetcher) }
     }
 
     /// Three fetchers share one host through the frontier's pacing state; prints the gaps it kept.
@@ -64,7 +70,7 @@ struct FetchBench: AsyncParsableCommand {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nashra-bench-\(getpid())")
         defer { try? FileManager.default.removeItem(at: directory) }
         let state = try FrontierState(directory: directory.path)
-        let (url, politeCount, delay) = (self.url, self.politeCount, self.delay)
+        let (url, politeCount, delay) = (self.url[0], self.politeCount, self.delay)
         let pages = (0..<politeCount).map { FetchJob(kind: .article, url: url + "?n=\($0)", sourceID: "bench") }
         try state.enqueue(pages)
         let log = Shared<[(start: Date, end: Date)]>([])
