@@ -4,7 +4,7 @@
 # and for eight hosts, and the politeness delay held on one host. Extra arguments go to both runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product nashra 2>&1 | grep -E "error|Build complete" | tail -1
+swift build -c release --product nashra 2>&1 | { grep -E "error|complete" || true; } | tail -3
 bin=$(swift build -c release --show-bin-path)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/install-deps.sh
 echo "building (the first build takes a few minutes)…"
-swift build 2>&1 | grep -E "error|Compiling|Build complete" | tail -3
+swift build 2>&1 | { grep -E "error|Compiling|complete" || true; } | tail -3
 bin=$(swift build --show-bin-path)
 deploy/local.sh stop > /dev/null 2>&1 || true
 rm -rf run/nashra.sqlite* run/state
