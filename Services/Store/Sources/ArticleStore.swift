@@ -1,3 +1,4 @@
+import ArabicText
 import Foundation
 import GRDB
 import NashraModel
@@ -84,6 +85,18 @@ public final class ArticleStore: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v2: Arabic full-text search") { db in
+            // The indexed columns hold SearchText.indexForm of title and body; rowid is the article's rowid.
+            try db.execute(sql: "CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, tokenize = 'unicode61')")
+            for row in try Row.fetchAll(db, sql: "SELECT rowid, title, body FROM articles") {
+                try db.execute(
+                    sql: "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+                    arguments: [
+                        row["rowid"] as Int64, SearchText.indexForm(row["title"]), SearchText.indexForm(row["body"]),
+                    ]
+                )
+            }
+        }
         return migrator
     }
 
@@ -125,6 +138,22 @@ public final class ArticleStore: Sendable {
                     a.section, a.language, a.description, a.paragraphs.joined(separator: "\n"), a.contentHash,
                     item.topic, item.confidence, item.uncertain, signature, now, now,
                 ])
+                if db.changesCount > 0 {
+                    // New or changed: (re)index its search form.
+                    let rowid = try Int64.fetchOne(
+                        db,
+                        sql: "SELECT rowid FROM articles WHERE id = ?",
+                        arguments: [a.id]
+                    )
+                    try db.execute(sql: "DELETE FROM articles_fts WHERE rowid = ?", arguments: [rowid])
+                    try db.execute(
+                        sql: "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+                        arguments: [
+                            rowid, SearchText.indexForm(a.title),
+                            SearchText.indexForm(a.paragraphs.joined(separator: "\n")),
+                        ]
+                    )
+                }
                 for (position, picture) in a.images.prefix(50).enumerated() {
                     try image.execute(arguments: [a.id, position, picture.url, picture.caption])
                 }

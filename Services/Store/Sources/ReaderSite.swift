@@ -31,6 +31,25 @@ public struct ReaderSite: Sendable {
             }
             return articlePage(article)
         }
+        router.get("/search") { request, _ in
+            try searchPage(query: request.uri.queryParameters.get("q") ?? "")
+        }
+        router.get("/api/search") { request, _ -> Response in
+            let hits = try store.search(request.uri.queryParameters.get("q") ?? "", limit: 20)
+            return try json(
+                hits.map {
+                    SearchResult(
+                        id: $0.article.id,
+                        title: $0.article.title,
+                        source: $0.article.sourceName ?? $0.article.sourceID,
+                        published: $0.article.published,
+                        url: $0.article.url,
+                        snippet: $0.snippetText,
+                        matched: $0.snippet.filter(\.highlighted).map(\.text)
+                    )
+                }
+            )
+        }
         router.get("/api/articles") { request, _ -> Response in
             let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 50
             let articles = try store.latest(limit: min(max(limit, 1), 200))
@@ -44,9 +63,46 @@ public struct ReaderSite: Sendable {
         }
     }
 
+    static let searchForm =
+        "<form action=\"/search\" method=\"get\" role=\"search\"><input type=\"search\" name=\"q\" "
+        + "maxlength=\"200\" placeholder=\"ابحث في الأخبار\" dir=\"auto\"> <button>بحث</button></form>"
+
+    func searchPage(query: String) throws -> Response {
+        let query = String(query.prefix(ArticleStore.maximumQueryLength))
+        var body = "<h1><a href=\"/\">نشرة</a> — بحث</h1>" + Self.searchForm
+        guard !query.trimmingCharacters(in: .whitespaces).isEmpty else { return page(title: "بحث", body: body) }
+        let hits = try store.search(query, limit: 20)
+        body += "<p>نتائج البحث عن «\(HTMLEscaping.escape(query))»: \(hits.count)</p><ol class=\"results\">"
+        for hit in hits {
+            body += "<li><a href=\"/article/\(HTMLEscaping.escape(hit.article.id))\">"
+            body += "\(HTMLEscaping.escape(hit.article.title))</a> <small>"
+            body += HTMLEscaping.escape(hit.article.sourceName ?? hit.article.sourceID)
+            if let published = hit.article.published { body += " · \(displayDate(published))" }
+            body += "</small><p>"
+            for run in hit.snippet {
+                body +=
+                    run.highlighted ? "<mark>\(HTMLEscaping.escape(run.text))</mark>" : HTMLEscaping.escape(run.text)
+            }
+            body += "</p></li>"
+        }
+        body += "</ol>"
+        if hits.isEmpty { body += "<p>لا توجد نتائج.</p>" }
+        return page(title: "بحث: " + query, body: body)
+    }
+
+    func json<T: Encodable>(_ value: T) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value)))
+        )
+    }
+
     func home() throws -> Response {
         let articles = try store.latest(limit: 50)
-        var body = "<h1>نشرة — آخر الأخبار</h1>"
+        var body = "<h1>نشرة — آخر الأخبار</h1>" + Self.searchForm
         if articles.isEmpty { body += "<p>لا توجد أخبار بعد.</p>" }
         body += "<ul class=\"ticker\">"
         for article in articles {
@@ -96,7 +152,7 @@ public struct ReaderSite: Sendable {
             <title>\(HTMLEscaping.escape(title))</title>
             <style>body{font-family:"Noto Naskh Arabic","Noto Sans Arabic",Tahoma,sans-serif;max-width:48rem;margin:auto;\
             padding:1rem;line-height:1.8}a{color:#0b5394}small{color:#666}.byline{color:#555}img{max-width:100%}\
-            ul.ticker li{margin:.4rem 0}</style></head><body>\(body)</body></html>
+            ul.ticker li{margin:.4rem 0}mark{background:#fff3b0}form{margin:1rem 0}input{font:inherit;padding:.3rem;width:60%}</style></head><body>\(body)</body></html>
             """
         return Response(
             status: status,
@@ -109,4 +165,15 @@ public struct ReaderSite: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: html))
         )
     }
+}
+
+/// One result of `/api/search`.
+struct SearchResult: Codable {
+    var id: String
+    var title: String
+    var source: String
+    var published: Date?
+    var url: String
+    var snippet: String
+    var matched: [String]
 }

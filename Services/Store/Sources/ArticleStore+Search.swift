@@ -1,0 +1,68 @@
+import ArabicText
+import Foundation
+import GRDB
+
+/// A search result: the article and a passage of its text around the matching words.
+public struct SearchHit: Sendable, Codable, Equatable {
+    public var article: StoredArticle
+    /// The passage, as runs of text; `highlighted` runs are words that matched the query.
+    public var snippet: [Run]
+
+    public struct Run: Sendable, Codable, Equatable {
+        public var text: String
+        public var highlighted: Bool
+    }
+
+    /// The passage as plain text.
+    public var snippetText: String { snippet.map(\.text).joined() }
+}
+
+extension ArticleStore {
+    /// The longest query read, in characters, and the most results returned.
+    public static let maximumQueryLength = 200
+    public static let maximumResults = 50
+
+    /// Articles matching every term of `query`, best first (bm25, title weighted three times the body).
+    /// Matching folds Arabic (diacritics, hamza and alef forms, ى/ي, ة/ه, tatweel, digits) and light stemming.
+    public func search(_ query: String, limit: Int = 20) throws -> [SearchHit] {
+        guard let match = SearchText.matchExpression(String(query.prefix(Self.maximumQueryLength))) else { return [] }
+        let terms = Set(SearchText.terms(String(query.prefix(Self.maximumQueryLength))))
+        let ids = try read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
+                    WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 3.0, 1.0) LIMIT ?
+                    """,
+                arguments: [match, min(max(limit, 1), Self.maximumResults)]
+            )
+        }
+        return try ids.compactMap { id in
+            try article(id: id).map { SearchHit(article: $0, snippet: Self.snippet($0, terms: terms)) }
+        }
+    }
+
+    /// About `width` words of the paragraph with the most matching words, centred on the first match.
+    static func snippet(_ article: StoredArticle, terms: Set<String>, width: Int = 36) -> [SearchHit.Run] {
+        func matches(_ word: Substring) -> Bool {
+            SearchText.terms(String(word)).contains { terms.contains($0) }
+        }
+        let paragraphs = [article.title] + article.paragraphs
+        let best =
+            paragraphs.dropFirst().max { a, b in
+                a.split(separator: " ").filter(matches).count < b.split(separator: " ").filter(matches).count
+            } ?? article.title
+        let words = best.split(separator: " ", omittingEmptySubsequences: true)
+        let first = words.firstIndex(where: matches) ?? 0
+        let start = max(0, first - width / 3)
+        let end = min(words.count, start + width)
+        var runs: [SearchHit.Run] = []
+        if start > 0 { runs.append(.init(text: "… ", highlighted: false)) }
+        for (offset, word) in words[start..<end].enumerated() {
+            if offset > 0 { runs.append(.init(text: " ", highlighted: false)) }
+            runs.append(.init(text: String(word), highlighted: matches(word)))
+        }
+        if end < words.count { runs.append(.init(text: " …", highlighted: false)) }
+        return runs
+    }
+}
