@@ -17,6 +17,8 @@ public struct StoredArticle: Sendable, Codable, Equatable {
     public var uncertain: Bool
     public var paragraphs: [String]
     public var images: [ArticleImage]
+    /// The story this article belongs to (the id of its first article).
+    public var clusterID: String?
 }
 
 /// The product's memory: SQLite in WAL mode through GRDB on the system SQLite.
@@ -97,6 +99,21 @@ public final class ArticleStore: Sendable {
                 )
             }
         }
+        migrator.registerMigration("v3: story clusters") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE articles ADD COLUMN cluster_id TEXT;
+                    CREATE INDEX articles_cluster ON articles(cluster_id, sort_time);
+                    CREATE TABLE signature_bands (
+                        band INTEGER NOT NULL, hash INTEGER NOT NULL, article_id TEXT NOT NULL,
+                        PRIMARY KEY (band, hash, article_id)
+                    ) WITHOUT ROWID;
+                    """
+            )
+            for row in try Row.fetchAll(db, sql: "SELECT id, signature FROM articles ORDER BY sort_time") {
+                try cluster(articleID: row["id"], signature: decodeSignature(row["signature"]), in: db)
+            }
+        }
         return migrator
     }
 
@@ -153,6 +170,7 @@ public final class ArticleStore: Sendable {
                             SearchText.indexForm(a.paragraphs.joined(separator: "\n")),
                         ]
                     )
+                    try Self.cluster(articleID: a.id, signature: item.signature, in: db)
                 }
                 for (position, picture) in a.images.prefix(50).enumerated() {
                     try image.execute(arguments: [a.id, position, picture.url, picture.caption])
@@ -223,7 +241,8 @@ public final class ArticleStore: Sendable {
             confidence: row["confidence"],
             uncertain: row["uncertain"],
             paragraphs: body.split(separator: "\n").map(String.init),
-            images: images
+            images: images,
+            clusterID: row["cluster_id"]
         )
     }
 }

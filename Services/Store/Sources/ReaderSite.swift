@@ -133,6 +133,18 @@ public struct ReaderSite: Sendable {
         for paragraph in article.paragraphs { body += "<p>\(HTMLEscaping.escape(paragraph))</p>" }
         body +=
             "<p><a rel=\"noopener nofollow\" href=\"\(HTMLEscaping.url(article.url))\">انقر هنا لقراءة الخبر من مصدره</a></p>"
+        let others = (try? store.sameStory(as: article.id)) ?? []
+        if !others.isEmpty {
+            // The same story from other outlets, first publisher first.
+            body += "<section class=\"also\"><h2>نشر أيضا في</h2><ul>"
+            for other in others {
+                body += "<li><a href=\"/article/\(HTMLEscaping.escape(other.id))\">"
+                body += HTMLEscaping.escape(other.sourceName ?? other.sourceID) + "</a>"
+                if let published = other.published { body += " <small>\(displayDate(published))</small>" }
+                body += "</li>"
+            }
+            body += "</ul></section>"
+        }
         body += "</article><p><a href=\"/\">الرئيسية</a></p>"
         return page(title: article.title, body: body)
     }

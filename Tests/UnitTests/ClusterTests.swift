@@ -1,0 +1,60 @@
+import Classifier
+import Foundation
+import Hummingbird
+import NashraHTTP
+import NashraModel
+import Parser
+import Store
+import TestSupport
+import Testing
+
+@Suite("Story clusters") struct ClusterTests {
+    static let pages = [
+        "cairo/economy-inflation.html", "cairo/sport-league.html", "cairo/wire-summit.html",
+        "madina/culture-festival.html", "madina/health-vaccine.html", "madina/wire-summit.html",
+    ]
+
+    /// The demo pages through the real extractor and classifier.
+    func classified() throws -> [ClassifiedArticle] {
+        let classifier = ClassifierStage(topology: .init())
+        return try Self.pages.map { path in
+            let url = "https://demo.example/" + path
+            let article = try ArticleExtractor().extract(try Fixture.page("deploy/demo/site/" + path, url: url))
+            return classifier.classify(article)
+        }
+    }
+
+    @Test("two outlets' copies of one wire story form one cluster named by the first publisher; others stay alone")
+    func wireStoryClusters() async throws {
+        let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
+        let articles = try classified()
+        try store.upsert(articles)
+        try store.upsert(articles)  // redelivered: nothing moves
+        let stored = try store.latest(limit: 10)
+        let cairo = try #require(stored.first { $0.url.hasSuffix("cairo/wire-summit.html") })
+        let madina = try #require(stored.first { $0.url.hasSuffix("madina/wire-summit.html") })
+        #expect(cairo.clusterID == cairo.id, "the first publisher names the cluster")
+        #expect(madina.clusterID == cairo.id)
+        #expect(Set(stored.map(\.clusterID)).count == 5, "the four unrelated stories stay alone")
+        #expect(try store.sameStory(as: madina.id).map(\.sourceName) == ["أخبار القاهرة"])
+        #expect(try store.sameStory(as: cairo.id).map(\.sourceName) == ["صوت المدينة"])
+
+        let router = Router()
+        ReaderSite(store: store).addRoutes(to: router)
+        let server = try await TestHTTPServer.start(router: router)
+        let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
+        let page = String(decoding: try await http.fetch(server.base + "/article/" + madina.id).body, as: UTF8.self)
+        await server.stop()
+        #expect(page.contains("نشر أيضا في"))
+        #expect(page.contains("/article/\(cairo.id)\">أخبار القاهرة</a>"))
+    }
+
+    @Test("clusters survive reopening the database, and a store created before clusters is migrated")
+    func reopen() throws {
+        let path = try TestEnvironment.temporaryDirectory() + "/nashra.sqlite"
+        try ArticleStore(path: path).upsert(try classified())
+        let reopened = try ArticleStore(path: path)
+        let clusters = Dictionary(grouping: try reopened.latest(limit: 10), by: { $0.clusterID ?? "" })
+        #expect(clusters.values.map(\.count).sorted() == [1, 1, 1, 1, 2])
+    }
+}
