@@ -2,7 +2,7 @@ import CCurl
 import Foundation
 
 /// A fetched HTTP response.
-public struct HTTPResponse: Sendable {
+public struct FetchResponse: Sendable {
     public var status: Int
     /// Where redirects ended.
     public var finalURL: String
@@ -83,7 +83,7 @@ public struct HTTPFetcher: Sendable {
     /// the process, none blocks a thread of its own or Swift's cooperative pool.
     /// - Parameter headers: extra request headers, e.g. `If-None-Match`.
     /// - Throws: `FetchError`.
-    public func fetch(_ url: String, headers: [String: String] = [:]) async throws(FetchError) -> HTTPResponse {
+    public func fetch(_ url: String, headers: [String: String] = [:]) async throws(FetchError) -> FetchResponse {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
             scheme == "http" || scheme == "https", components.host?.isEmpty == false
         else { throw FetchError(code: .invalidURL, url: url, message: "only absolute http and https URLs are fetched") }
@@ -173,7 +173,7 @@ public struct HTTPFetcher: Sendable {
         _ = nashra_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var effective: UnsafeMutablePointer<CChar>?
         _ = nashra_curl_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
-        return HTTPResponse(
+        return FetchResponse(
             status: status,
             finalURL: effective.map { String(cString: $0) } ?? url,
             headers: transfer.headers,

@@ -1,4 +1,5 @@
 import Classifier
+import Fetcher
 import Foundation
 import Hummingbird
 import NashraHTTP
@@ -56,5 +57,36 @@ import Testing
         let reopened = try ArticleStore(path: path)
         let clusters = Dictionary(grouping: try reopened.latest(limit: 10), by: { $0.clusterID ?? "" })
         #expect(clusters.values.map(\.count).sorted() == [1, 1, 1, 1, 2])
+    }
+
+    @Test("sections, home blocks and RSS 2.0 output over real HTTP")
+    func sectionsAndFeeds() async throws {
+        let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
+        try store.upsert(try classified())
+        let router = Router()
+        ReaderSite(store: store).addRoutes(to: router)
+        let server = try await TestHTTPServer.start(router: router)
+        let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
+        func get(_ path: String) async throws -> FetchResponse { try await http.fetch(server.base + path) }
+
+        let sport = String(decoding: try await get("/section/sport").body, as: UTF8.self)
+        #expect(sport.contains("الأهلي يتصدر الدوري بعد فوز صعب على الإسماعيلي"))
+        #expect(!sport.contains("مهرجان القاهرة"))
+        #expect(try await get("/section/nope").status == 404)
+        let home = String(decoding: try await get("/").body, as: UTF8.self)
+        #expect(home.contains("<a href=\"/section/sport\">رياضة</a>"))
+
+        // Valid RSS 2.0: our own feed parser (FoundationXML) reads it back.
+        let feed = try await get("/feed.xml")
+        #expect(feed.contentType?.hasPrefix("application/rss+xml") == true)
+        let items = try FeedParser.parse(feed.body, feedURL: server.base + "/feed.xml").items
+        #expect(items.count == 6)
+        #expect(items.allSatisfy { $0.url.hasPrefix(server.base + "/article/") && $0.hints.published != nil })
+        let sportFeed = try FeedParser.parse(try await get("/section/sport/feed.xml").body, feedURL: server.base).items
+        #expect(sportFeed.map(\.hints.title) == ["الأهلي يتصدر الدوري بعد فوز صعب على الإسماعيلي"])
+        let sections =
+            try JSONSerialization.jsonObject(with: try await get("/api/sections").body) as? [[String: String]]
+        #expect(sections?.count == 5)
+        await server.stop()
     }
 }

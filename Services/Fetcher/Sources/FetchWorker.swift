@@ -140,7 +140,7 @@ public struct FetchWorker: StageProcessor {
             )
         }
         guard rules.allows(job.url) else { return (nil, report(.disallowed, 0, "disallowed by robots.txt")) }
-        let response: HTTPResponse
+        let response: FetchResponse
         do {
             response = try await http.fetch(job.url)
         } catch {

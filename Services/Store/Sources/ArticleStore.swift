@@ -186,24 +186,28 @@ public final class ArticleStore: Sendable {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0 }
     }
 
-    /// The newest articles first (by publication time, else fetch time).
-    public func latest(limit: Int = 50, topic: String? = nil) throws -> [StoredArticle] {
+    /// The newest articles first (by publication time, else fetch time), optionally of one topic and older
+    /// than `before` (the pagination cursor).
+    public func latest(limit: Int = 50, topic: String? = nil, before: Date? = nil) throws -> [StoredArticle] {
         try pool.read { db in
-            let rows =
-                if let topic {
-                    try Row.fetchAll(
-                        db,
-                        sql: "SELECT * FROM articles WHERE topic = ? ORDER BY sort_time DESC LIMIT ?",
-                        arguments: [topic, min(max(limit, 1), 500)]
-                    )
-                } else {
-                    try Row.fetchAll(
-                        db,
-                        sql: "SELECT * FROM articles ORDER BY sort_time DESC LIMIT ?",
-                        arguments: [min(max(limit, 1), 500)]
-                    )
-                }
+            // One parameterised query: the optional filters are NULL when not wanted.
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM articles WHERE (?1 IS NULL OR topic = ?1) AND (?2 IS NULL OR sort_time < ?2)
+                    ORDER BY sort_time DESC LIMIT ?3
+                    """,
+                arguments: [topic, before?.timeIntervalSince1970, min(max(limit, 1), 500)]
+            )
             return try rows.map { try Self.article(from: $0, db: db) }
+        }
+    }
+
+    /// Article counts per topic, largest first.
+    public func topicCounts() throws -> [(topic: String, count: Int)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT topic, count(*) AS n FROM articles GROUP BY topic ORDER BY n DESC")
+                .map { ($0["topic"], $0["n"]) }
         }
     }
 

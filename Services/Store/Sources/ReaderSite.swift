@@ -31,6 +31,7 @@ public struct ReaderSite: Sendable {
             }
             return articlePage(article)
         }
+        addSectionRoutes(to: router)
         router.get("/search") { request, _ in
             try searchPage(query: request.uri.queryParameters.get("q") ?? "")
         }
@@ -101,7 +102,7 @@ public struct ReaderSite: Sendable {
     }
 
     func home() throws -> Response {
-        let articles = try store.latest(limit: 50)
+        let articles = try store.latest(limit: 10)
         var body = "<h1>نشرة — آخر الأخبار</h1>" + Self.searchForm
         if articles.isEmpty { body += "<p>لا توجد أخبار بعد.</p>" }
         body += "<ul class=\"ticker\">"
@@ -111,7 +112,7 @@ public struct ReaderSite: Sendable {
             body += " <small>\(HTMLEscaping.escape(article.sourceName ?? article.sourceID))"
             body += " · \(Self.topicNames[article.topic] ?? HTMLEscaping.escape(article.topic))</small></li>"
         }
-        body += "</ul>"
+        body += "</ul>" + (try sectionBlocks())
         return page(title: "نشرة", body: body)
     }
 
