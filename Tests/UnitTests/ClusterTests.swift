@@ -87,6 +87,14 @@ import Testing
         let sections =
             try JSONSerialization.jsonObject(with: try await get("/api/sections").body) as? [[String: String]]
         #expect(sections?.count == 5)
+        let api =
+            try JSONSerialization.jsonObject(with: try await get("/api/articles?section=sport").body)
+            as? [[String: Any]]
+        #expect(api?.count == 1)
+        let id = try #require(api?.first?["id"] as? String)
+        let one = try JSONSerialization.jsonObject(with: try await get("/api/articles/" + id).body) as? [String: Any]
+        #expect(one?["topic"] as? String == "sport")
+        #expect(try await get("/api/articles/nope").status == 404)
         await server.stop()
     }
 }

@@ -52,15 +52,17 @@ public struct ReaderSite: Sendable {
             )
         }
         router.get("/api/articles") { request, _ -> Response in
-            let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 50
-            let articles = try store.latest(limit: min(max(limit, 1), 200))
-            let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .iso8601
-            return Response(
-                status: .ok,
-                headers: [.contentType: "application/json; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(articles)))
-            )
+            let parameters = request.uri.queryParameters
+            let limit = min(max(parameters.get("limit", as: Int.self) ?? 50, 1), 200)
+            let section = parameters.get("section").map { String($0) }.flatMap { Self.topicNames[$0] != nil ? $0 : nil }
+            let before = parameters.get("before", as: Double.self).map(Date.init(timeIntervalSince1970:))
+            return try json(try store.latest(limit: limit, topic: section, before: before))
+        }
+        router.get("/api/articles/:id") { _, context -> Response in
+            guard let id = context.parameters.get("id"), id.count <= 64, let article = try store.article(id: id) else {
+                return Response(status: .notFound)
+            }
+            return try json(article)
         }
     }
 
