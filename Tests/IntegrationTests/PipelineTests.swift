@@ -30,29 +30,16 @@ extension BrokerTests {
             let store = try ArticleStore(path: directory + "/nashra.sqlite")
             let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
             let policy = FrontierPolicy(hostDelay: 0.05, retryBase: 0.5)
+            let frontier = try RunningFrontier(state: state, catalog: catalog, policy: policy, settings: settings)
             let stages = [
-                RunningStage(
-                    FrontierIntake(topology: topology, state: state, catalog: catalog, policy: policy, logger: logger),
-                    settings: settings
-                ),
                 RunningStage(FetchWorker(topology: topology, http: http), settings: settings),
                 RunningStage(ParserStage(topology: topology), settings: settings),
                 RunningStage(ClassifierStage(topology: topology), settings: settings),
                 RunningStage(StoreStage(store: store, logger: logger), settings: settings),
             ]
-            let scheduler = try FetchScheduler(
-                state: state,
-                catalog: catalog,
-                topology: topology,
-                publisher: AMQPPublisher(url: url, topology: topology, logger: logger),
-                policy: policy,
-                pollOverride: 3600,
-                logger: logger
-            )
-            let clock = Task { try await scheduler.run() }
 
             let arrived = await TestEnvironment.waitUntil(timeout: 60) { (try? store.count()) == 7 }
-            clock.cancel()
+            await frontier.stop()
             for stage in stages { await stage.stop() }
             await site.stop()
             let storedCount = try store.count()

@@ -92,34 +92,18 @@ extension BrokerTests {
             )
             let state = try FrontierState(directory: try TestEnvironment.temporaryDirectory())
             let policy = FrontierPolicy(hostDelay: 0.2, maxAttempts: 5, retryBase: 0.2)
-            let logger = TestEnvironment.logger
             let http = HTTPFetcher(userAgent: "NashraBot/0.1", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
-            var stages = [
-                RunningStage(
-                    FrontierIntake(topology: topology, state: state, catalog: catalog, policy: policy, logger: logger),
-                    settings: settings
-                )
-            ]
-            for _ in 0..<3 {
-                stages.append(RunningStage(FetchWorker(topology: topology, http: http), settings: settings))
+            let frontier = try RunningFrontier(state: state, catalog: catalog, policy: policy, settings: settings)
+            let workers = (0..<3).map { _ in
+                RunningStage(FetchWorker(topology: topology, http: http), settings: settings)
             }
-            let scheduler = try FetchScheduler(
-                state: state,
-                catalog: catalog,
-                topology: topology,
-                publisher: AMQPPublisher(url: url, topology: topology, logger: logger),
-                policy: policy,
-                pollOverride: 3600,
-                logger: logger
-            )
-            let clock = Task { try await scheduler.run() }
 
             let probe = QueueProbe(url: url)
             let done = await TestEnvironment.waitUntil(timeout: 60) {
                 (try? probe.depth(topology.queue(.pages))) == 5
             }
-            clock.cancel()
-            for stage in stages { await stage.stop() }
+            await frontier.stop()
+            for worker in workers { await worker.stop() }
             await server.stop()
 
             #expect(done, "4 articles and the busy page (after its retry) are fetched")
