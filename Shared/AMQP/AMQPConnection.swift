@@ -96,14 +96,6 @@ public final class AMQPConnection {
         return (Int(ok.pointee.message_count), Int(ok.pointee.consumer_count))
     }
 
-    /// Removes all ready messages from a queue (`amqp_queue_purge`).
-    public func purgeQueue(_ name: String) throws(AMQPError) {
-        _ = amqp_queue_purge(state, channel, amqp_cstring_bytes(name))
-        if let error = Self.error(from: amqp_get_rpc_reply(state), state: state, doing: "purge queue \(name)") {
-            throw error
-        }
-    }
-
     /// Deletes a queue (`amqp_queue_delete`), used by tests to clean up.
     public func deleteQueue(_ name: String) throws(AMQPError) {
         _ = amqp_queue_delete(state, channel, amqp_cstring_bytes(name), 0, 0)

@@ -127,34 +127,6 @@ public final class FrontierState: Sendable {
         }
     }
 
-    /// The URLs among `urls` not seen before (order kept, duplicates removed).
-    public func unseen(_ urls: [String]) throws -> [String] {
-        try queue.read { db in
-            var result: [String] = []
-            var batch = Set<String>()
-            for url in urls where batch.insert(url).inserted {
-                if try Int.fetchOne(db, sql: "SELECT 1 FROM seen WHERE url = ?", arguments: [url]) == nil {
-                    result.append(url)
-                }
-            }
-            return result
-        }
-    }
-
-    /// Marks URLs as sent to the fetchers.
-    public func markSeen(_ urls: [(url: String, sourceID: String)]) throws {
-        guard !urls.isEmpty else { return }
-        let now = Date().timeIntervalSince1970
-        try queue.write { db in
-            for item in urls {
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO seen (url, source_id, first_seen) VALUES (?, ?, ?)",
-                    arguments: [item.url, item.sourceID, now]
-                )
-            }
-        }
-    }
-
     public func seenCount() throws -> Int {
         try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM seen") ?? 0 }
     }
