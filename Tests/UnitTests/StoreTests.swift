@@ -39,7 +39,8 @@ import Testing
         let stored = try #require(try store.latest().first)
         #expect(stored.title == "عنوان معدل")
         #expect(stored.paragraphs == ["الفقرة الأولى.", "الفقرة الثانية."])
-        #expect(stored.images == [ArticleImage(url: "https://example.com/a.jpg", caption: "صورة")])
+        #expect(stored.images.map(\.url) == ["https://example.com/a.jpg"])
+        #expect(stored.images.map(\.caption) == ["صورة"])
         #expect(try store.article(id: stored.id) == stored)
     }
 

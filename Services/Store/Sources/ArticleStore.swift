@@ -16,9 +16,17 @@ public struct StoredArticle: Sendable, Codable, Equatable {
     public var confidence: Double
     public var uncertain: Bool
     public var paragraphs: [String]
-    public var images: [ArticleImage]
+    /// Images readers may see (hidden ones, reported by enough readers, are left out).
+    public var images: [StoredImage]
     /// The story this article belongs to (the id of its first article).
     public var clusterID: String?
+}
+
+/// A stored image of an article: its id is what readers report.
+public struct StoredImage: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var url: String
+    public var caption: String?
 }
 
 /// The product's memory: SQLite in WAL mode through GRDB on the system SQLite.
@@ -229,9 +237,9 @@ public final class ArticleStore: Sendable {
         let id: String = row["id"]
         let images = try Row.fetchAll(
             db,
-            sql: "SELECT url, caption FROM images WHERE article_id = ? AND hidden = 0 ORDER BY position",
+            sql: "SELECT id, url, caption FROM images WHERE article_id = ? AND hidden = 0 ORDER BY position",
             arguments: [id]
-        ).map { ArticleImage(url: $0["url"], caption: $0["caption"]) }
+        ).map { StoredImage(id: $0["id"], url: $0["url"], caption: $0["caption"]) }
         let body: String = row["body"]
         return StoredArticle(
             id: id,
