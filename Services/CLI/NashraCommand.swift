@@ -7,7 +7,8 @@ struct NashraCommand: AsyncParsableCommand {
         commandName: "nashra",
         abstract: "Nashra (نشرة): operate the Arabic news pipeline.",
         subcommands: [
-            StatusCommand.self, ArticlesCommand.self, DeadLetterCommand.self, RefetchCommand.self, FetchCommand.self,
+            StatusCommand.self, ArticlesCommand.self, DeadLetterCommand.self, RefetchCommand.self, ImagesCommand.self,
+            FetchCommand.self,
             DemoSiteCommand.self,
             BenchCommand.self,
             ConfigCommand.self,

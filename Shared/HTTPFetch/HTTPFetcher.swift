@@ -14,6 +14,12 @@ public struct FetchResponse: Sendable {
     public var contentType: String? { headers["content-type"] }
 }
 
+/// The request methods the fetcher sends: crawling only GETs; an empty POST is for operators' tools and tests.
+public enum FetchMethod: Sendable {
+    case get
+    case emptyPost
+}
+
 /// Why a fetch failed. `isTransient` tells whether trying again later may work.
 public struct FetchError: Error, CustomStringConvertible, Sendable {
     public enum Code: Sendable, Equatable {
@@ -83,7 +89,10 @@ public struct HTTPFetcher: Sendable {
     /// the process, none blocks a thread of its own or Swift's cooperative pool.
     /// - Parameter headers: extra request headers, e.g. `If-None-Match`.
     /// - Throws: `FetchError`.
-    public func fetch(_ url: String, headers: [String: String] = [:]) async throws(FetchError) -> FetchResponse {
+    public func fetch(_ url: String, headers: [String: String] = [:], method: FetchMethod = .get)
+        async throws(FetchError)
+        -> FetchResponse
+    {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
             scheme == "http" || scheme == "https", components.host?.isEmpty == false
         else { throw FetchError(code: .invalidURL, url: url, message: "only absolute http and https URLs are fetched") }
@@ -110,6 +119,11 @@ public struct HTTPFetcher: Sendable {
         _ = nashra_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(connectTimeout * 1000))
         _ = nashra_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(totalTimeout * 1000))
         _ = nashra_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
+        if method == .emptyPost {
+            _ = nashra_curl_setopt_long(handle, CURLOPT_POST, 1)
+            _ = nashra_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, 0)
+            _ = nashra_curl_setopt_string(handle, CURLOPT_POSTFIELDS, "")
+        }
         _ = nashra_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque())
         _ = nashra_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context.toOpaque())
         _ = nashra_curl_setopt_pointer(handle, CURLOPT_PREREQDATA, context.toOpaque())

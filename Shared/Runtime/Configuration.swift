@@ -78,6 +78,11 @@ public enum Setting {
         "10485760",
         "cap on a fetched body, counted on decoded bytes"
     )
+    public static let imageReportThreshold = SettingKey(
+        "NASHRA_IMAGE_REPORT_THRESHOLD",
+        "3",
+        "distinct readers whose reports hide an image everywhere it appears"
+    )
     public static let hostDelay = SettingKey(
         "NASHRA_HOST_DELAY_MS",
         "1000",
@@ -91,7 +96,7 @@ public enum Setting {
 
     public static let all: [SettingKey] = [
         amqpURL, managementURL, queuePrefix, prefetch, retryDelay, maxAttempts, httpHost, httpPort, logLevel, database,
-        stateDir, sources, allowPrivate, userAgent, maxBodyBytes, hostDelay, pollInterval,
+        stateDir, sources, allowPrivate, userAgent, maxBodyBytes, hostDelay, pollInterval, imageReportThreshold,
     ]
 }
 

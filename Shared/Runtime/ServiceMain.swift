@@ -43,8 +43,8 @@ public enum ServiceMain {
 
     /// Adds `/health` and `/metrics` to a router.
     /// - Parameter healthy: whether the process can do its work (e.g. its broker connection is up).
-    public static func addOperationsRoutes(
-        to router: Router<BasicRequestContext>,
+    public static func addOperationsRoutes<Context: RequestContext>(
+        to router: Router<Context>,
         service: String,
         healthy: @escaping @Sendable () -> Bool
     ) {
@@ -68,13 +68,13 @@ public enum ServiceMain {
 
     /// Runs `services` and an operations HTTP server in one service group that shuts down gracefully on SIGTERM
     /// and SIGINT.
-    public static func run(
+    public static func run<Context: RequestContext>(
         services: [any Service],
-        router: Router<BasicRequestContext>,
+        router: Router<Context>,
         host: String,
         port: Int,
         logger: Logger
-    ) async throws {
+    ) async throws where Context.Source == ApplicationRequestContextSource {
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: nil),

@@ -154,7 +154,8 @@ public final class TestHTTPServer: Sendable {
     }
 
     /// Starts a router on a free port.
-    public static func start(router: Router<BasicRequestContext>) async throws -> TestHTTPServer {
+    public static func start<Context: RequestContext>(router: Router<Context>) async throws -> TestHTTPServer
+    where Context.Source == ApplicationRequestContextSource {
         try await start { onRunning in
             Application(
                 router: router,

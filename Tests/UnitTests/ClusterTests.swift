@@ -40,7 +40,7 @@ import Testing
         #expect(try store.sameStory(as: madina.id).map(\.sourceName) == ["أخبار القاهرة"])
         #expect(try store.sameStory(as: cairo.id).map(\.sourceName) == ["صوت المدينة"])
 
-        let router = Router()
+        let router = Router(context: ReaderContext.self)
         ReaderSite(store: store).addRoutes(to: router)
         let server = try await TestHTTPServer.start(router: router)
         let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
@@ -63,7 +63,7 @@ import Testing
     func sectionsAndFeeds() async throws {
         let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
         try store.upsert(try classified())
-        let router = Router()
+        let router = Router(context: ReaderContext.self)
         ReaderSite(store: store).addRoutes(to: router)
         let server = try await TestHTTPServer.start(router: router)
         let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))

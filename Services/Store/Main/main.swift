@@ -21,9 +21,12 @@ do {
         )
         try await runner.serve(name: "store", configuration: configuration, defaultPort: 9104, logger: logger)
     case "web":
-        let router = Router()
+        let router = Router(context: ReaderContext.self)
         ServiceMain.addOperationsRoutes(to: router, service: "web") { true }
-        ReaderSite(store: store).addRoutes(to: router)
+        ReaderSite(
+            store: store,
+            reportThreshold: try configuration.integer(Setting.imageReportThreshold, in: 1...1000)
+        ).addRoutes(to: router)
         let port = try configuration.httpPort(default: 8080)
         logger.info("reader site on http://\(configuration[Setting.httpHost]):\(port)/")
         try await ServiceMain.run(

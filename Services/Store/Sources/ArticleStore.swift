@@ -122,6 +122,7 @@ public final class ArticleStore: Sendable {
                 try cluster(articleID: row["id"], signature: decodeSignature(row["signature"]), in: db)
             }
         }
+        registerReportMigration(&migrator)
         return migrator
     }
 
@@ -226,6 +227,11 @@ public final class ArticleStore: Sendable {
                 try Self.article(from: $0, db: db)
             }
         }
+    }
+
+    /// Runs a write transaction; for the store's own extensions.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.write(body)
     }
 
     /// Runs a read-only query; for tests and operators' tools.

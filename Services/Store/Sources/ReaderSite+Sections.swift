@@ -7,7 +7,7 @@ import NIOCore
 extension ReaderSite {
     static let pageSize = 20
 
-    func addSectionRoutes(to router: Router<BasicRequestContext>) {
+    func addSectionRoutes(to router: Router<ReaderContext>) {
         router.get("/section/:slug") { request, context -> Response in
             guard let slug = context.parameters.get("slug"), Self.topicNames[slug] != nil else {
                 return page(title: "غير موجود", body: "<p>لا يوجد قسم بهذا الاسم.</p>", status: .notFound)

@@ -10,10 +10,24 @@ public struct ReaderSite: Sendable {
     public let store: ArticleStore
     public let displayTimeZone: TimeZone
 
-    public init(store: ArticleStore, displayTimeZone: TimeZone = TimeZone(identifier: "Africa/Cairo")!) {
+    /// Distinct readers whose reports hide an image, and the most reports one reader may make in an hour.
+    public let reportThreshold: Int
+    public let reportsPerHour: Int
+
+    public init(
+        store: ArticleStore,
+        displayTimeZone: TimeZone = TimeZone(identifier: "Africa/Cairo")!,
+        reportThreshold: Int = 3,
+        reportsPerHour: Int = 20
+    ) {
         self.store = store
         self.displayTimeZone = displayTimeZone
+        self.reportThreshold = reportThreshold
+        self.reportsPerHour = reportsPerHour
     }
+
+    public static let reportThanks =
+        "شكرا على الإبلاغ! سيتم حجب هذه الصورة تلقائيا عندما يتم الإبلاغ عنها من طرف عدة أشخاص."
 
     static let topicNames = [
         "politics": "سياسة", "economy": "اقتصاد", "sport": "رياضة", "technology": "تكنولوجيا",
@@ -21,7 +35,7 @@ public struct ReaderSite: Sendable {
     ]
 
     /// Adds the reader's routes to `router`.
-    public func addRoutes(to router: Router<BasicRequestContext>) {
+    public func addRoutes(to router: Router<ReaderContext>) {
         router.get("/") { _, _ in try home() }
         router.get("/article/:id") { _, context in
             guard let id = context.parameters.get("id"), id.count <= 64,
@@ -32,6 +46,32 @@ public struct ReaderSite: Sendable {
             return articlePage(article)
         }
         addSectionRoutes(to: router)
+        router.post("/api/images/:id/report") { request, context -> Response in
+            guard let id = context.parameters.get("id", as: Int64.self) else { return Response(status: .badRequest) }
+            let address = context.remoteAddress?.ipAddress ?? "unknown"
+            let reader = try store.readerIdentity(
+                address: address,
+                userAgent: String((request.headers[.userAgent] ?? "").prefix(300))
+            )
+            let outcome = try store.report(
+                image: id,
+                reader: reader,
+                threshold: reportThreshold,
+                perHour: reportsPerHour
+            )
+            switch outcome {
+            case .unknownImage:
+                return page(title: "غير موجود", body: "<p>لا توجد صورة بهذا الرقم.</p>", status: .notFound)
+            case .rateLimited:
+                return page(
+                    title: "مهلا",
+                    body: "<p>أبلغت عن صور كثيرة خلال ساعة. حاول لاحقا.</p>",
+                    status: .tooManyRequests
+                )
+            case .counted, .duplicate:
+                return page(title: "شكرا", body: "<p>\(Self.reportThanks)</p><p><a href=\"/\">الرئيسية</a></p>")
+            }
+        }
         router.get("/search") { request, _ in
             try searchPage(query: request.uri.queryParameters.get("q") ?? "")
         }
@@ -131,6 +171,8 @@ public struct ReaderSite: Sendable {
                 "<figure><img src=\"\(HTMLEscaping.url(image.url))\" alt=\"\(HTMLEscaping.escape(image.caption ?? ""))\""
             body += " loading=\"lazy\" referrerpolicy=\"no-referrer\">"
             if let caption = image.caption { body += "<figcaption>\(HTMLEscaping.escape(caption))</figcaption>" }
+            body +=
+                "<form method=\"post\" action=\"/api/images/\(image.id)/report\"><button>إبلاغ عن الصورة</button></form>"
             body += "</figure>"
         }
         for paragraph in article.paragraphs { body += "<p>\(HTMLEscaping.escape(paragraph))</p>" }
