@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "NashraRuntime",
             dependencies: [
-                "NashraAMQP", "NashraModel",
+                "NashraAMQP", "NashraModel", "NashraHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

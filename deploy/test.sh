@@ -18,6 +18,7 @@ swift build --build-tests 2>&1 | grep -E "error|warning:|Build complete" | grep 
 deploy/rabbitmq.sh start
 export NASHRA_TEST_AMQP_URL=amqp://guest:guest@127.0.0.1:$NASHRA_RMQ_PORT/
 export NASHRA_TEST_BROKER_CTL=$PWD/deploy/rabbitmq.sh
+export NASHRA_TEST_MANAGEMENT_URL=http://guest:guest@127.0.0.1:$NASHRA_RMQ_MGMT_PORT
 export NASHRA_BIN_DIR=$(swift build --show-bin-path)
 export NASHRA_REQUIRE_BROKER=1
 swift test --skip-build "$@"

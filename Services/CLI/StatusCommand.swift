@@ -13,11 +13,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try environmentConfiguration()
-        let inspector = QueueInspector(
-            topology: try configuration.topology(),
-            amqpURL: try configuration.amqpURL(),
-            managementURL: configuration[Setting.managementURL]
-        )
+        let inspector = try QueueInspector(configuration)
         let (source, queues) = await inspector.inspect()
         let frontier = try? FrontierSummary.read(stateDirectory: configuration[Setting.stateDir])
         if json {

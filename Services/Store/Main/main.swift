@@ -25,7 +25,8 @@ do {
         ServiceMain.addOperationsRoutes(to: router, service: "web") { true }
         ReaderSite(
             store: store,
-            reportThreshold: try configuration.integer(Setting.imageReportThreshold, in: 1...1000)
+            reportThreshold: try configuration.integer(Setting.imageReportThreshold, in: 1...1000),
+            inspector: try QueueInspector(configuration)
         ).addRoutes(to: router)
         let port = try configuration.httpPort(default: 8080)
         logger.info("reader site on http://\(configuration[Setting.httpHost]):\(port)/")

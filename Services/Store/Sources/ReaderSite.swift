@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import NashraRuntime
 
 /// The reader web: right-to-left pages rebuilt from stored paragraphs (never the publisher's HTML), every scraped
 /// string escaped, and a Content-Security-Policy that allows no script at all. This is the first cut: the home
@@ -13,13 +14,17 @@ public struct ReaderSite: Sendable {
     /// Distinct readers whose reports hide an image, and the most reports one reader may make in an hour.
     public let reportThreshold: Int
     public let reportsPerHour: Int
+    /// Reads queue depths for `/status`; nil when the site runs without a broker (an archive).
+    public let inspector: QueueInspector?
 
     public init(
         store: ArticleStore,
         displayTimeZone: TimeZone = TimeZone(identifier: "Africa/Cairo")!,
         reportThreshold: Int = 3,
-        reportsPerHour: Int = 20
+        reportsPerHour: Int = 20,
+        inspector: QueueInspector? = nil
     ) {
+        self.inspector = inspector
         self.store = store
         self.displayTimeZone = displayTimeZone
         self.reportThreshold = reportThreshold
@@ -46,6 +51,7 @@ public struct ReaderSite: Sendable {
             return articlePage(article)
         }
         addSectionRoutes(to: router)
+        addStatusRoute(to: router)
         router.post("/api/images/:id/report") { request, context -> Response in
             guard let id = context.parameters.get("id", as: Int64.self) else { return Response(status: .badRequest) }
             let address = context.remoteAddress?.ipAddress ?? "unknown"
@@ -209,7 +215,8 @@ public struct ReaderSite: Sendable {
             <title>\(HTMLEscaping.escape(title))</title>
             <style>body{font-family:"Noto Naskh Arabic","Noto Sans Arabic",Tahoma,sans-serif;max-width:48rem;margin:auto;\
             padding:1rem;line-height:1.8}a{color:#0b5394}small{color:#666}.byline{color:#555}img{max-width:100%}\
-            ul.ticker li{margin:.4rem 0}mark{background:#fff3b0}form{margin:1rem 0}input{font:inherit;padding:.3rem;width:60%}</style></head><body>\(body)</body></html>
+            ul.ticker li{margin:.4rem 0}mark{background:#fff3b0}table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid #ddd}\
+            .bad{color:#b00;font-weight:bold}form{margin:1rem 0}input{font:inherit;padding:.3rem;width:60%}</style></head><body>\(body)</body></html>
             """
         return Response(
             status: status,

@@ -1,23 +1,22 @@
 import Foundation
 import NashraAMQP
 import NashraHTTP
-import NashraRuntime
 
 /// Depth and flow of one queue of the topology.
-struct QueueStatus: Codable {
-    var name: String
-    var ready: Int?
-    var unacknowledged: Int?
-    var consumers: Int?
+public struct QueueStatus: Codable, Sendable {
+    public var name: String
+    public var ready: Int?
+    public var unacknowledged: Int?
+    public var consumers: Int?
     /// Messages per second published into the queue, and acknowledged out of it (management API only).
-    var inRate: Double?
-    var outRate: Double?
+    public var inRate: Double?
+    public var outRate: Double?
     /// Messages waiting in the queue's dead-letter queue.
-    var deadLetters: Int?
-    var retrying: Int?
+    public var deadLetters: Int?
+    public var retrying: Int?
 
     /// Seconds until the backlog is drained at the current out rate.
-    var drainSeconds: Double? {
+    public var drainSeconds: Double? {
         guard let ready, let outRate, outRate > 0 else { return nil }
         return Double(ready) / outRate
     }
@@ -25,12 +24,27 @@ struct QueueStatus: Codable {
 
 /// Reads queue depths from RabbitMQ's management API (ready, unacked, consumers, rates) and falls back to
 /// passive declares over AMQP (ready and consumers) when the API is unreachable.
-struct QueueInspector {
-    let topology: Topology
-    let amqpURL: AMQPURL
-    let managementURL: String
+public struct QueueInspector: Sendable {
+    public let topology: Topology
+    public let amqpURL: AMQPURL
+    public let managementURL: String
 
-    func inspect() async -> (source: String, queues: [QueueStatus]) {
+    public init(topology: Topology, amqpURL: AMQPURL, managementURL: String) {
+        self.topology = topology
+        self.amqpURL = amqpURL
+        self.managementURL = managementURL
+    }
+
+    /// From the configuration (`NASHRA_AMQP_URL`, `NASHRA_AMQP_MANAGEMENT_URL`, `NASHRA_QUEUE_PREFIX`).
+    public init(_ configuration: Configuration) throws {
+        self.init(
+            topology: try configuration.topology(),
+            amqpURL: try configuration.amqpURL(),
+            managementURL: configuration[Setting.managementURL]
+        )
+    }
+
+    public func inspect() async -> (source: String, queues: [QueueStatus]) {
         if let queues = try? await fromManagementAPI() { return ("management API", queues) }
         return ("AMQP (management API unreachable: no unacked counts or rates)", fromAMQP())
     }

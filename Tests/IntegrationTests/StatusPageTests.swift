@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+import NashraAMQP
+import NashraHTTP
+import NashraRuntime
+import Store
+import TestSupport
+import Testing
+
+extension BrokerTests {
+    @Suite("Queue depth for operators") struct StatusPageTests {
+        @Test("nashra status's figures and the /status page: ready counts and dead letters per queue")
+        func statusPage() async throws {
+            let url = try #require(TestEnvironment.amqpURL)
+            let topology = Topology(prefix: TestEnvironment.uniquePrefix("status"), retryDelayMilliseconds: 500)
+            let publisher = AMQPPublisher(url: url, topology: topology, logger: TestEnvironment.logger)
+            try await publisher.publish(
+                (0..<3).map { _ in OutgoingMessage(routingKey: topology.queue(.pages), body: Data("{}".utf8)) }
+                    + [OutgoingMessage(routingKey: topology.deadQueue(.articles), body: Data("x".utf8))]
+            )
+            publisher.shutdown()
+            let inspector = QueueInspector(
+                topology: topology,
+                amqpURL: url,
+                managementURL: TestEnvironment.environment["NASHRA_TEST_MANAGEMENT_URL"] ?? "http://127.0.0.1:1"
+            )
+
+            let counted = await TestEnvironment.waitUntil(timeout: 20) {
+                let queues = await inspector.inspect().queues
+                return queues.first { $0.name == topology.queue(.pages) }?.ready == 3
+                    && queues.first { $0.name == topology.queue(.articles) }?.deadLetters == 1
+            }
+            #expect(counted, "3 ready in pages, 1 dead letter for articles")
+
+            let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
+            let router = Router(context: ReaderContext.self)
+            ReaderSite(store: store, inspector: inspector).addRoutes(to: router)
+            let server = try await TestHTTPServer.start(router: router)
+            let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
+            let response = try await http.fetch(server.base + "/status")
+            await server.stop()
+            let page = String(decoding: response.body, as: UTF8.self)
+            #expect(response.status == 200)
+            #expect(response.headers["refresh"] == "10")
+            #expect(page.contains("<td>\(topology.queue(.pages))</td><td>3</td>"))
+            #expect(page.contains("<td class=\"bad\">1</td>"), "dead letters stand out")
+        }
+    }
+}
