@@ -38,6 +38,7 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(name: "CZlib", path: "Shared/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
             name: "CLibXML2",
             path: "Shared/CLibXML2",
@@ -47,6 +48,7 @@ let package = Package(
 
         // Shared modules.
         .target(name: "NashraModel", path: "Shared/Model", swiftSettings: strict),
+        .target(name: "NashraArchive", dependencies: ["CZlib"], path: "Shared/Archive", swiftSettings: strict),
         .target(name: "ArabicText", path: "Shared/ArabicText", swiftSettings: strict),
         .target(
             name: "NashraAMQP",
@@ -109,7 +111,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "NashraModel", "ArabicText", "NashraRuntime",
+                "NashraModel", "ArabicText", "NashraRuntime", "NashraArchive",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

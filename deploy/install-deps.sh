@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages Nashra needs on Debian/Ubuntu, when they are missing.
 set -euo pipefail
-packages=(rabbitmq-server librabbitmq-dev libcurl4-openssl-dev libsqlite3-dev libxml2-dev pkg-config)
+packages=(rabbitmq-server librabbitmq-dev libcurl4-openssl-dev libsqlite3-dev libxml2-dev zlib1g-dev pkg-config)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" > /dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

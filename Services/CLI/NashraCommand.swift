@@ -7,7 +7,8 @@ struct NashraCommand: AsyncParsableCommand {
         commandName: "nashra",
         abstract: "Nashra (نشرة): operate the Arabic news pipeline.",
         subcommands: [
-            StatusCommand.self, ArticlesCommand.self, DeadLetterCommand.self, RefetchCommand.self, ImagesCommand.self,
+            StatusCommand.self, ArticlesCommand.self, ImportCommand.self, DeadLetterCommand.self, RefetchCommand.self,
+            ImagesCommand.self,
             FetchCommand.self,
             DemoSiteCommand.self,
             BenchCommand.self,
