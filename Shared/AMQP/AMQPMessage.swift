@@ -74,24 +74,6 @@ public struct RawDelivery: Sendable {
         self.headers = headers
     }
 
-    public init(
-        deliveryTag: UInt64,
-        redelivered: Bool,
-        routingKey: String,
-        body: Data,
-        messageID: String? = nil,
-        type: String? = nil,
-        headers: [String: QueueArgument] = [:]
-    ) {
-        self.deliveryTag = deliveryTag
-        self.redelivered = redelivered
-        self.routingKey = routingKey
-        self.body = body
-        self.messageID = messageID
-        self.type = type
-        self.headers = headers
-    }
-
     /// An integer header, also accepting a decimal string.
     public func intHeader(_ key: String) -> Int64? {
         switch headers[key] {

@@ -20,13 +20,6 @@ public protocol StageProcessor: Sendable {
     /// Processes a batch and returns one outcome per delivery, in the same order. A processor that commits
     /// (the store) commits the whole batch before returning: the runner acks only after this returns.
     func process(_ batch: [RawDelivery]) async -> [StageOutcome]
-    /// Called once the batch's outputs are confirmed by the broker, before the batch is acked: the place to
-    /// record state that must only change when the outputs are safe (the frontier's seen URLs).
-    func didPublish() async
-}
-
-extension StageProcessor {
-    public func didPublish() async {}
 }
 
 extension StageProcessor {

@@ -122,7 +122,6 @@ public final class StageRunner: Sendable {
         }
         do {
             try await publisher.publish(outgoing)
-            await processor.didPublish()
             consumer.ack(batch)
             done.increment(by: counts.done)
             retried.increment(by: counts.retried)

@@ -1,5 +1,4 @@
 import Fetcher
-import NashraAMQP
 import NashraRuntime
 import TestSupport
 
@@ -9,20 +8,17 @@ struct RunningFrontier {
     let clock: Task<Void, any Error>
 
     init(state: FrontierState, catalog: SourceCatalog, policy: FrontierPolicy, settings: StageRunner.Settings) throws {
-        let logger = TestEnvironment.logger
-        intake = RunningStage(
-            FrontierIntake(topology: settings.topology, state: state, catalog: catalog, policy: policy, logger: logger),
-            settings: settings
-        )
-        let scheduler = try FetchScheduler(
+        let frontier = try Frontier(
             state: state,
             catalog: catalog,
-            topology: settings.topology,
-            publisher: AMQPPublisher(url: settings.url, topology: settings.topology, logger: logger),
             policy: policy,
+            topology: settings.topology,
+            url: settings.url,
             pollOverride: 3600,
-            logger: logger
+            logger: TestEnvironment.logger
         )
+        intake = RunningStage(frontier.intake, settings: settings)
+        let scheduler = frontier.scheduler
         clock = Task { try await scheduler.run() }
     }
 

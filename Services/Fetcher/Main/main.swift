@@ -1,6 +1,5 @@
 import Fetcher
 import Foundation
-import NashraAMQP
 import NashraHTTP
 import NashraRuntime
 
@@ -22,29 +21,22 @@ do {
             maxAttempts: settings.maxAttempts,
             retryBase: Double(settings.topology.retryDelayMilliseconds) / 1000
         )
-        let intake = FrontierIntake(
-            topology: settings.topology,
+        let frontier = try Frontier(
             state: state,
             catalog: catalog,
             policy: policy,
-            logger: logger
-        )
-        let runner = StageRunner(processor: intake, settings: settings, logger: logger)
-        let scheduler = try FetchScheduler(
-            state: state,
-            catalog: catalog,
             topology: settings.topology,
-            publisher: AMQPPublisher(url: settings.url, topology: settings.topology, logger: logger),
-            policy: policy,
+            url: settings.url,
             pollOverride: Int(configuration[Setting.pollInterval]),
             logger: logger
         )
+        let runner = StageRunner(processor: frontier.intake, settings: settings, logger: logger)
         try await runner.serve(
             name: "frontier",
             configuration: configuration,
             defaultPort: 9100,
             logger: logger,
-            alongside: [scheduler]
+            alongside: [frontier.scheduler]
         )
     case "worker":
         let http = HTTPFetcher(

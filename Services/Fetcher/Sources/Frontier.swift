@@ -280,3 +280,31 @@ public struct FetchScheduler: Service {
         return releases.count
     }
 }
+
+/// The frontier's two parts wired together, as the executable and the tests run them: the intake stage (feed
+/// results and fetch reports) and the scheduler clock, sharing one crawl state and policy.
+public struct Frontier {
+    public let intake: FrontierIntake
+    public let scheduler: FetchScheduler
+
+    public init(
+        state: FrontierState,
+        catalog: SourceCatalog,
+        policy: FrontierPolicy,
+        topology: Topology,
+        url: AMQPURL,
+        pollOverride: Int?,
+        logger: Logger
+    ) throws {
+        intake = FrontierIntake(topology: topology, state: state, catalog: catalog, policy: policy, logger: logger)
+        scheduler = try FetchScheduler(
+            state: state,
+            catalog: catalog,
+            topology: topology,
+            publisher: AMQPPublisher(url: url, topology: topology, logger: logger),
+            policy: policy,
+            pollOverride: pollOverride,
+            logger: logger
+        )
+    }
+}
