@@ -44,6 +44,30 @@ import Testing
         #expect(try store.article(id: stored.id) == stored)
     }
 
+    @Test("processes opening a new database together: one migrates, the others wait (writer and web at start)")
+    func concurrentFirstOpen() async throws {
+        let path = try temporaryDatabase()
+        let failures = await withTaskGroup(of: String?.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    await withCheckedContinuation { continuation in
+                        Thread.detachNewThread {
+                            do {
+                                _ = try ArticleStore(path: path)
+                                continuation.resume(returning: nil)
+                            } catch {
+                                continuation.resume(returning: "\(error)")
+                            }
+                        }
+                    }
+                }
+            }
+            return await group.reduce(into: [String]()) { if let failure = $1 { $0.append(failure) } }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+        #expect(try ArticleStore(path: path).count() == 0)
+    }
+
     @Test func reopeningKeepsDataAndSchema() throws {
         let path = try temporaryDatabase()
         try ArticleStore(path: path).upsert([

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NashraRuntime
 
 /// What the frontier knows about one feed.
 public struct FeedState: Sendable, Equatable {
@@ -65,7 +66,8 @@ public final class FrontierState: Sendable {
             try db.execute(sql: "ALTER TABLE feeds ADD COLUMN interval REAL")
             try db.execute(sql: "ALTER TABLE feeds ADD COLUMN last_unconditional REAL")
         }
-        try migrator.migrate(queue)
+        // The frontier and `nashra status` may open the state together: one migrates, the other waits.
+        try FileLock.withExclusiveLock(on: directory + "/frontier.migrate.lock") { try migrator.migrate(queue) }
     }
 
     /// Adds feeds of the catalog that are new; the first poll is due now.

@@ -2,6 +2,7 @@ import ArabicText
 import Foundation
 import GRDB
 import NashraModel
+import NashraRuntime
 
 /// A stored article as readers see it.
 public struct StoredArticle: Sendable, Codable, Equatable {
@@ -52,7 +53,8 @@ public final class ArticleStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(pool)
+        // The writer and the web may open a new database together: one migrates, the other waits.
+        try FileLock.withExclusiveLock(on: path + ".migrate.lock") { try Self.migrator.migrate(pool) }
     }
 
     static var migrator: DatabaseMigrator {
