@@ -103,8 +103,10 @@ let package = Package(
         .executableTarget(name: "ParserService", dependencies: ["Parser"], path: "Services/Parser/Main"),
         .target(
             name: "Classifier",
-            dependencies: ["NashraModel", "ArabicText", "NashraRuntime"],
+            dependencies: ["NashraModel", "ArabicText", "NashraRuntime", "NashraArchive"],
             path: "Services/Classifier/Sources",
+            exclude: ["Resources/ant-label-map.json", "Resources/README.md"],
+            resources: [.copy("Resources/topic-ant.nmodel")],
             swiftSettings: strict
         ),
         .executableTarget(name: "ClassifierService", dependencies: ["Classifier"], path: "Services/Classifier/Main"),

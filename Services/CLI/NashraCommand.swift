@@ -9,6 +9,7 @@ struct NashraCommand: AsyncParsableCommand {
         subcommands: [
             StatusCommand.self, ArticlesCommand.self, ImportCommand.self, DeadLetterCommand.self, RefetchCommand.self,
             ImagesCommand.self,
+            TrainCommand.self, EvaluateCommand.self, ClassifyCommand.self,
             FetchCommand.self,
             DemoSiteCommand.self,
             BenchCommand.self,

@@ -29,7 +29,7 @@ public struct ArabicNormalizer: Sendable {
     }
 
     /// The folded form of one scalar, or nil when it is dropped.
-    @inline(__always)
+    @inlinable
     public func fold(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
         let value = scalar.value
         switch value {
@@ -54,6 +54,7 @@ public struct ArabicNormalizer: Sendable {
     }
 
     /// Whether `scalar` is an Arabic letter (after folding), used to tell Arabic text from other scripts.
+    @inlinable
     public static func isArabicLetter(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x0621...0x063A, 0x0641...0x064A, 0x0671...0x06D3, 0x06FA...0x06FF, 0xFB50...0xFDFF, 0xFE70...0xFEFC:
@@ -67,8 +68,21 @@ public struct ArabicNormalizer: Sendable {
 /// Splits normalised text into word tokens: runs of letters and digits (Arabic or Latin); everything else separates.
 public enum ArabicTokenizer {
     public static func tokens(_ normalizedText: String) -> [Substring] {
-        normalizedText.split { character in
-            !(character.isLetter || character.isNumber)
-        }
+        normalizedText.unicodeScalars.split { !isWordScalar($0) }.map { Substring($0) }
+    }
+
+    /// Whether a (normalised) scalar belongs to a word: ASCII letters and digits and the Arabic letters take a
+    /// fast path; other scripts are asked of Unicode (alphabetic, or a decimal digit).
+    @inlinable @inline(__always)
+    public static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x80 { return value &- 0x30 < 10 || (value | 0x20) &- 0x61 < 26 }
+        if value &- 0x0621 <= 0x064A - 0x0621 { return true }
+        return isOtherWordScalar(scalar)
+    }
+
+    @usableFromInline
+    static func isOtherWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal
     }
 }

@@ -93,10 +93,21 @@ public enum Setting {
         "",
         "override every source's poll interval, in seconds (demo and tests)"
     )
+    public static let topicModel = SettingKey(
+        "NASHRA_TOPIC_MODEL",
+        "",
+        "topic model file (`nashra train`); empty: the model shipped with the classifier"
+    )
+    public static let topicThreshold = SettingKey(
+        "NASHRA_TOPIC_THRESHOLD",
+        "0.5",
+        "calibrated confidence below which an article's topic is marked uncertain"
+    )
 
     public static let all: [SettingKey] = [
         amqpURL, managementURL, queuePrefix, prefetch, retryDelay, maxAttempts, httpHost, httpPort, logLevel, database,
         stateDir, sources, allowPrivate, userAgent, maxBodyBytes, hostDelay, pollInterval, imageReportThreshold,
+        topicModel, topicThreshold,
     ]
 }
 
@@ -165,6 +176,15 @@ public struct Configuration: Sendable {
     public func integer(_ key: SettingKey, in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int {
         guard let value = Int(self[key]), range.contains(value) else {
             throw ConfigurationError("\(key.name)=\(self[key]) is not an integer in \(range)")
+        }
+        return value
+    }
+
+    /// A number setting.
+    /// - Throws: `ConfigurationError` naming the key when the value is not a number in `range`.
+    public func double(_ key: SettingKey, in range: ClosedRange<Double> = 0...1) throws -> Double {
+        guard let value = Double(self[key]), range.contains(value) else {
+            throw ConfigurationError("\(key.name)=\(self[key]) is not a number in \(range)")
         }
         return value
     }

@@ -61,7 +61,7 @@ extension BrokerTests {
             ]
             try await publish(bodies, to: topology.queue(.articles), url: url, topology: topology)
             let stage = RunningStage(
-                ClassifierStage(topology: topology),
+                try ClassifierStage(topology: topology),
                 settings: .init(url: url, topology: topology, prefetch: 10)
             )
             let probe = QueueProbe(url: url)
@@ -132,7 +132,7 @@ extension BrokerTests.FailureTests {
             url: url,
             topology: topology
         )
-        let stage = RunningStage(ClassifierStage(topology: topology), settings: .init(url: url, topology: topology))
+        let stage = RunningStage(try ClassifierStage(topology: topology), settings: .init(url: url, topology: topology))
         var queue = DeadLetterQueue(url: url, topology: topology, stage: .articles)
         queue.idleSeconds = 0.5
         #expect(await TestEnvironment.waitUntil(timeout: 20) { (try? queue.count()) == 2 })

@@ -34,7 +34,7 @@ extension BrokerTests {
             let stages = [
                 RunningStage(FetchWorker(topology: topology, http: http), settings: settings),
                 RunningStage(ParserStage(topology: topology), settings: settings),
-                RunningStage(ClassifierStage(topology: topology), settings: settings),
+                RunningStage(try ClassifierStage(topology: topology), settings: settings),
                 RunningStage(StoreStage(store: store, logger: logger), settings: settings),
             ]
 

@@ -69,6 +69,21 @@ public enum TestEnvironment {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// A file or folder of the shared real data (`NASHRA_DATA`, default `../shared/data` beside the repository),
+    /// or nil — after saying that the test skips — when it is absent.
+    public static func sharedData(_ relativePath: String) -> String? {
+        let root =
+            environment["NASHRA_DATA"]
+            ?? URL(fileURLWithPath: repositoryRoot).deletingLastPathComponent()
+            .appendingPathComponent("shared/data").path
+        let path = root + "/" + relativePath
+        guard FileManager.default.fileExists(atPath: path) else {
+            FileHandle.standardError.write(Data("skipping: \(path) is absent (set NASHRA_DATA)\n".utf8))
+            return nil
+        }
+        return path
+    }
+
     /// A fresh temporary directory.
     public static func temporaryDirectory() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("nashra-\(UUID().uuidString)").path
@@ -228,6 +243,70 @@ public struct ChildProcess: Sendable {
                 while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
                 let exited = status & 0x7f == 0
                 continuation.resume(returning: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f))
+            }
+        }
+    }
+
+    /// Runs `path` with `input` on its stdin and returns its exit status, stdout and stderr.
+    public static func output(_ path: String, _ arguments: [String] = [], input: Data = Data()) async throws
+        -> (status: Int32, stdout: Data, stderr: Data)
+    {
+        var pipes: [[Int32]] = [[0, 0], [0, 0], [0, 0]]
+        for index in pipes.indices {
+            guard pipe(&pipes[index]) == 0 else { throw ConfigurationError("pipe failed") }
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, pipes[0][0], 0)
+        posix_spawn_file_actions_adddup2(&actions, pipes[1][1], 1)
+        posix_spawn_file_actions_adddup2(&actions, pipes[2][1], 2)
+        for descriptors in pipes { for fd in descriptors { posix_spawn_file_actions_addclose(&actions, fd) } }
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        close(pipes[0][0])
+        close(pipes[1][1])
+        close(pipes[2][1])
+        guard status == 0 else { throw ConfigurationError("posix_spawn \(path) failed: \(status)") }
+        let writer = pipes[0][1]
+        let (outFD, errFD) = (pipes[1][0], pipes[2][0])
+        Thread.detachNewThread {
+            input.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let written = Glibc.write(writer, raw.baseAddress! + offset, raw.count - offset)
+                    if written <= 0 { break }
+                    offset += written
+                }
+            }
+            close(writer)
+        }
+        async let stdout = Self.drain(outFD)
+        async let stderr = Self.drain(errFD)
+        let (out, err) = await (stdout, stderr)
+        let exit = await ChildProcess(pid: pid).wait()
+        return (exit, out, err)
+    }
+
+    /// Reads a descriptor to its end on a thread of its own, then closes it.
+    static func drain(_ fd: Int32) async -> Data {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var data = Data()
+                var buffer = [UInt8](repeating: 0, count: 1 << 16)
+                while true {
+                    let count = read(fd, &buffer, buffer.count)
+                    if count <= 0 { break }
+                    data.append(contentsOf: buffer[0..<count])
+                }
+                close(fd)
+                continuation.resume(returning: data)
             }
         }
     }

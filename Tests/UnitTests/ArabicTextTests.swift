@@ -69,4 +69,41 @@ import Testing
         #expect(NewsDateParser.parse("منذ قليل") == nil)
         #expect(NewsDateParser.parse("") == nil)
     }
+
+    @Test("the streaming scanner sees the same tokens as normalise-then-tokenise, on real Arabic")
+    func scannerMatchesTokenizer() {
+        let text = "أعلنَ وزيرُ الماليّة المصــري، يوم ٢٣ نوفمبر، أنّ التضخّم بلغ 12.5% في «مصر»؛ وقال: ‏EGX30 ارتفع"
+        var scanned: [String] = []
+        TokenScanner.forEachToken(in: text) { scanned.append(String(String.UnicodeScalarView($0))) }
+        #expect(scanned == ArabicTokenizer.tokens(normalizer.normalize(text)).map(String.init))
+        #expect(scanned.contains("الماليه") && scanned.contains("المصري") && scanned.contains("23"))
+        var long: [Int] = []
+        TokenScanner.forEachToken(in: String(repeating: "ب", count: 500) + " نص") { long.append($0.count) }
+        #expect(long == [TokenScanner.maximumTokenLength, 2], "an endless word is cut, the next word survives")
+    }
+
+    @Test("stop words: function words and reporting verbs in every written form")
+    func stopWords() {
+        func isStop(_ word: String) -> Bool {
+            var result = false
+            TokenScanner.forEachToken(in: word) { result = ArabicStopWords.contains($0) }
+            return result
+        }
+        for word in ["في", "إلى", "على", "الذى", "الَّذي", "هذه", "وقال", "أكد", "عن", "لكنّ"] {
+            #expect(isStop(word), "\(word)")
+        }
+        for word in ["المنتخب", "البورصة", "انتخابات", "مصر"] { #expect(!isStop(word), "\(word)") }
+    }
+
+    @Test("the stemmer's bounds agree with its string form")
+    func stemBounds() {
+        for word in ["الانتخابات", "والمباراة", "للمنتخب", "كتب", "بالمدرسة", "معلوماتهم", "bbc"] {
+            let normalized = normalizer.normalize(word)
+            let scalars = Array(normalized.unicodeScalars)
+            let bounds = scalars.withUnsafeBufferPointer { LightStemmer.stemBounds(of: $0) }
+            #expect(
+                String(String.UnicodeScalarView(scalars[bounds])) == String(LightStemmer.stem(Substring(normalized)))
+            )
+        }
+    }
 }

@@ -1,39 +1,212 @@
+import ArabicText
 import Classifier
 import Foundation
 import NashraModel
 import Parser
+import TestSupport
 import Testing
 
-@Suite("Classifier") struct ClassifierTests {
-    let classifier = TopicClassifier()
+/// A small labelled corpus the test writes itself: Arabic sentences built from each topic's vocabulary (with
+/// diacritics, hamza forms and tatweel mixed in) plus shared news words, so that only the topic words tell.
+enum FixtureCorpus {
+    static let vocabulary: [String: [String]] = [
+        "sport": [
+            "المباراة", "المنتخب", "الدوري", "هدفين", "اللاعب", "المدرب", "البطولة", "الملعب", "الفريق", "كأس",
+            "ركلة", "الحارس", "الأهلي", "الزمالك", "التأهل",
+        ],
+        "money": [
+            "البورصة", "الأسهم", "التضخم", "الفائدة", "البنك", "الجنيه", "الدولار", "الاستثمار", "الصادرات",
+            "الموازنة", "السندات", "النفط", "الأسعار", "المصرف", "الضرائب",
+        ],
+        "arts": [
+            "الفيلم", "المهرجان", "الرواية", "المسرح", "الفنان", "الأغنية", "السينما", "المعرض", "الشاعر",
+            "الموسيقى", "الممثلة", "المخرج", "الكتاب", "اللوحة", "الجائزة",
+        ],
+        "politics": [
+            "البرلمان", "الوزير", "الانتخابات", "الحكومة", "الرئيس", "المعارضة", "الدستور", "السفير", "القمة",
+            "المفاوضات", "الحزب", "النواب", "الوزراء", "الاتفاق", "الدبلوماسية",
+        ],
+    ]
+    static let filler = ["قال", "مصدر", "اليوم", "في", "بيان", "إن", "خلال", "الأسبوع", "المقبل", "وأضاف", "أمس"]
 
-    @Test func arabicArticlesGetTheirTopic() {
-        #expect(
-            classifier.classify(title: "المنتخب يفوز على تونس في مباراة ودية", text: "سجل لاعب الفريق هدفين").topic
-                == "sport"
-        )
-        #expect(
-            classifier.classify(title: "البنك المركزي يثبت أسعار الفائدة", text: "تراجع التضخم والدولار").topic
-                == "economy"
-        )
-        #expect(classifier.classify(title: "مهرجان للسينما", text: "فيلم ورواية ومسرح").topic == "culture")
+    /// `count` articles of `label`, deterministic for a given `seed`.
+    static func articles(_ label: String, count: Int, outlet: String, seed: UInt64, filedAs: String? = nil)
+        -> [LabeledArticle]
+    {
+        var state = seed
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let words = vocabulary[label]!
+        return (0..<count).map { index in
+            func sentence() -> String {
+                (0..<8).map { _ in next(3) == 0 ? words[next(words.count)] : filler[next(filler.count)] }
+                    .joined(separator: " ")
+            }
+            let decorated = [sentence(), "وَقَالَ المـــصدر " + sentence(), "أكّد " + sentence()]
+            return LabeledArticle(
+                id: "\(outlet)-\(label)-\(index)",
+                outlet: outlet,
+                title: words[next(words.count)] + " " + sentence(),
+                text: decorated.joined(separator: "\n"),
+                label: filedAs ?? label
+            )
+        }
     }
 
-    @Test("with no evidence it says so instead of guessing")
-    func uncertain() {
-        let decision = classifier.classify(title: "يوم مشمس", text: "خرج الناس إلى الحدائق")
-        #expect(decision.topic == "general")
-        #expect(decision.uncertain)
-        #expect(decision.confidence == 0)
-        let mixed = classifier.classify(title: "وزير الصحة يزور المستشفى", text: "")
-        #expect(mixed.confidence < 0.9)
+    static func provenance(_ count: Int) -> TopicModel.Provenance {
+        TopicModel.Provenance(corpus: "fixture", documents: count, trainedAt: "test", command: "test")
+    }
+}
+
+@Suite("Classifier") struct ClassifierTests {
+    @Test("a model trained on a small corpus with its own labels classifies unseen articles, and survives a file")
+    func trainOnAFixtureCorpus() throws {
+        let labels = ["sport", "money", "arts", "politics"]
+        let training = labels.enumerated().flatMap {
+            FixtureCorpus.articles($1, count: 80, outlet: "A", seed: UInt64($0))
+        }
+        let testing = labels.enumerated().flatMap {
+            FixtureCorpus.articles($1, count: 20, outlet: "B", seed: UInt64($0) + 100)
+        }
+        let (model, report) = try TopicTrainer().train(
+            training,
+            labelMap: LabelMap(),
+            provenance: FixtureCorpus.provenance(training.count)
+        )
+        #expect(model.labels == labels.sorted())
+        #expect(report.heldOut == 32)
+        let classifier = TopicClassifier(model: model)
+        let predicted = testing.map { classifier.classify(title: $0.title, text: $0.text).topic }
+        let evaluation = TopicEvaluation(truth: testing.map(\.label), predicted: predicted)
+        #expect(evaluation.accuracy > 0.9, "\(evaluation.report)")
+        #expect(evaluation.macroF1 > 0.9)
+        #expect(evaluation.report.contains("confusion"))
+
+        // Written (int8 weights, gzip) and read back, it decides the same.
+        let path = try TestEnvironment.temporaryDirectory() + "/fixture.nmodel"
+        try model.write(to: path)
+        let loaded = TopicClassifier(model: try TopicModel.load(from: path))
+        #expect(loaded.model.provenance == model.provenance)
+        let reloaded = testing.map { loaded.classify(title: $0.title, text: $0.text).topic }
+        #expect(zip(predicted, reloaded).filter { $0 != $1 }.count <= 1)
+
+        // A file that is not a model is refused with a clear error.
+        try Data("not a model".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: ModelFileError.self) { try TopicModel.load(from: path) }
+    }
+
+    @Test("calibration: sure on clear articles, unsure and marked uncertain without evidence")
+    func calibration() throws {
+        let labels = ["sport", "money", "arts"]
+        let training = labels.enumerated().flatMap {
+            FixtureCorpus.articles($1, count: 80, outlet: "A", seed: UInt64($0))
+        }
+        let (model, report) = try TopicTrainer().train(
+            training,
+            labelMap: LabelMap(),
+            provenance: FixtureCorpus.provenance(training.count)
+        )
+        #expect(report.temperature > 0)
+        let classifier = TopicClassifier(model: model, threshold: 0.6)
+        let clear = classifier.classify(title: "المنتخب يفوز في المباراة", text: "سجل اللاعب هدفين في الدوري والبطولة")
+        #expect(clear.topic == "sport")
+        #expect(clear.confidence > 0.8 && !clear.uncertain)
+        #expect(abs(clear.probabilities.reduce(0, +) - 1) < 1e-9)
+        let nothing = classifier.classify(title: "", text: "")
+        #expect(nothing.confidence < 0.6 && nothing.uncertain, "no evidence, no confidence: \(nothing)")
+        // Mean confidence tracks accuracy on held-out articles.
+        let testing = labels.enumerated().flatMap {
+            FixtureCorpus.articles($1, count: 30, outlet: "B", seed: UInt64($0) + 7)
+        }
+        let decisions = testing.map { classifier.classify(title: $0.title, text: $0.text) }
+        let accuracy = Double(zip(decisions, testing).filter { $0.topic == $1.label }.count) / Double(testing.count)
+        let meanConfidence = decisions.map(\.confidence).reduce(0, +) / Double(decisions.count)
+        #expect(abs(accuracy - meanConfidence) < 0.15, "accuracy \(accuracy), mean confidence \(meanConfidence)")
+    }
+
+    @Test("an outlet without a section files its stories elsewhere: partial labels learn it, plain labels learn noise")
+    func partialLabels() throws {
+        // Outlet A has a politics section; outlet B has none and files politics under "money".
+        var training = ["sport", "money", "politics"].enumerated().flatMap {
+            FixtureCorpus.articles($1, count: 60, outlet: "A", seed: UInt64($0))
+        }
+        training += FixtureCorpus.articles("sport", count: 60, outlet: "B", seed: 11)
+        training += FixtureCorpus.articles("money", count: 60, outlet: "B", seed: 12)
+        training += FixtureCorpus.articles("politics", count: 120, outlet: "B", seed: 13, filedAs: "money")
+        let map = LabelMap(outlets: ["B": ["money": ["money", "politics"]]])
+        #expect(map.candidates(outlet: "B", label: "money") == ["money", "politics"])
+        #expect(map.outletLabel(for: "politics", outlet: "B", outletLabels: ["sport", "money"]) == "money")
+        #expect(map.outletLabel(for: "politics", outlet: "A", outletLabels: ["sport", "money"]) == nil)
+
+        let politics = FixtureCorpus.articles("politics", count: 40, outlet: "C", seed: 99)
+        func recall(_ map: LabelMap) throws -> Double {
+            let (model, _) = try TopicTrainer().train(training, labelMap: map, provenance: FixtureCorpus.provenance(0))
+            let classifier = TopicClassifier(model: model)
+            return Double(
+                politics.filter { classifier.classify(title: $0.title, text: $0.text).topic == "politics" }.count
+            )
+                / Double(politics.count)
+        }
+        let withMap = try recall(map)
+        let without = try recall(LabelMap())
+        #expect(withMap > 0.9, "politics recall with partial labels: \(withMap)")
+        #expect(withMap > without, "with \(withMap), without \(without)")
+    }
+
+    @Test("the shipped model: ANT's labels, provenance, and real Arabic headlines in their sections")
+    func shippedModel() throws {
+        let classifier = try TopicClassifier.load()
+        #expect(classifier.labels == ["culture", "economy", "internationalNews", "middleEast", "sport", "technology"])
+        #expect(classifier.model.provenance.corpus == "ant-v2.1-dev.jsonl.gz")
+        #expect(classifier.model.provenance.documents > 20_000)
+        let sport = classifier.classify(
+            title: "منتخب مصر يفوز على تونس بهدفين في تصفيات كأس العالم",
+            text: "سجّل محمد صلاح هدفي المنتخب في الشوط الثاني من المباراة التي أقيمت على استاد القاهرة الدولي."
+        )
+        #expect(sport.topic == "sport" && sport.confidence > 0.8)
+        let economy = classifier.classify(
+            title: "البنك المركزي يرفع أسعار الفائدة ٢٠٠ نقطة أساس لكبح التضخم",
+            text: "قرر البنك المركزي المصري رفع سعر عائد الإيداع، وتراجع الجنيه أمام الدولار في البورصة."
+        )
+        #expect(economy.topic == "economy")
+        let technology = classifier.classify(
+            title: "آبل تطلق هاتف آيفون جديدا بتقنيات الذكاء الاصطناعي",
+            text: "كشفت الشركة عن الهاتف الذكي ونظام التشغيل الجديد وتطبيقات تعمل بالذكاء الاصطناعي."
+        )
+        #expect(technology.topic == "technology")
+        // The publisher's section is a prior: it tips an ambiguous text, it does not invent evidence.
+        let ambiguous = classifier.classify(title: "اجتماع في القاهرة", text: "عقد الاجتماع اليوم")
+        let hinted = classifier.classify(title: "اجتماع في القاهرة", text: "عقد الاجتماع اليوم", sectionHint: "رياضة")
+        #expect(hinted.probabilities[4] > ambiguous.probabilities[4])
+    }
+
+    @Test("on real outlets (ANT): trained on two outlets, it classifies the third")
+    func unseenOutlet() throws {
+        guard let corpus = TestEnvironment.sharedData("ant/ant-v2.1-dev.jsonl.gz") else { return }
+        let articles = try LabeledCorpus.read(corpus).articles
+        var generator = Seeded()
+        let training = Array(articles.filter { $0.outlet != "CNN" }.shuffled(using: &generator).prefix(4000))
+        let testing = Array(articles.filter { $0.outlet == "CNN" }.prefix(800))
+        let (model, _) = try TopicTrainer().train(
+            training,
+            labelMap: LabelMap(outlets: ["Alarabia": ["internationalNews": ["internationalNews", "middleEast"]]]),
+            provenance: FixtureCorpus.provenance(training.count)
+        )
+        let classifier = TopicClassifier(model: model)
+        let evaluation = TopicEvaluation(
+            truth: testing.map(\.label),
+            predicted: testing.map { classifier.classify(title: $0.title, text: $0.text).topic }
+        )
+        #expect(evaluation.macroF1 > 0.7, "\(evaluation.report)")
     }
 
     @Test("a rewritten wire story is near its original; an unrelated story is not")
     func signatures() throws {
         let extractor = ArticleExtractor()
         func text(_ path: String) throws -> String {
-            let article = try extractor.extract(try Fixture.page(path))
+            let article: Article = try extractor.extract(try Fixture.page(path))
             return article.title + "\n" + article.paragraphs.joined(separator: "\n")
         }
         let signatures = StorySignature()
@@ -42,6 +215,19 @@ import Testing
         let other = signatures.signature(of: try text("deploy/demo/site/madina/health-vaccine.html"))
         #expect(StorySignature.similarity(cairo, madina) > 0.5)
         #expect(StorySignature.similarity(cairo, other) < 0.1)
-        #expect(signatures.signature(of: "نص") == signatures.signature(of: "نَصّ"), "diacritics do not matter")
+        let sentence = "اختتمت القمة العربية أعمالها مساء الأحد بإصدار بيان ختامي يدعو إلى وقف فوري وشامل لإطلاق النار"
+        let voweled = "اختتمتِ القمّةُ العربيّة أعمالَها مساءَ الأحد بإصدار بيانٍ ختاميّ يدعو إلى وقفٍ فوريّ وشاملٍ لإطلاق النـــار"
+        #expect(signatures.signature(of: sentence) == signatures.signature(of: voweled), "diacritics do not matter")
+        #expect(signatures.signature(of: sentence).count == 64)
+        #expect(signatures.signature(of: "كاريكاتير اليوم").isEmpty, "a caption is not a story to group")
+    }
+}
+
+/// A fixed-seed generator for reproducible shuffles in tests.
+struct Seeded: RandomNumberGenerator {
+    var state: UInt64 = 42
+    mutating func next() -> UInt64 {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return state
     }
 }

@@ -6,5 +6,11 @@ await StageRunner.main(
     defaultPort: 9103,
     usage: "nashra-classifier: topic and story signature of each article (nashra.articles → nashra.classified)"
 ) { configuration, _ in
-    ClassifierStage(topology: try configuration.topology())
+    try ClassifierStage(
+        topology: try configuration.topology(),
+        classifier: TopicClassifier.load(
+            path: configuration[Setting.topicModel],
+            threshold: try configuration.double(Setting.topicThreshold)
+        )
+    )
 }

@@ -12,11 +12,11 @@ public struct ClassifierStage: StageProcessor {
 
     public init(
         topology: Topology,
-        classifier: TopicClassifier = TopicClassifier(),
+        classifier: TopicClassifier? = nil,
         signatures: StorySignature = .init()
-    ) {
+    ) throws {
         self.topology = topology
-        self.classifier = classifier
+        self.classifier = try classifier ?? TopicClassifier.load()
         self.signatures = signatures
     }
 

@@ -22,33 +22,41 @@ public struct StorySignature: Sendable {
         increments = (0..<size).map { _ in next() }
     }
 
-    /// The signature of a text; empty text gives all-max slots.
+    /// Texts with fewer words have no signature: a caption or an empty page is not a story to group.
+    public static let minimumWords = 12
+
+    /// The signature of a text, or an empty one for a text of fewer than `minimumWords` words.
     public func signature(of text: String) -> [UInt32] {
-        let tokens = ArabicTokenizer.tokens(ArabicNormalizer.standard.normalize(text))
         var minimums = [UInt32](repeating: .max, count: size)
-        guard !tokens.isEmpty else { return minimums }
-        let hashes = tokens.map(Self.hash)
-        let width = min(3, hashes.count)
-        for start in 0...(hashes.count - width) {
-            var shingle: UInt64 = 0
-            for offset in 0..<width { shingle = (shingle &* 0x100_0000_01b3) ^ hashes[start + offset] }
-            for slot in 0..<size {
-                let value = UInt32(truncatingIfNeeded: (shingle &* multipliers[slot] &+ increments[slot]) >> 32)
-                if value < minimums[slot] { minimums[slot] = value }
+        // Shingles of three consecutive token hashes, hashed once, then one multiply-add per slot.
+        var window: (UInt64, UInt64) = (0, 0)
+        var seen = 0
+        minimums.withUnsafeMutableBufferPointer { minimums in
+            multipliers.withUnsafeBufferPointer { multipliers in
+                increments.withUnsafeBufferPointer { increments in
+                    func add(_ shingle: UInt64) {
+                        for slot in 0..<minimums.count {
+                            let value = UInt32(
+                                truncatingIfNeeded: (shingle &* multipliers[slot] &+ increments[slot]) >> 32
+                            )
+                            if value < minimums[slot] { minimums[slot] = value }
+                        }
+                    }
+                    TokenScanner.forEachToken(in: text) { token in
+                        let hash = TokenScanner.hash(token)
+                        seen += 1
+                        if seen >= 3 { add(((window.0 &* 0x100_0000_01b3) ^ window.1) &* 0x100_0000_01b3 ^ hash) }
+                        window = (window.1, hash)
+                    }
+                }
             }
         }
-        return minimums
+        return seen < Self.minimumWords ? [] : minimums
     }
 
     /// Estimated Jaccard similarity of two signatures.
     public static func similarity(_ a: [UInt32], _ b: [UInt32]) -> Double {
         guard a.count == b.count, !a.isEmpty else { return 0 }
         return Double(zip(a, b).filter { $0 == $1 }.count) / Double(a.count)
-    }
-
-    private static func hash(_ token: Substring) -> UInt64 {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in token.utf8 { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return value
     }
 }

@@ -11,7 +11,7 @@ extension ArticleStore {
     /// Estimated Jaccard similarity needed to join a cluster.
     public static let clusterSimilarity = 0.5
 
-    static func bands(_ signature: [UInt32]) -> [(band: Int, hash: Int64)] {
+    public static func bands(_ signature: [UInt32]) -> [(band: Int, hash: Int64)] {
         guard signature.count >= bandWidth * 2 else { return [] }
         return stride(from: 0, to: signature.count - bandWidth + 1, by: bandWidth).enumerated().map { band, start in
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -9,7 +9,7 @@ extension ReaderSite {
 
     func addSectionRoutes(to router: Router<ReaderContext>) {
         router.get("/section/:slug") { request, context -> Response in
-            guard let slug = context.parameters.get("slug"), Self.topicNames[slug] != nil else {
+            guard let slug = context.parameters.get("slug"), try isSection(slug) else {
                 return page(title: "غير موجود", body: "<p>لا يوجد قسم بهذا الاسم.</p>", status: .notFound)
             }
             let before = request.uri.queryParameters.get("before", as: Double.self).map(
@@ -19,7 +19,7 @@ extension ReaderSite {
         }
         router.get("/feed.xml") { request, _ in try rss(topic: nil, base: Self.base(of: request)) }
         router.get("/section/:slug/feed.xml") { request, context -> Response in
-            guard let slug = context.parameters.get("slug"), Self.topicNames[slug] != nil else {
+            guard let slug = context.parameters.get("slug"), try isSection(slug) else {
                 return Response(status: .notFound)
             }
             return try rss(topic: slug, base: Self.base(of: request))

@@ -34,10 +34,20 @@ public struct ReaderSite: Sendable {
     public static let reportThanks =
         "شكرا على الإبلاغ! سيتم حجب هذه الصورة تلقائيا عندما يتم الإبلاغ عنها من طرف عدة أشخاص."
 
+    /// Arabic names of the topics. The shipped model's labels come first (ANT's); a model trained on another
+    /// corpus may bring other labels, whose sections work too and show their slug until named here.
     static let topicNames = [
-        "politics": "سياسة", "economy": "اقتصاد", "sport": "رياضة", "technology": "تكنولوجيا",
-        "culture": "ثقافة وفنون", "health": "صحة", "general": "منوعات",
+        "middleEast": "الشرق الأوسط", "internationalNews": "دولي", "economy": "اقتصاد", "sport": "رياضة",
+        "technology": "علوم وتكنولوجيا", "culture": "ثقافة وفنون", "politics": "سياسة", "health": "صحة",
+        "general": "منوعات",
     ]
+
+    /// Whether `slug` names a section: a named topic, or one the store has articles of.
+    func isSection(_ slug: String) throws -> Bool {
+        if Self.topicNames[slug] != nil { return true }
+        guard slug.count <= 40 else { return false }
+        return try store.topicCounts().contains { $0.topic == slug }
+    }
 
     /// Adds the reader's routes to `router`.
     public func addRoutes(to router: Router<ReaderContext>) {
@@ -100,7 +110,8 @@ public struct ReaderSite: Sendable {
         router.get("/api/articles") { request, _ -> Response in
             let parameters = request.uri.queryParameters
             let limit = min(max(parameters.get("limit", as: Int.self) ?? 50, 1), 200)
-            let section = parameters.get("section").map { String($0) }.flatMap { Self.topicNames[$0] != nil ? $0 : nil }
+            var section = parameters.get("section").map { String($0) }
+            if let slug = section, !(try isSection(slug)) { section = nil }
             let before = parameters.get("before", as: Double.self).map(Date.init(timeIntervalSince1970:))
             return try json(try store.latest(limit: limit, topic: section, before: before))
         }

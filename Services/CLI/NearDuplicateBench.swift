@@ -1,0 +1,81 @@
+import ArgumentParser
+import Classifier
+import Foundation
+import NashraArchive
+import Store
+
+/// Story-grouping decisions of Nashra on a corpus, for scoring against a truth (bench/neardup.py): signatures
+/// (timed, one core), candidates from the store's own bands, and each candidate pair's estimated similarity
+/// with the store's verdict (`ArticleStore.clusterSimilarity`). Reads JSON lines {id, source, title, text}.
+struct NearDuplicateBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "neardup",
+        abstract: "Signature speed and the story-grouping candidate pairs of a corpus (JSON lines)."
+    )
+
+    @Option(help: "JSON lines {id, source, title, text} (.jsonl or .jsonl.gz).") var corpus: String
+    @Option(help: "Write every candidate pair here as JSON lines {a, b, similarity, grouped}.") var pairs: String?
+
+    struct Record: Decodable {
+        var id: String
+        var source: String?
+        var title: String?
+        var text: String?
+    }
+
+    func run() throws {
+        var records: [Record] = []
+        let decoder = JSONDecoder()
+        try LineReader.forEachLine(in: corpus) { line in
+            if let record = try? decoder.decode(Record.self, from: Data(line.utf8)) { records.append(record) }
+        }
+        let texts = records.map { ($0.title ?? "") + "\n" + ($0.text ?? "") }
+        let signer = StorySignature()
+        let start = Date()
+        let signatures = texts.map { signer.signature(of: $0) }
+        let seconds = Date().timeIntervalSince(start)
+        let megabytes = Double(texts.reduce(0) { $0 + $1.utf8.count }) / 1_048_576
+        print(
+            String(
+                format: "%d articles, %.1f MB: signatures %.0f docs/s (%.1f MB/s), one core",
+                records.count,
+                megabytes,
+                Double(records.count) / seconds,
+                megabytes / seconds
+            )
+        )
+
+        var buckets: [Int64: [Int32]] = [:]
+        for (index, signature) in signatures.enumerated() {
+            for band in ArticleStore.bands(signature) {
+                buckets[band.hash &* 31 &+ Int64(band.band), default: []].append(Int32(index))
+            }
+        }
+        var candidates = Set<Int64>()
+        for members in buckets.values where members.count > 1 && members.count <= 200 {
+            for i in 0..<members.count {
+                for j in (i + 1)..<members.count { candidates.insert(Int64(members[i]) << 32 | Int64(members[j])) }
+            }
+        }
+        var grouped = 0
+        var output = Data()
+        for pair in candidates {
+            let (a, b) = (Int(pair >> 32), Int(pair & 0xffff_ffff))
+            let similarity = StorySignature.similarity(signatures[a], signatures[b])
+            let verdict = similarity >= ArticleStore.clusterSimilarity
+            grouped += verdict ? 1 : 0
+            if pairs != nil {
+                output.append(
+                    Data(
+                        "{\"a\":\"\(records[a].id)\",\"b\":\"\(records[b].id)\",\"similarity\":\(similarity),\"grouped\":\(verdict)}\n"
+                            .utf8
+                    )
+                )
+            }
+        }
+        print(
+            "\(candidates.count) candidate pairs from shared bands; \(grouped) grouped (similarity ≥ \(ArticleStore.clusterSimilarity))"
+        )
+        if let pairs { try output.write(to: URL(fileURLWithPath: pairs)) }
+    }
+}

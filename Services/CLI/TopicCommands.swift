@@ -1,0 +1,279 @@
+import ArgumentParser
+import Classifier
+import Foundation
+import NashraRuntime
+
+/// Options shared by the topic commands: which articles of a corpus to use.
+struct CorpusSelection: ParsableArguments {
+    @Option(help: "Labelled corpus (JSON lines, .jsonl or .jsonl.gz: title, text, category, outlet).")
+    var corpus: String
+    @Option(help: "Use only these outlets (comma-separated).") var outlets: String?
+    @Option(help: "Leave out these outlets (comma-separated).") var excludeOutlets: String?
+
+    func read() throws -> [LabeledArticle] {
+        let summary = try LabeledCorpus.read(corpus)
+        if !summary.rejected.isEmpty {
+            var message = "\(corpus): \(summary.rejected.count) line(s) rejected"
+            for rejected in summary.rejected.prefix(3) { message += "\n  line \(rejected.line): \(rejected.reason)" }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+        }
+        let only = outlets.map { Set($0.split(separator: ",").map(String.init)) }
+        let excluded = Set((excludeOutlets ?? "").split(separator: ",").map(String.init))
+        return summary.articles.filter { article in
+            let outlet = article.outlet ?? ""
+            return (only?.contains(outlet) ?? true) && !excluded.contains(outlet)
+        }
+    }
+}
+
+func readLabelMap(_ path: String?) throws -> LabelMap {
+    guard let path else { return LabelMap() }
+    return try JSONDecoder().decode(LabelMap.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+}
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a topic model on a labelled corpus and write it to a file."
+    )
+
+    @OptionGroup var selection: CorpusSelection
+    @Option(help: "Where to write the model.") var out: String
+    @Option(help: "JSON file of partial labels per outlet (see LabelMap).") var labelMap: String?
+    @Option(help: "Training passes over the corpus.") var epochs = TopicTrainer().epochs
+    @Option(help: "Hashed feature buckets, as a power of two.") var bits = TopicFeatures().bits
+    @Option(help: "Character n-gram lengths, comma-separated (empty for none).") var charGrams = "none"
+    @Option(help: "Body words that count (the opening of the article).") var maxTokens = TopicFeatures().maximumTokens
+    @Option(help: "L2 regularisation strength.") var l2 = TopicTrainer().l2
+    @Flag(help: "Do not weight sections by their inverse frequency.") var unbalanced = false
+
+    func run() throws {
+        let articles = try selection.read()
+        var trainer = TopicTrainer()
+        trainer.epochs = epochs
+        trainer.balanced = !unbalanced
+        trainer.l2 = l2
+        trainer.features = TopicFeatures(
+            bits: bits,
+            charGrams: charGrams.split(separator: ",").compactMap { Int($0) },
+            maximumTokens: maxTokens
+        )
+        let map = try readLabelMap(labelMap)
+        let attributes = try? FileManager.default.attributesOfItem(atPath: selection.corpus)
+        let provenance = TopicModel.Provenance(
+            corpus: URL(fileURLWithPath: selection.corpus).lastPathComponent,
+            corpusBytes: (attributes?[.size] as? NSNumber)?.intValue,
+            documents: articles.count,
+            trainedAt: ISO8601DateFormatter().string(from: Date()),
+            command: (["nashra"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+            labelMap: map,
+            notes: selection.outlets.map { "outlets: \($0)" } ?? selection.excludeOutlets.map { "without: \($0)" }
+        )
+        let (model, report) = try trainer.train(articles, labelMap: map, provenance: provenance)
+        try model.write(to: out)
+        print(
+            "trained on \(report.trained) articles (\(report.heldOut) held out for calibration) in "
+                + String(format: "%.1f s", report.seconds) + "; labels: \(model.labels.joined(separator: ", "))"
+        )
+        print(
+            String(
+                format: "temperature %.2f, held-out log-loss %.3f; wrote %@",
+                report.temperature,
+                report.heldOutNLL,
+                out
+            )
+        )
+    }
+}
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Score a topic model on a labelled corpus: accuracy, macro-F1, per-label figures, confusion."
+    )
+
+    @OptionGroup var selection: CorpusSelection
+    @Option(help: "Model file (default: NASHRA_TOPIC_MODEL or the shipped model).") var model: String?
+    @Option(help: "Partial labels per outlet (default: the map the model was trained with).") var labelMap: String?
+
+    func run() throws {
+        let configuration = try environmentConfiguration()
+        let classifier = try TopicClassifier.load(path: model ?? configuration[Setting.topicModel])
+        let articles = try selection.read()
+        guard !articles.isEmpty else { throw ValidationError("no labelled article selected") }
+        let map = try labelMap.map { try readLabelMap($0) } ?? classifier.model.provenance.labelMap
+        var outletLabels: [String: Set<String>] = [:]
+        for article in articles { outletLabels[article.outlet ?? "", default: []].insert(article.label) }
+
+        var raw: [String] = []
+        var withinOutlet: [String] = []
+        var calibration = [(confidence: Double, correct: Bool)]()
+        var scratch: [UInt32] = []
+        let start = Date()
+        for article in articles {
+            let decision = classifier.classify(title: article.title, text: article.text, scratch: &scratch)
+            raw.append(decision.topic)
+            calibration.append((decision.confidence, decision.topic == article.label))
+            withinOutlet.append(
+                Self.outletDecision(
+                    decision,
+                    labels: classifier.labels,
+                    outlet: article.outlet,
+                    outletLabels: outletLabels[article.outlet ?? ""] ?? [],
+                    map: map
+                )
+            )
+        }
+        let seconds = Date().timeIntervalSince(start)
+        let truth = articles.map(\.label)
+        print("\(articles.count) articles from \(Set(articles.compactMap(\.outlet)).sorted().joined(separator: ", "))")
+        print(
+            String(
+                format: "classified in %.2f s (%.0f articles/s, this build)",
+                seconds,
+                Double(articles.count) / seconds
+            )
+        )
+        print("\n== the model's labels, as predicted ==")
+        print(TopicEvaluation(truth: truth, predicted: raw).report)
+        print(
+            "\n== within each outlet's own labels (a model label the outlet lacks counts as the label it falls under) =="
+        )
+        print(TopicEvaluation(truth: truth, predicted: withinOutlet).report)
+        print("\n== calibration (confidence vs accuracy, 10 bins) ==")
+        print(Self.calibrationReport(calibration))
+    }
+
+    /// The outlet label with the most probability when each model label counts for the outlet label it falls
+    /// under (`LabelMap.outletLabel`); model labels the outlet has no section for are left out.
+    static func outletDecision(
+        _ decision: TopicDecision,
+        labels: [String],
+        outlet: String?,
+        outletLabels: Set<String>,
+        map: LabelMap
+    ) -> String {
+        var mass: [String: Double] = [:]
+        for (index, label) in labels.enumerated() {
+            guard let target = map.outletLabel(for: label, outlet: outlet, outletLabels: outletLabels) else { continue }
+            mass[target, default: 0] += decision.probabilities[index]
+        }
+        return mass.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? decision.topic
+    }
+
+    /// Expected calibration error and a reliability table.
+    static func calibrationReport(_ points: [(confidence: Double, correct: Bool)]) -> String {
+        var bins = [(count: Int, confidence: Double, correct: Int)](repeating: (0, 0, 0), count: 10)
+        for point in points {
+            let bin = min(9, Int(point.confidence * 10))
+            bins[bin].count += 1
+            bins[bin].confidence += point.confidence
+            bins[bin].correct += point.correct ? 1 : 0
+        }
+        var lines = ["confidence  articles  mean confidence  accuracy"]
+        var error = 0.0
+        for (index, bin) in bins.enumerated() where bin.count > 0 {
+            let confidence = bin.confidence / Double(bin.count)
+            let accuracy = Double(bin.correct) / Double(bin.count)
+            error += Double(bin.count) / Double(points.count) * abs(confidence - accuracy)
+            lines.append(
+                String(
+                    format: "%.1f–%.1f    %8d  %15.3f  %8.3f",
+                    Double(index) / 10,
+                    Double(index + 1) / 10,
+                    bin.count,
+                    confidence,
+                    accuracy
+                )
+            )
+        }
+        lines.append(String(format: "expected calibration error %.3f", error))
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// `nashra classify`: JSON lines `{"id", "title", "text"}` on stdin, `{"id", "category", "confidence"}` on stdout.
+struct ClassifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classify",
+        abstract:
+            "Classify JSON lines {\"id\", \"title\", \"text\"} from stdin; print {\"id\", \"category\", \"confidence\"}."
+    )
+
+    @Option(help: "Model file (default: NASHRA_TOPIC_MODEL or the shipped model).") var model: String?
+    @Flag(help: "Add every label's probability (\"scores\").") var scores = false
+
+    struct Input: Decodable {
+        var id: String?
+        var title: String?
+        var text: String?
+        var section: String?
+    }
+
+    struct Output: Encodable {
+        var id: String?
+        var category: String?
+        var confidence: Double?
+        var uncertain: Bool?
+        var scores: [String: Double]?
+        var line: Int?
+        var error: String?
+    }
+
+    func run() throws {
+        let configuration = try environmentConfiguration()
+        let classifier = try TopicClassifier.load(
+            path: model ?? configuration[Setting.topicModel],
+            threshold: try configuration.double(Setting.topicThreshold)
+        )
+        let decoder = JSONDecoder()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var scratch: [UInt32] = []
+        var lineNumber = 0
+        var rejected = 0
+        var output = Data()
+        while let line = readLine(strippingNewline: true) {
+            lineNumber += 1
+            guard !line.allSatisfy(\.isWhitespace) else { continue }
+            var result: Output
+            do {
+                let input = try decoder.decode(Input.self, from: Data(line.utf8))
+                guard input.title != nil || input.text != nil else { throw ValidationError("needs title or text") }
+                let decision = classifier.classify(
+                    title: input.title ?? "",
+                    text: input.text ?? "",
+                    sectionHint: input.section,
+                    scratch: &scratch
+                )
+                result = Output(
+                    id: input.id,
+                    category: decision.topic,
+                    confidence: (decision.confidence * 10_000).rounded() / 10_000,
+                    uncertain: decision.uncertain
+                )
+                if scores {
+                    result.scores = Dictionary(
+                        uniqueKeysWithValues: zip(
+                            classifier.labels,
+                            decision.probabilities.map { ($0 * 1e6).rounded() / 1e6 }
+                        )
+                    )
+                }
+            } catch {
+                rejected += 1
+                result = Output(line: lineNumber, error: "line \(lineNumber): \(error)")
+            }
+            output.append(try encoder.encode(result))
+            output.append(UInt8(ascii: "\n"))
+            if output.count > 1 << 16 {
+                FileHandle.standardOutput.write(output)
+                output.removeAll(keepingCapacity: true)
+            }
+        }
+        FileHandle.standardOutput.write(output)
+        if rejected > 0 {
+            FileHandle.standardError.write(Data("\(rejected) of \(lineNumber) line(s) rejected (see \"error\")\n".utf8))
+        }
+    }
+}

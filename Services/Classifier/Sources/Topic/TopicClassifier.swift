@@ -1,0 +1,124 @@
+import ArabicText
+import Foundation
+import Synchronization
+
+/// A topic and how sure the classifier is.
+public struct TopicDecision: Sendable, Equatable {
+    public var topic: String
+    /// The calibrated probability of `topic`.
+    public var confidence: Double
+    /// True when `confidence` is below the classifier's threshold: the section shown is a best guess.
+    public var uncertain: Bool
+    /// Every label's probability, in the model's label order.
+    public var probabilities: [Double]
+}
+
+/// Classifies articles with a trained `TopicModel` (the shipped default was trained by `nashra train` on the ANT
+/// corpus; see `Services/Classifier/Sources/Resources/README.md`).
+///
+/// The publisher's own section ("رياضة", "economy", "/sport/" …), when the parser found one, is evidence too:
+/// a matching label gets `sectionHintBoost` added to its logit before calibration — a prior, not an override,
+/// so an article filed under the wrong section by its outlet can still be classified by its text.
+public struct TopicClassifier: Sendable {
+    public let model: TopicModel
+    public var threshold: Double
+    public var sectionHintBoost: Float = 1.5
+
+    public init(model: TopicModel, threshold: Double = 0.5) {
+        self.model = model
+        self.threshold = threshold
+    }
+
+    public var labels: [String] { model.labels }
+
+    /// Classifies a title and body; `sectionHint` is the publisher's own section label, if any.
+    public func classify(title: String, text: String, sectionHint: String? = nil) -> TopicDecision {
+        var indices: [UInt32] = []
+        indices.reserveCapacity(2048)
+        return classify(title: title, text: text, sectionHint: sectionHint, scratch: &indices)
+    }
+
+    /// The same, reusing a caller's buffer (for batch and benchmark loops).
+    public func classify(title: String, text: String, sectionHint: String? = nil, scratch: inout [UInt32])
+        -> TopicDecision
+    {
+        model.features.extract(title: title, text: text, into: &scratch)
+        var logits = model.logits(of: scratch)
+        if let sectionHint, let label = Self.label(forSection: sectionHint),
+            let index = model.labels.firstIndex(of: label)
+        {
+            logits[index] += sectionHintBoost
+        }
+        let probabilities = model.probabilities(fromLogits: logits)
+        let best = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
+        return TopicDecision(
+            topic: model.labels[best],
+            confidence: probabilities[best],
+            uncertain: probabilities[best] < threshold,
+            probabilities: probabilities
+        )
+    }
+
+    /// The model label a publisher's section name or URL path segment stands for, if it is a known one.
+    static func label(forSection section: String) -> String? {
+        var found: String?
+        TokenScanner.forEachToken(in: section) { token in
+            guard found == nil else { return }
+            let bounds = LightStemmer.stemBounds(of: token)
+            found = sectionWords[TokenScanner.hash(UnsafeBufferPointer(rebasing: token[bounds]))]
+        }
+        return found
+    }
+
+    private static let sectionWords: [UInt64: String] = {
+        let words: [String: String] = [
+            "sport": "رياضه رياضيه رياض كره sport sports football",
+            "economy": "اقتصاد اقتصادي اعمال مال بورصه economy business markets finance",
+            "technology": "تكنولوجيا تقنيه علوم technology tech science",
+            "culture": "ثقافه ثقافي فن فنون ادب منوعات culture arts entertainment",
+            "middleEast": "عربي عرب الشرق middleeast middle arab arabic",
+            "internationalNews": "دولي عالم العالم world international",
+        ]
+        var table: [UInt64: String] = [:]
+        for (label, list) in words {
+            for word in list.split(separator: " ") {
+                TokenScanner.forEachToken(in: String(word)) { token in
+                    let bounds = LightStemmer.stemBounds(of: token)
+                    table[TokenScanner.hash(UnsafeBufferPointer(rebasing: token[bounds]))] = label
+                }
+            }
+        }
+        return table
+    }()
+
+    // MARK: The shipped model
+
+    /// The model shipped with the classifier: next to the executable (SwiftPM's resource bundle
+    /// `Nashra_Classifier.resources`, also copied into the container image), else in the source tree.
+    public static var shippedModelPath: String? {
+        let name = "topic-ant.nmodel"
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+        let candidates = [
+            executable.deletingLastPathComponent().appendingPathComponent("Nashra_Classifier.resources/\(name)").path,
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Resources/\(name)").path,
+        ]
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// Loads the model at `path`, or the shipped one when `path` is nil or empty.
+    public static func load(path: String? = nil, threshold: Double = 0.5) throws -> TopicClassifier {
+        if let path, !path.isEmpty {
+            return TopicClassifier(model: try TopicModel.load(from: path), threshold: threshold)
+        }
+        if let cached = shipped.withLock({ $0 }) { return TopicClassifier(model: cached, threshold: threshold) }
+        guard let shippedPath = shippedModelPath else {
+            throw ModelFileError(description: "the shipped topic model is missing; set NASHRA_TOPIC_MODEL")
+        }
+        let model = try TopicModel.load(from: shippedPath)
+        shipped.withLock { $0 = model }
+        return TopicClassifier(model: model, threshold: threshold)
+    }
+
+    private static let shipped = Mutex<TopicModel?>(nil)
+}

@@ -1,0 +1,91 @@
+import ArabicText
+
+/// The features of an article for the topic model: hashed into `1 << bits` buckets ("the hashing trick", as in
+/// Vowpal Wabbit and scikit-learn's HashingVectorizer), so there is no vocabulary to store or to miss.
+///
+/// From the normalised text (`TokenScanner`, the one Arabic normaliser):
+/// - word unigrams of the light stems (`LightStemmer`), stop words dropped;
+/// - word bigrams of consecutive kept stems;
+/// - character n-grams (`charGrams`, e.g. 3 and 4) of each normalised word with its boundaries marked, which
+///   catch morphology the light stemmer misses (broken plurals, attached pronouns) and names spelled two ways;
+/// - title words again in their own family, since a headline says more about the topic than a paragraph.
+/// Every occurrence weighs `1/sqrt(n)` for an article of `n` occurrences, so long and short articles compare.
+/// Only the first `maximumTokens` words of the body count: the topic of a news story is in its opening.
+public struct TopicFeatures: Sendable, Codable, Equatable {
+    public var bits: Int
+    public var wordBigrams: Bool
+    public var charGrams: [Int]
+    public var maximumTokens: Int
+
+    public init(bits: Int = 18, wordBigrams: Bool = true, charGrams: [Int] = [], maximumTokens: Int = 400) {
+        self.bits = bits
+        self.wordBigrams = wordBigrams
+        self.charGrams = charGrams
+        self.maximumTokens = maximumTokens
+    }
+
+    public var dimension: Int { 1 << bits }
+
+    /// The bucket indices of an article, one per occurrence (repeats allowed), written into `indices`.
+    public func extract(title: String, text: String, into indices: inout [UInt32]) {
+        indices.removeAll(keepingCapacity: true)
+        let mask = UInt64(dimension - 1)
+        add(title, family: 0x5449_544c, limit: 64, mask: mask, into: &indices)
+        add(text, family: 0x424f_4459, limit: maximumTokens, mask: mask, into: &indices)
+    }
+
+    /// The weight of each occurrence for an article of `count` occurrences.
+    @inline(__always)
+    public static func occurrenceWeight(_ count: Int) -> Float {
+        count == 0 ? 0 : 1 / Float(count).squareRoot()
+    }
+
+    private func add(_ text: String, family: UInt64, limit: Int, mask: UInt64, into indices: inout [UInt32]) {
+        var taken = 0
+        var previous: UInt64 = 0
+        let titleFamily = family == 0x5449_544c
+        TokenScanner.forEachToken(in: text) { token in
+            guard taken < limit else { return }
+            taken += 1
+            for n in charGrams { addCharGrams(token, n: n, mask: mask, into: &indices) }
+            guard !ArabicStopWords.contains(token) else { return }
+            let bounds = LightStemmer.stemBounds(of: token)
+            let stem = TokenScanner.hash(UnsafeBufferPointer(rebasing: token[bounds]))
+            indices.append(UInt32(truncatingIfNeeded: mix(stem) & mask))
+            if titleFamily { indices.append(UInt32(truncatingIfNeeded: mix(stem ^ family) & mask)) }
+            if wordBigrams && previous != 0 {
+                indices.append(UInt32(truncatingIfNeeded: mix(previous &* 31 ^ stem ^ 0x4247) & mask))
+            }
+            previous = stem
+        }
+    }
+
+    /// Character n-grams of `^token$`, hashed with a rolling FNV over each window.
+    @inline(__always)
+    private func addCharGrams(
+        _ token: UnsafeBufferPointer<Unicode.Scalar>,
+        n: Int,
+        mask: UInt64,
+        into indices: inout [UInt32]
+    ) {
+        let length = token.count + 2
+        guard length >= n else { return }
+        for start in 0...(length - n) {
+            var value: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(n)
+            for position in start..<(start + n) {
+                let scalar: UInt32 = position == 0 ? 0x5E : position == length - 1 ? 0x24 : token[position - 1].value
+                value = (value ^ UInt64(scalar)) &* 0x100_0000_01b3
+            }
+            indices.append(UInt32(truncatingIfNeeded: mix(value) & mask))
+        }
+    }
+
+    /// A finaliser (from splitmix64) so that the low bits used as a bucket depend on every bit of the hash.
+    @inline(__always)
+    private func mix(_ value: UInt64) -> UInt64 {
+        var z = value
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import NashraArchive
+
+/// A trained topic model: multinomial logistic regression over `TopicFeatures`, with a temperature that
+/// calibrates its probabilities (fitted on held-out articles, Guo et al. 2017), and where it came from.
+///
+/// File format (gzip-compressed): the line `NASHRA-TOPIC-MODEL 1`, a line with the byte length of the JSON
+/// header, the header (`Header`), then the weights as int8 (bucket-major, one byte per label, scaled per label)
+/// and the biases as little-endian Float32. Quantising to int8 keeps the committed model small; the loss in
+/// accuracy is below what the evaluation can see (checked by `nashra evaluate` on the loaded file).
+public struct TopicModel: Sendable {
+    public struct Provenance: Codable, Sendable, Equatable {
+        public var corpus: String
+        public var corpusBytes: Int?
+        public var documents: Int
+        public var trainedAt: String
+        public var command: String
+        public var labelMap: LabelMap
+        public var notes: String?
+
+        public init(
+            corpus: String,
+            corpusBytes: Int? = nil,
+            documents: Int,
+            trainedAt: String,
+            command: String,
+            labelMap: LabelMap = LabelMap(),
+            notes: String? = nil
+        ) {
+            self.corpus = corpus
+            self.corpusBytes = corpusBytes
+            self.documents = documents
+            self.trainedAt = trainedAt
+            self.command = command
+            self.labelMap = labelMap
+            self.notes = notes
+        }
+    }
+
+    public struct Header: Codable, Sendable {
+        public var labels: [String]
+        public var features: TopicFeatures
+        public var temperature: Double
+        public var scales: [Float]
+        public var provenance: Provenance
+    }
+
+    public let labels: [String]
+    public let features: TopicFeatures
+    public var temperature: Double
+    public var provenance: Provenance
+    /// `weights[bucket * labels.count + label]`.
+    public internal(set) var weights: [Float]
+    public internal(set) var biases: [Float]
+
+    init(labels: [String], features: TopicFeatures, provenance: Provenance) {
+        self.labels = labels
+        self.features = features
+        self.temperature = 1
+        self.provenance = provenance
+        weights = [Float](repeating: 0, count: features.dimension * labels.count)
+        biases = [Float](repeating: 0, count: labels.count)
+    }
+
+    // MARK: Scoring
+
+    /// The raw scores (logits) of one article's feature occurrences.
+    public func logits(of indices: [UInt32]) -> [Float] {
+        let classes = labels.count
+        var scores = biases
+        let weight = TopicFeatures.occurrenceWeight(indices.count)
+        weights.withUnsafeBufferPointer { weights in
+            scores.withUnsafeMutableBufferPointer { scores in
+                if classes == 6 {  // the shipped taxonomy: unrolled
+                    var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0, s4: Float = 0, s5: Float = 0
+                    for index in indices {
+                        let base = Int(index) &* 6
+                        s0 += weights[base]
+                        s1 += weights[base &+ 1]
+                        s2 += weights[base &+ 2]
+                        s3 += weights[base &+ 3]
+                        s4 += weights[base &+ 4]
+                        s5 += weights[base &+ 5]
+                    }
+                    scores[0] += s0 * weight
+                    scores[1] += s1 * weight
+                    scores[2] += s2 * weight
+                    scores[3] += s3 * weight
+                    scores[4] += s4 * weight
+                    scores[5] += s5 * weight
+                } else {
+                    for index in indices {
+                        let base = Int(index) &* classes
+                        for label in 0..<classes { scores[label] += weights[base &+ label] * weight }
+                    }
+                }
+            }
+        }
+        return scores
+    }
+
+    /// Calibrated probabilities from logits.
+    public func probabilities(fromLogits logits: [Float], temperature: Double? = nil) -> [Double] {
+        let t = temperature ?? self.temperature
+        let scaled = logits.map { Double($0) / t }
+        let top = scaled.max() ?? 0
+        let exps = scaled.map { Foundation.exp($0 - top) }
+        let total = exps.reduce(0, +)
+        return exps.map { $0 / total }
+    }
+
+    // MARK: Files
+
+    static let magic = "NASHRA-TOPIC-MODEL 1\n"
+
+    /// Writes the model to `path` (gzip).
+    public func write(to path: String) throws {
+        let classes = labels.count
+        var scales = [Float](repeating: 0, count: classes)
+        for (offset, value) in weights.enumerated() {
+            scales[offset % classes] = max(scales[offset % classes], abs(value))
+        }
+        scales = scales.map { $0 > 0 ? $0 / 127 : 1 }
+        let header = Header(
+            labels: labels,
+            features: features,
+            temperature: temperature,
+            scales: scales,
+            provenance: provenance
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let json = try encoder.encode(header)
+        var data = Data(Self.magic.utf8)
+        data.append(Data("\(json.count)\n".utf8))
+        data.append(json)
+        var quantised = [Int8](repeating: 0, count: weights.count)
+        for (offset, value) in weights.enumerated() {
+            quantised[offset] = Int8(max(-127, min(127, (value / scales[offset % classes]).rounded())))
+        }
+        quantised.withUnsafeBytes { data.append(contentsOf: $0) }
+        for bias in biases { withUnsafeBytes(of: bias.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        try GzipFile.write(data, to: path)
+    }
+
+    /// Reads a model written by `write(to:)`.
+    public static func load(from path: String) throws -> TopicModel {
+        let data = try GzipFile.read(path)
+        func fail(_ why: String) -> ModelFileError {
+            ModelFileError(description: "\(path) is not a Nashra topic model: \(why)")
+        }
+        guard data.starts(with: Data(magic.utf8)) else { throw fail("bad magic line") }
+        var cursor = data.startIndex + magic.utf8.count
+        guard let newline = data[cursor...].firstIndex(of: UInt8(ascii: "\n")),
+            let headerLength = Int(String(decoding: data[cursor..<newline], as: UTF8.self)), headerLength > 0
+        else { throw fail("no header length") }
+        cursor = newline + 1
+        guard data.endIndex - cursor >= headerLength else { throw fail("truncated header") }
+        let header = try JSONDecoder().decode(Header.self, from: data[cursor..<(cursor + headerLength)])
+        cursor += headerLength
+        let classes = header.labels.count
+        let count = header.features.dimension * classes
+        guard classes > 0, header.scales.count == classes, data.endIndex - cursor == count + 4 * classes else {
+            throw fail("the weights do not match the header")
+        }
+        var model = TopicModel(labels: header.labels, features: header.features, provenance: header.provenance)
+        model.temperature = header.temperature
+        data[cursor..<(cursor + count)].withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: Int8.self)
+            for offset in 0..<count { model.weights[offset] = Float(bytes[offset]) * header.scales[offset % classes] }
+        }
+        cursor += count
+        for label in 0..<classes {
+            var bits: UInt32 = 0
+            for byte in 0..<4 { bits |= UInt32(data[cursor + label * 4 + byte]) << (8 * byte) }
+            model.biases[label] = Float(bitPattern: bits)
+        }
+        return model
+    }
+}
+
+public struct ModelFileError: Error, CustomStringConvertible {
+    public let description: String
+}

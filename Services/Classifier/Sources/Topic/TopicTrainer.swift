@@ -1,0 +1,149 @@
+import Foundation
+
+/// Trains a `TopicModel`: multinomial logistic regression by stochastic gradient descent with AdaGrad step
+/// sizes (per weight, so rare n-grams learn fast and frequent ones settle), light L2 regularisation, and
+/// class-balanced example weights (macro-F1 counts small sections as much as big ones).
+///
+/// Partial labels (`LabelMap`): an article whose outlet label stands for several model labels is trained on
+/// the likelihood of its candidate set. The gradient of −log Σ_{c∈S} p_c with respect to logit k is
+/// p_k − q_k, with q = p restricted to S and renormalised: the model is free to split the mass between the
+/// candidates as the rest of the corpus teaches it.
+///
+/// Calibration: a tenth of the articles is held out; after training, the temperature that minimises their
+/// negative log-likelihood is kept (temperature scaling leaves the ranking, hence accuracy, unchanged).
+public struct TopicTrainer: Sendable {
+    public var features = TopicFeatures()
+    public var epochs = 6
+    public var learningRate: Float = 0.4
+    public var l2: Float = 1e-5
+    public var balanced = true
+    public var holdOutFraction = 0.1
+    public var seed: UInt64 = 0x4e41_5348_5241
+
+    public init() {}
+
+    public struct Report: Sendable {
+        public var trained = 0
+        public var heldOut = 0
+        public var heldOutNLL = 0.0
+        public var temperature = 1.0
+        public var seconds = 0.0
+    }
+
+    /// Trains on `articles`; `labelMap` says which outlet labels are partial.
+    public func train(_ articles: [LabeledArticle], labelMap: LabelMap, provenance: TopicModel.Provenance) throws
+        -> (TopicModel, Report)
+    {
+        let start = Date()
+        guard !articles.isEmpty else { throw ModelFileError(description: "the corpus has no labelled article") }
+        var labelSet = Set(articles.map(\.label))
+        for article in articles {
+            labelSet.formUnion(labelMap.candidates(outlet: article.outlet, label: article.label))
+        }
+        let labels = labelSet.sorted()
+        let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        let classes = labels.count
+        var model = TopicModel(labels: labels, features: features, provenance: provenance)
+
+        // Features once, flat: offsets[i]..<offsets[i+1] are article i's bucket occurrences.
+        var offsets = [0]
+        var flat: [UInt32] = []
+        var scratch: [UInt32] = []
+        var candidates: [[Int]] = []
+        for article in articles {
+            features.extract(title: article.title, text: article.text, into: &scratch)
+            flat.append(contentsOf: scratch)
+            offsets.append(flat.count)
+            candidates.append(
+                labelMap.candidates(outlet: article.outlet, label: article.label).compactMap { labelIndex[$0] }
+            )
+        }
+
+        var random = SplitMix(seed: seed)
+        var order = Array(articles.indices)
+        order.shuffle(using: &random)
+        let heldOutCount = articles.count >= 50 ? Int(Double(articles.count) * holdOutFraction) : 0
+        let heldOut = Array(order.prefix(heldOutCount))
+        var training = Array(order.dropFirst(heldOutCount))
+
+        // Class weights from the articles' primary labels ("balanced": n / (k · n_c)).
+        var exampleWeight = [Float](repeating: 1, count: articles.count)
+        if balanced {
+            var counts: [String: Int] = [:]
+            for index in training { counts[articles[index].label, default: 0] += 1 }
+            for index in training {
+                exampleWeight[index] =
+                    Float(training.count) / Float(counts.count * counts[articles[index].label, default: 1])
+            }
+        }
+
+        var squared = [Float](repeating: 1e-6, count: model.weights.count)
+        var biasSquared = [Float](repeating: 1e-6, count: classes)
+        var gradient = [Float](repeating: 0, count: classes)
+        for _ in 0..<epochs {
+            training.shuffle(using: &random)
+            for index in training {
+                let occurrences = flat[offsets[index]..<offsets[index + 1]]
+                let value = TopicFeatures.occurrenceWeight(occurrences.count)
+                let logits = model.logits(of: Array(occurrences))
+                let p = model.probabilities(fromLogits: logits, temperature: 1)
+                let candidateSet = candidates[index]
+                let mass = candidateSet.reduce(0.0) { $0 + p[$1] }
+                for label in 0..<classes {
+                    let target = candidateSet.contains(label) && mass > 0 ? p[label] / mass : 0
+                    gradient[label] = Float(p[label] - target) * exampleWeight[index]
+                }
+                model.weights.withUnsafeMutableBufferPointer { weights in
+                    squared.withUnsafeMutableBufferPointer { squared in
+                        for bucket in occurrences {
+                            let base = Int(bucket) * classes
+                            for label in 0..<classes {
+                                let slot = base + label
+                                let g = gradient[label] * value + l2 * weights[slot]
+                                squared[slot] += g * g
+                                weights[slot] -= learningRate * g / squared[slot].squareRoot()
+                            }
+                        }
+                    }
+                }
+                for label in 0..<classes {
+                    biasSquared[label] += gradient[label] * gradient[label]
+                    model.biases[label] -= learningRate * gradient[label] / biasSquared[label].squareRoot()
+                }
+            }
+        }
+
+        var report = Report(trained: training.count, heldOut: heldOut.count)
+        if !heldOut.isEmpty {
+            let heldOutLogits = heldOut.map { model.logits(of: Array(flat[offsets[$0]..<offsets[$0 + 1]])) }
+            func nll(_ temperature: Double) -> Double {
+                var total = 0.0
+                for (position, index) in heldOut.enumerated() {
+                    let p = model.probabilities(fromLogits: heldOutLogits[position], temperature: temperature)
+                    total -= Foundation.log(max(candidates[index].reduce(0.0) { $0 + p[$1] }, 1e-12))
+                }
+                return total / Double(heldOut.count)
+            }
+            let grid = stride(from: -1.5, through: 2.0, by: 0.05).map { Foundation.exp($0) }
+            let best = grid.min { nll($0) < nll($1) } ?? 1
+            model.temperature = best
+            report.temperature = best
+            report.heldOutNLL = nll(best)
+        }
+        report.seconds = Date().timeIntervalSince(start)
+        return (model, report)
+    }
+}
+
+/// A small seeded generator (splitmix64) so that training is reproducible.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}

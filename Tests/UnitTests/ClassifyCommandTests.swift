@@ -1,0 +1,34 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The `nashra classify` contract, through the built executable (`NASHRA_BIN_DIR`, set by deploy/test.sh).
+@Suite("nashra classify") struct ClassifyCommandTests {
+    @Test("JSON lines in, {id, category, confidence} out, one per line in order; bad lines answered, not dropped")
+    func contract() async throws {
+        guard let bin = TestEnvironment.binDirectory else {
+            FileHandle.standardError.write(Data("skipping: NASHRA_BIN_DIR is not set (deploy/test.sh sets it)\n".utf8))
+            return
+        }
+        let input = """
+            {"id": "a1", "title": "الأهلي يفوز على الزمالك في قمة الدوري", "text": "سجّل اللاعب هدفين في المباراة."}
+            not json
+            {"id": "a2", "title": "البورصة المصرية تربح ١٠ مليارات جنيه", "text": "ارتفعت الأسهم وتراجع الدولار."}
+            {"id": "a3"}
+
+            {"id": "a4", "title": "", "text": "فيلم جديد في مهرجان القاهرة السينمائي يفوز بجائزة الهرم الذهبي للرواية والفن"}
+            """
+        let result = try await ChildProcess.output(bin + "/nashra", ["classify"], input: Data(input.utf8))
+        #expect(result.status == 0)
+        let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 5, "one answer per non-empty line")
+        let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(objects[0]["id"] as? String == "a1" && objects[0]["category"] as? String == "sport")
+        #expect((objects[0]["confidence"] as? Double ?? 0) > 0.5)
+        #expect(objects[1]["line"] as? Int == 2 && objects[1]["error"] != nil)
+        #expect(objects[2]["id"] as? String == "a2" && objects[2]["category"] as? String == "economy")
+        #expect(objects[3]["error"] != nil, "neither title nor text")
+        #expect(objects[4]["id"] as? String == "a4" && objects[4]["category"] as? String == "culture")
+        #expect(String(decoding: result.stderr, as: UTF8.self).contains("2 of 6 line(s) rejected"))
+    }
+}
