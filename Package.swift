@@ -116,6 +116,7 @@ let package = Package(
                 "NashraModel", "ArabicText", "NashraRuntime", "NashraArchive",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/Store/Sources",
             swiftSettings: strict

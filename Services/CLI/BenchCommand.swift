@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print figures.",
-        subcommands: [AMQPBench.self, FetchBench.self, ClassifyBench.self, NearDuplicateBench.self]
+        subcommands: [AMQPBench.self, FetchBench.self, ClassifyBench.self, NearDuplicateBench.self, StoreBench.self]
     )
 }
 

@@ -3,14 +3,42 @@
 /// Arabic, which its own `unicode61 remove_diacritics` does not: a query without diacritics, with another
 /// hamza/alef/yaa/taa-marbuta form, or without «ال», finds the article.
 public enum SearchText {
-    /// The indexed form of a text.
+    /// The indexed form of a text: its stems, space-separated (one pass; UTF-8 written straight into a buffer).
     public static func indexForm(_ text: String) -> String {
-        terms(text).joined(separator: " ")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        TokenScanner.forEachToken(in: text) { token in
+            if !bytes.isEmpty { bytes.append(0x20) }
+            for index in LightStemmer.stemBounds(of: token) {
+                let value = token[index].value
+                switch value {
+                case 0..<0x80:
+                    bytes.append(UInt8(value))
+                case 0x80..<0x800:
+                    bytes.append(UInt8(0xC0 | value >> 6))
+                    bytes.append(UInt8(0x80 | value & 0x3F))
+                case 0x800..<0x10000:
+                    bytes.append(UInt8(0xE0 | value >> 12))
+                    bytes.append(UInt8(0x80 | value >> 6 & 0x3F))
+                    bytes.append(UInt8(0x80 | value & 0x3F))
+                default:
+                    bytes.append(UInt8(0xF0 | value >> 18))
+                    bytes.append(UInt8(0x80 | value >> 12 & 0x3F))
+                    bytes.append(UInt8(0x80 | value >> 6 & 0x3F))
+                    bytes.append(UInt8(0x80 | value & 0x3F))
+                }
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The terms of a text, in order.
     public static func terms(_ text: String) -> [String] {
-        ArabicTokenizer.tokens(ArabicNormalizer.standard.normalize(text)).map { String(LightStemmer.stem($0)) }
+        var terms: [String] = []
+        TokenScanner.forEachToken(in: text) { token in
+            terms.append(String(String.UnicodeScalarView(token[LightStemmer.stemBounds(of: token)])))
+        }
+        return terms
     }
 
     /// An FTS5 query matching every term of `query` (each quoted, so no query syntax reaches SQLite), or nil when

@@ -7,11 +7,14 @@ public struct SettingKey: Sendable, Hashable {
     public let name: String
     public let defaultValue: String
     public let help: String
+    /// Other flags accepted for this setting (`--port` for `--http-port`).
+    public let aliases: [String]
 
-    public init(_ name: String, _ defaultValue: String, _ help: String) {
+    public init(_ name: String, _ defaultValue: String, _ help: String, aliases: [String] = []) {
         self.name = name
         self.defaultValue = defaultValue
         self.help = help
+        self.aliases = aliases
     }
 
     /// `NASHRA_AMQP_URL` → `--amqp-url`.
@@ -57,7 +60,8 @@ public enum Setting {
         "NASHRA_HTTP_PORT",
         "",
         "port of /metrics and /health; defaults: fetcher 9101 (frontier 9100), parser 9102, "
-            + "classifier 9103, store 9104, web 8080; 0 picks a free port"
+            + "classifier 9103, store 9104, web 8080; 0 picks a free port",
+        aliases: ["--port"]
     )
     public static let logLevel = SettingKey("NASHRA_LOG_LEVEL", "info", "trace, debug, info, notice, warning, error")
     public static let database = SettingKey("NASHRA_DB", "nashra.sqlite", "SQLite database of the store and the web")
@@ -93,6 +97,11 @@ public enum Setting {
         "",
         "override every source's poll interval, in seconds (demo and tests)"
     )
+    public static let retentionDays = SettingKey(
+        "NASHRA_RETENTION_DAYS",
+        "0",
+        "the store writer deletes articles older than this many days, hourly (0 keeps everything)"
+    )
     public static let topicModel = SettingKey(
         "NASHRA_TOPIC_MODEL",
         "",
@@ -107,7 +116,7 @@ public enum Setting {
     public static let all: [SettingKey] = [
         amqpURL, managementURL, queuePrefix, prefetch, retryDelay, maxAttempts, httpHost, httpPort, logLevel, database,
         stateDir, sources, allowPrivate, userAgent, maxBodyBytes, hostDelay, pollInterval, imageReportThreshold,
-        topicModel, topicThreshold,
+        retentionDays, topicModel, topicThreshold,
     ]
 }
 
@@ -142,7 +151,7 @@ public struct Configuration: Sendable {
                     flag = String(argument[..<equals])
                     value = String(argument[argument.index(after: equals)...])
                 }
-                guard let key = Setting.all.first(where: { $0.flag == flag }) else {
+                guard let key = Setting.all.first(where: { $0.flag == flag || $0.aliases.contains(flag) }) else {
                     throw ConfigurationError(
                         "unknown option \(flag); known: " + Setting.all.map(\.flag).joined(separator: ", ")
                     )
@@ -209,7 +218,8 @@ public struct Configuration: Sendable {
     public static func reference() -> String {
         Setting.all.map { key in
             let def = key.defaultValue.isEmpty ? "(none)" : key.defaultValue
-            return "\(key.name) (\(key.flag))\n    default: \(def)\n    \(key.help)"
+            let flags = ([key.flag] + key.aliases).joined(separator: ", ")
+            return "\(key.name) (\(flags))\n    default: \(def)\n    \(key.help)"
         }.joined(separator: "\n")
     }
 }

@@ -216,7 +216,8 @@ enum FixtureCorpus {
         #expect(StorySignature.similarity(cairo, madina) > 0.5)
         #expect(StorySignature.similarity(cairo, other) < 0.1)
         let sentence = "اختتمت القمة العربية أعمالها مساء الأحد بإصدار بيان ختامي يدعو إلى وقف فوري وشامل لإطلاق النار"
-        let voweled = "اختتمتِ القمّةُ العربيّة أعمالَها مساءَ الأحد بإصدار بيانٍ ختاميّ يدعو إلى وقفٍ فوريّ وشاملٍ لإطلاق النـــار"
+        let voweled =
+            "اختتمتِ القمّةُ العربيّة أعمالَها مساءَ الأحد بإصدار بيانٍ ختاميّ يدعو إلى وقفٍ فوريّ وشاملٍ لإطلاق النـــار"
         #expect(signatures.signature(of: sentence) == signatures.signature(of: voweled), "diacritics do not matter")
         #expect(signatures.signature(of: sentence).count == 64)
         #expect(signatures.signature(of: "كاريكاتير اليوم").isEmpty, "a caption is not a story to group")

@@ -60,6 +60,10 @@ import Testing
         #expect(configuration[Setting.queuePrefix] == "prod")
         #expect(try configuration.httpPort(default: 1) == 9200)
         #expect(configuration[Setting.amqpURL] == "amqp://guest:guest@127.0.0.1:5672/")
+        let web = try Configuration(environment: [:], arguments: ["web", "--db", "archive.sqlite", "--port", "8099"])
+        #expect(try web.httpPort(default: 8080) == 8099, "--port is --http-port (nashra-store web --db PATH --port N)")
+        #expect(web[Setting.database] == "archive.sqlite")
+        #expect(try Configuration(environment: [:], arguments: []).double(Setting.topicThreshold) == 0.5)
         #expect(throws: ConfigurationError.self) { try Configuration(environment: [:], arguments: ["--nope", "1"]) }
         #expect(throws: ConfigurationError.self) {
             try Configuration(environment: ["NASHRA_PREFETCH": "many"], arguments: []).integer(Setting.prefetch)

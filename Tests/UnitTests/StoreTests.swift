@@ -29,6 +29,44 @@ import Testing
         )
     }
 
+    @Test("retention deletes old articles with their search rows, bands, images and reports; new ones stay")
+    func retention() throws {
+        let store = try ArticleStore(path: try temporaryDatabase())
+        let now = Date()
+        func article(_ index: Int, daysAgo: Double) -> ClassifiedArticle {
+            var item = classified(title: "انتخابات البرلمان رقم \(index)", url: "https://example.com/\(index)")
+            item.article.published = now.addingTimeInterval(-daysAgo * 86_400)
+            item.article.images = [ArticleImage(url: "https://example.com/\(index).jpg")]
+            item.signature = (0..<64).map { UInt32($0 * 7 + index) }
+            return item
+        }
+        try store.upsert((0..<5).map { article($0, daysAgo: 40) } + (5..<8).map { article($0, daysAgo: 2) })
+        let oldImage = try #require(
+            try store.read { db in
+                try Int64.fetchOne(db, sql: "SELECT id FROM images WHERE url = 'https://example.com/0.jpg'")
+            }
+        )
+        _ = try store.report(image: oldImage, reader: "reader-1", threshold: 3, perHour: 20)
+        #expect(try store.search("الانتخابات").count == 8)
+
+        #expect(try store.prune(olderThan: now.addingTimeInterval(-30 * 86_400), chunk: 2) == 5)
+        #expect(try store.count() == 3)
+        #expect(try store.search("الانتخابات").count == 3, "the search index forgets them too")
+        let leftovers = try store.read { db in
+            [
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM images") ?? -1,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM image_reports") ?? -1,
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT count(*) FROM signature_bands WHERE article_id NOT IN (SELECT id FROM articles)"
+                ) ?? -1,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM articles_fts") ?? -1,
+            ]
+        }
+        #expect(leftovers == [3, 0, 0, 3])
+        #expect(try store.prune(olderThan: now.addingTimeInterval(-30 * 86_400)) == 0, "nothing more to do")
+    }
+
     @Test("a redelivered article updates its row and never duplicates it")
     func upsertIsIdempotent() throws {
         let store = try ArticleStore(path: try temporaryDatabase())

@@ -19,7 +19,18 @@ do {
             settings: try .init(configuration),
             logger: logger
         )
-        try await runner.serve(name: "store", configuration: configuration, defaultPort: 9104, logger: logger)
+        let retention = RetentionService(
+            store: store,
+            days: try configuration.integer(Setting.retentionDays, in: 0...36_500),
+            logger: logger
+        )
+        try await runner.serve(
+            name: "store",
+            configuration: configuration,
+            defaultPort: 9104,
+            logger: logger,
+            alongside: [retention]
+        )
     case "web":
         let router = Router(context: ReaderContext.self)
         ServiceMain.addOperationsRoutes(to: router, service: "web") { true }

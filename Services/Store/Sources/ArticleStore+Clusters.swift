@@ -28,21 +28,22 @@ extension ArticleStore {
     /// Places an article in a cluster (its best verified match's, or a new one of its own) and indexes its bands.
     /// Runs inside the upsert's transaction.
     static func cluster(articleID: String, signature: [UInt32], in db: Database) throws {
-        try db.execute(sql: "DELETE FROM signature_bands WHERE article_id = ?", arguments: [articleID])
+        // Cached statements: compiled once per connection (the writer runs this for every stored article).
+        try db.cachedStatement(sql: "DELETE FROM signature_bands WHERE article_id = ?").execute(arguments: [articleID])
         let bands = bands(signature)
         var best: (id: String, similarity: Double)?
         var checked = Set<String>()
+        let candidatesOfBand = try db.cachedStatement(
+            sql: "SELECT article_id FROM signature_bands WHERE band = ? AND hash = ? AND article_id != ? LIMIT 50"
+        )
+        let signatureOf = try db.cachedStatement(sql: "SELECT signature FROM articles WHERE id = ?")
         for band in bands {
-            let candidates = try String.fetchAll(
-                db,
-                sql: "SELECT article_id FROM signature_bands WHERE band = ? AND hash = ? AND article_id != ? LIMIT 50",
-                arguments: [band.band, band.hash, articleID]
-            )
+            let candidates = try String.fetchAll(candidatesOfBand, arguments: [band.band, band.hash, articleID])
             for candidate in candidates where checked.insert(candidate).inserted {
-                let other = decodeSignature(
-                    try Data.fetchOne(db, sql: "SELECT signature FROM articles WHERE id = ?", arguments: [candidate])
-                )
-                let agreeing = zip(signature, other).filter { $0 == $1 }.count
+                let other = decodeSignature(try Data.fetchOne(signatureOf, arguments: [candidate]))
+                guard other.count == signature.count else { continue }
+                var agreeing = 0
+                for slot in signature.indices where signature[slot] == other[slot] { agreeing += 1 }
                 let similarity = Double(agreeing) / Double(max(1, signature.count))
                 if similarity >= clusterSimilarity, similarity > best?.similarity ?? 0 {
                     best = (candidate, similarity)
@@ -52,16 +53,17 @@ extension ArticleStore {
         var cluster = articleID
         if let best {
             cluster =
-                try String.fetchOne(db, sql: "SELECT cluster_id FROM articles WHERE id = ?", arguments: [best.id])
-                ?? best.id
+                try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT cluster_id FROM articles WHERE id = ?"),
+                    arguments: [best.id]
+                ) ?? best.id
         }
-        try db.execute(sql: "UPDATE articles SET cluster_id = ? WHERE id = ?", arguments: [cluster, articleID])
-        for band in bands {
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO signature_bands (band, hash, article_id) VALUES (?, ?, ?)",
-                arguments: [band.band, band.hash, articleID]
-            )
-        }
+        try db.cachedStatement(sql: "UPDATE articles SET cluster_id = ? WHERE id = ?")
+            .execute(arguments: [cluster, articleID])
+        let insertBand = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO signature_bands (band, hash, article_id) VALUES (?, ?, ?)"
+        )
+        for band in bands { try insertBand.execute(arguments: [band.band, band.hash, articleID]) }
     }
 
     /// The other articles of an article's story, first publisher first.

@@ -31,8 +31,10 @@ extension ArticleStore {
             try String.fetchAll(
                 db,
                 sql: """
-                    SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
-                    WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 3.0, 1.0) LIMIT ?
+                    SELECT a.id FROM (
+                        SELECT rowid, bm25(articles_fts, 3.0, 1.0) AS score FROM articles_fts
+                        WHERE articles_fts MATCH ? ORDER BY score LIMIT ?
+                    ) AS best JOIN articles a ON a.rowid = best.rowid ORDER BY best.score
                     """,
                 arguments: [match, min(max(limit, 1), Self.maximumResults)]
             )
@@ -43,16 +45,23 @@ extension ArticleStore {
     }
 
     /// About `width` words of the paragraph with the most matching words, centred on the first match.
+    /// Each distinct word is folded once; only the first 40 paragraphs are looked at.
     static func snippet(_ article: StoredArticle, terms: Set<String>, width: Int = 36) -> [SearchHit.Run] {
+        var known: [Substring: Bool] = [:]
         func matches(_ word: Substring) -> Bool {
-            SearchText.terms(String(word)).contains { terms.contains($0) }
+            if let answer = known[word] { return answer }
+            let answer = SearchText.terms(String(word)).contains { terms.contains($0) }
+            known[word] = answer
+            return answer
         }
-        let paragraphs = [article.title] + article.paragraphs
-        let best =
-            paragraphs.dropFirst().max { a, b in
-                a.split(separator: " ").filter(matches).count < b.split(separator: " ").filter(matches).count
-            } ?? article.title
-        let words = best.split(separator: " ", omittingEmptySubsequences: true)
+        let paragraphs = article.paragraphs.prefix(40).map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        let counts = paragraphs.map { $0.filter(matches).count }
+        let words: [Substring]
+        if let best = counts.indices.max(by: { counts[$0] < counts[$1] }), counts[best] > 0 {
+            words = paragraphs[best]
+        } else {
+            words = paragraphs.first ?? article.title.split(separator: " ")
+        }
         let first = words.firstIndex(where: matches) ?? 0
         let start = max(0, first - width / 3)
         let end = min(words.count, start + width)

@@ -97,7 +97,8 @@ public struct TopicClassifier: Sendable {
     /// `Nashra_Classifier.resources`, also copied into the container image), else in the source tree.
     public static var shippedModelPath: String? {
         let name = "topic-ant.nmodel"
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+        let executable = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments.first ?? "."))
+            .resolvingSymlinksInPath()
         let candidates = [
             executable.deletingLastPathComponent().appendingPathComponent("Nashra_Classifier.resources/\(name)").path,
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

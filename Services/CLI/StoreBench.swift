@@ -1,0 +1,107 @@
+import ArgumentParser
+import Classifier
+import Foundation
+import NashraModel
+import Store
+
+/// The store's write and search speed on a database of real Arabic news: the ANT corpus, topped up to
+/// `--articles` with articles recomposed from its sentences (a real title, paragraphs drawn from other
+/// articles), so the index sees real vocabulary and no two texts are copies. Articles are classified and
+/// signed before the clock starts; the insert rate is `ArticleStore.upsert` in batches — the writer's path:
+/// rows, images, FTS5 index, story bands and clusters, one transaction a batch.
+struct StoreBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Insert rate with full-text index and clusters; search latency at N articles."
+    )
+
+    @Option(help: "Labelled corpus to draw articles from (JSON lines, .jsonl or .jsonl.gz).") var corpus: String
+    @Option(help: "Database to create (must not exist).") var db: String
+    @Option(help: "Articles to store.") var articles = 100_000
+    @Option(help: "Articles per transaction.") var batch = 500
+    @Option(help: "Search queries to time.") var queries = 1000
+
+    func run() throws {
+        guard !FileManager.default.fileExists(atPath: db) else { throw ValidationError("\(db) exists already") }
+        let source = try LabeledCorpus.read(corpus).articles
+        guard !source.isEmpty else { throw ValidationError("\(corpus) has no article") }
+        let stage = try ClassifierStage(topology: .init())
+        var generator = BenchRandom(seed: 20_261_129)
+        let paragraphs = source.flatMap { $0.text.split(separator: "\n").map(String.init) }.filter { $0.count > 40 }
+        let start0 = Date(timeIntervalSince1970: 1_735_689_600)
+        print("preparing \(articles) articles (classified and signed before timing)…")
+        let items: [ClassifiedArticle] = (0..<articles).map { index in
+            let base = source[index % source.count]
+            let body =
+                index < source.count
+                ? base.text.split(separator: "\n").map(String.init)
+                : (0..<5).map { _ in paragraphs[Int(generator.next() % UInt64(paragraphs.count))] }
+            let article = Article(
+                url: "https://bench.example/\(base.outlet ?? "x")/\(index)",
+                sourceID: base.outlet ?? "bench",
+                sourceName: base.outlet,
+                title: base.title,
+                published: start0.addingTimeInterval(Double(index) * 60),
+                language: "ar",
+                paragraphs: body,
+                images: [ArticleImage(url: "https://bench.example/img/\(index).jpg", caption: nil)]
+            )
+            return stage.classify(article)
+        }
+
+        let store = try ArticleStore(path: db)
+        var start = Date()
+        for offset in stride(from: 0, to: items.count, by: batch) {
+            try store.upsert(Array(items[offset..<min(offset + batch, items.count)]))
+        }
+        let seconds = Date().timeIntervalSince(start)
+        print(
+            String(
+                format: "insert: %d articles in %.1f s = %.0f articles/s (batches of %d, FTS5 + clusters)",
+                items.count,
+                seconds,
+                Double(items.count) / seconds,
+                batch
+            )
+        )
+
+        // Queries: one to three words of real titles, as readers type them.
+        let words = source.flatMap { $0.title.split(separator: " ").map(String.init) }.filter { $0.count >= 4 }
+        var latencies: [Double] = []
+        var hits = 0
+        for _ in 0..<queries {
+            let count = 1 + Int(generator.next() % 3)
+            let query = (0..<count).map { _ in words[Int(generator.next() % UInt64(words.count))] }.joined(
+                separator: " "
+            )
+            start = Date()
+            hits += try store.search(query, limit: 20).count
+            latencies.append(Date().timeIntervalSince(start) * 1000)
+        }
+        latencies.sort()
+        func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        print(
+            String(
+                format:
+                    "search at %d articles: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms (%d queries of 1–3 title words, %.1f hits each)",
+                try store.count(),
+                percentile(0.5),
+                percentile(0.95),
+                percentile(0.99),
+                queries,
+                Double(hits) / Double(queries)
+            )
+        )
+        if let first = try store.latest(limit: 1).first { print("an article id for page benchmarks: \(first.id)") }
+    }
+}
+
+/// A seeded generator so that every run composes the same articles and queries.
+struct BenchRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return state >> 11 | state << 53
+    }
+}
