@@ -136,7 +136,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "NashraAMQP", "NashraRuntime", "NashraModel", "DemoSite",
+                "CZlib", "NashraAMQP", "NashraRuntime", "NashraModel", "DemoSite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -3,7 +3,7 @@
 # Extra arguments go to `swift test` (e.g. deploy/test.sh --filter Pipeline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-deploy/install-deps.sh
+deploy/install-deps.sh --test
 tmp=$(mktemp -d /tmp/nashra-test.XXXXXX)
 export NASHRA_RMQ_DIR=$tmp/rabbitmq
 export NASHRA_RMQ_NODE=nashra-test-$$@localhost
@@ -14,11 +14,17 @@ cleanup() { deploy/rabbitmq.sh stop > /dev/null 2>&1 || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 
 echo "building…"
-swift build --build-tests 2>&1 | grep -E "error|warning:|Build complete" | grep -v "swift-distributed-tracing" || true
+if ! swift build --build-tests > "$tmp/build.log" 2>&1; then
+    grep -E "error" "$tmp/build.log" | head -20
+    echo "the build failed" >&2
+    exit 1
+fi
+grep -E "warning:|Build complete" "$tmp/build.log" | grep -v "swift-distributed-tracing" || true
 deploy/rabbitmq.sh start
 export NASHRA_TEST_AMQP_URL=amqp://guest:guest@127.0.0.1:$NASHRA_RMQ_PORT/
 export NASHRA_TEST_BROKER_CTL=$PWD/deploy/rabbitmq.sh
 export NASHRA_TEST_MANAGEMENT_URL=http://guest:guest@127.0.0.1:$NASHRA_RMQ_MGMT_PORT
 export NASHRA_BIN_DIR=$(swift build --show-bin-path)
 export NASHRA_REQUIRE_BROKER=1
+export NASHRA_REQUIRE_BROWSER=1
 swift test --skip-build "$@"

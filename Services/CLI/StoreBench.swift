@@ -18,53 +18,21 @@ struct StoreBench: ParsableCommand {
     @Option(help: "Labelled corpus to draw articles from (JSON lines, .jsonl or .jsonl.gz).") var corpus: String
     @Option(help: "Database to create (must not exist).") var db: String
     @Option(help: "Articles to store.") var articles = 100_000
-    @Option(help: "Articles per transaction.") var batch = 500
+    @Option(help: "Articles per transaction.") var batch = 2000
     @Option(help: "Search queries to time.") var queries = 1000
+    @Flag(help: "Search an existing database (made by an earlier run) instead of filling a new one.") var reuse = false
 
     func run() throws {
-        guard !FileManager.default.fileExists(atPath: db) else { throw ValidationError("\(db) exists already") }
+        guard reuse || !FileManager.default.fileExists(atPath: db) else {
+            throw ValidationError("\(db) exists already (--reuse searches it)")
+        }
         let source = try LabeledCorpus.read(corpus).articles
         guard !source.isEmpty else { throw ValidationError("\(corpus) has no article") }
-        let stage = try ClassifierStage(topology: .init())
         var generator = BenchRandom(seed: 20_261_129)
-        let paragraphs = source.flatMap { $0.text.split(separator: "\n").map(String.init) }.filter { $0.count > 40 }
-        let start0 = Date(timeIntervalSince1970: 1_735_689_600)
-        print("preparing \(articles) articles (classified and signed before timing)…")
-        let items: [ClassifiedArticle] = (0..<articles).map { index in
-            let base = source[index % source.count]
-            let body =
-                index < source.count
-                ? base.text.split(separator: "\n").map(String.init)
-                : (0..<5).map { _ in paragraphs[Int(generator.next() % UInt64(paragraphs.count))] }
-            let article = Article(
-                url: "https://bench.example/\(base.outlet ?? "x")/\(index)",
-                sourceID: base.outlet ?? "bench",
-                sourceName: base.outlet,
-                title: base.title,
-                published: start0.addingTimeInterval(Double(index) * 60),
-                language: "ar",
-                paragraphs: body,
-                images: [ArticleImage(url: "https://bench.example/img/\(index).jpg", caption: nil)]
-            )
-            return stage.classify(article)
-        }
-
+        if !reuse { try fill(from: source, generator: &generator) }
         let store = try ArticleStore(path: db)
         var start = Date()
-        for offset in stride(from: 0, to: items.count, by: batch) {
-            try store.upsert(Array(items[offset..<min(offset + batch, items.count)]))
-        }
-        let seconds = Date().timeIntervalSince(start)
-        print(
-            String(
-                format: "insert: %d articles in %.1f s = %.0f articles/s (batches of %d, FTS5 + clusters)",
-                items.count,
-                seconds,
-                Double(items.count) / seconds,
-                batch
-            )
-        )
-
+        generator = BenchRandom(seed: 7)  // the same queries whether the database is new or reused
         // Queries: one to three words of real titles, as readers type them.
         let words = source.flatMap { $0.title.split(separator: " ").map(String.init) }.filter { $0.count >= 4 }
         var latencies: [Double] = []
@@ -94,6 +62,50 @@ struct StoreBench: ParsableCommand {
         )
         if let first = try store.latest(limit: 1).first { print("an article id for page benchmarks: \(first.id)") }
     }
+
+    /// Stores `articles` articles drawn from `source` and prints the insert rate.
+    func fill(from source: [LabeledArticle], generator: inout BenchRandom) throws {
+        let stage = try ClassifierStage(topology: .init())
+        let paragraphs = source.flatMap { $0.text.split(separator: "\n").map(String.init) }.filter { $0.count > 40 }
+        let start0 = Date(timeIntervalSince1970: 1_735_689_600)
+        print("preparing \(articles) articles (classified and signed before timing)…")
+        let items: [ClassifiedArticle] = (0..<articles).map { index in
+            let base = source[index % source.count]
+            let body =
+                index < source.count
+                ? base.text.split(separator: "\n").map(String.init)
+                : (0..<5).map { _ in paragraphs[Int(generator.next() % UInt64(paragraphs.count))] }
+            let article = Article(
+                url: "https://bench.example/\(base.outlet ?? "x")/\(index)",
+                sourceID: base.outlet ?? "bench",
+                sourceName: base.outlet,
+                title: base.title,
+                published: start0.addingTimeInterval(Double(index) * 60),
+                language: "ar",
+                paragraphs: body,
+                images: [ArticleImage(url: "https://bench.example/img/\(index).jpg", caption: nil)]
+            )
+            return stage.classify(article)
+        }
+
+        let store = try ArticleStore(path: db)
+        let start = Date()
+        for offset in stride(from: 0, to: items.count, by: batch) {
+            try store.upsert(Array(items[offset..<min(offset + batch, items.count)]))
+        }
+        let seconds = Date().timeIntervalSince(start)
+        print(
+            String(
+                format: "insert: %d articles in %.1f s = %.0f articles/s (batches of %d, FTS5 + clusters)",
+                items.count,
+                seconds,
+                Double(items.count) / seconds,
+                batch
+            )
+        )
+
+    }
+
 }
 
 /// A seeded generator so that every run composes the same articles and queries.

@@ -9,25 +9,7 @@ public enum SearchText {
         bytes.reserveCapacity(text.utf8.count)
         TokenScanner.forEachToken(in: text) { token in
             if !bytes.isEmpty { bytes.append(0x20) }
-            for index in LightStemmer.stemBounds(of: token) {
-                let value = token[index].value
-                switch value {
-                case 0..<0x80:
-                    bytes.append(UInt8(value))
-                case 0x80..<0x800:
-                    bytes.append(UInt8(0xC0 | value >> 6))
-                    bytes.append(UInt8(0x80 | value & 0x3F))
-                case 0x800..<0x10000:
-                    bytes.append(UInt8(0xE0 | value >> 12))
-                    bytes.append(UInt8(0x80 | value >> 6 & 0x3F))
-                    bytes.append(UInt8(0x80 | value & 0x3F))
-                default:
-                    bytes.append(UInt8(0xF0 | value >> 18))
-                    bytes.append(UInt8(0x80 | value >> 12 & 0x3F))
-                    bytes.append(UInt8(0x80 | value >> 6 & 0x3F))
-                    bytes.append(UInt8(0x80 | value & 0x3F))
-                }
-            }
+            appendStem(of: token, to: &bytes)
         }
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -35,10 +17,36 @@ public enum SearchText {
     /// The terms of a text, in order.
     public static func terms(_ text: String) -> [String] {
         var terms: [String] = []
+        var bytes: [UInt8] = []
         TokenScanner.forEachToken(in: text) { token in
-            terms.append(String(String.UnicodeScalarView(token[LightStemmer.stemBounds(of: token)])))
+            bytes.removeAll(keepingCapacity: true)
+            appendStem(of: token, to: &bytes)
+            terms.append(String(decoding: bytes, as: UTF8.self))
         }
         return terms
+    }
+
+    /// Appends the UTF-8 of a token's light stem.
+    static func appendStem(of token: UnsafeBufferPointer<Unicode.Scalar>, to bytes: inout [UInt8]) {
+        for index in LightStemmer.stemBounds(of: token) {
+            let value = token[index].value
+            switch value {
+            case 0..<0x80:
+                bytes.append(UInt8(value))
+            case 0x80..<0x800:
+                bytes.append(UInt8(0xC0 | value >> 6))
+                bytes.append(UInt8(0x80 | value & 0x3F))
+            case 0x800..<0x10000:
+                bytes.append(UInt8(0xE0 | value >> 12))
+                bytes.append(UInt8(0x80 | value >> 6 & 0x3F))
+                bytes.append(UInt8(0x80 | value & 0x3F))
+            default:
+                bytes.append(UInt8(0xF0 | value >> 18))
+                bytes.append(UInt8(0x80 | value >> 12 & 0x3F))
+                bytes.append(UInt8(0x80 | value >> 6 & 0x3F))
+                bytes.append(UInt8(0x80 | value & 0x3F))
+            }
+        }
     }
 
     /// An FTS5 query matching every term of `query` (each quoted, so no query syntax reaches SQLite), or nil when

@@ -65,16 +65,8 @@ extension BrokerTests {
             }
             let store = try ArticleStore(path: database)
 
-            let port = try TestEnvironment.freePort()
-            let first = try launchStore(binary, prefix: topology.prefix, database: database, port: port)
+            let first = try launchStore(binary, prefix: topology.prefix, database: database)
             let started = await TestEnvironment.waitUntil(timeout: 60) { (try? store.count()) ?? 0 >= 200 }
-            // The service's operations endpoints.
-            let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
-            let health = try await http.fetch("http://127.0.0.1:\(port)/health")
-            #expect(health.status == 200)
-            #expect(String(decoding: health.body, as: UTF8.self).contains("\"status\":\"ok\""))
-            let metrics = String(decoding: try await http.fetch("http://127.0.0.1:\(port)/metrics").body, as: UTF8.self)
-            #expect(metrics.contains("nashra_stage_messages_total{stage=\"store\",outcome=\"done\"}"))
             first.signal(SIGKILL)
             _ = await first.wait()
             let atKill = try store.count()
@@ -83,7 +75,18 @@ extension BrokerTests {
 
             // Redelivery after the crash, plus the same articles published again: still one row each.
             try await publisher.publish(try messages(0..<300, topology: topology))
-            let second = try launchStore(binary, prefix: topology.prefix, database: database)
+            let port = try TestEnvironment.freePort()
+            let second = try launchStore(binary, prefix: topology.prefix, database: database, port: port)
+            // The service's operations endpoints (the stage may store batches before its HTTP server listens).
+            let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
+            await TestEnvironment.waitUntil(timeout: 20) {
+                (try? await http.fetch("http://127.0.0.1:\(port)/health"))?.status == 200
+            }
+            let health = try await http.fetch("http://127.0.0.1:\(port)/health")
+            #expect(health.status == 200)
+            #expect(String(decoding: health.body, as: UTF8.self).contains("\"status\":\"ok\""))
+            let metrics = String(decoding: try await http.fetch("http://127.0.0.1:\(port)/metrics").body, as: UTF8.self)
+            #expect(metrics.contains("nashra_stage_messages_total{stage=\"store\",outcome=\"done\"}"))
             let complete = await TestEnvironment.waitUntil(timeout: 90) {
                 (try? store.count()) == total && (try? QueueProbe(url: url).depth(topology.queue(.classified))) == 0
                     && (try? QueueProbe(url: url).depth(topology.retryQueue(.classified))) == 0

@@ -21,8 +21,14 @@ extension ArticleStore {
     /// The longest query read, in characters, and the most results returned.
     public static let maximumQueryLength = 200
     public static let maximumResults = 50
+    /// Ranking looks at the newest `rankingWindow` matches only. bm25 costs time in proportion to the matches it
+    /// scores (a common word matches a fifth of an archive: 20 ms at 100k articles); FTS5 walks matches newest
+    /// row first for nothing, so the window is cut there. A news reader searching a common word wants the best
+    /// of the recent stories, not the best of ten years.
+    public static let rankingWindow = 2000
 
-    /// Articles matching every term of `query`, best first (bm25, title weighted three times the body).
+    /// Articles matching every term of `query`, best first (bm25, title weighted three times the body) among the
+    /// newest `rankingWindow` matches.
     /// Matching folds Arabic (diacritics, hamza and alef forms, ى/ي, ة/ه, tatweel, digits) and light stemming.
     public func search(_ query: String, limit: Int = 20) throws -> [SearchHit] {
         guard let match = SearchText.matchExpression(String(query.prefix(Self.maximumQueryLength))) else { return [] }
@@ -33,10 +39,14 @@ extension ArticleStore {
                 sql: """
                     SELECT a.id FROM (
                         SELECT rowid, bm25(articles_fts, 3.0, 1.0) AS score FROM articles_fts
-                        WHERE articles_fts MATCH ? ORDER BY score LIMIT ?
+                        WHERE articles_fts MATCH ?1 AND rowid >= coalesce((
+                            SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1
+                            ORDER BY rowid DESC LIMIT 1 OFFSET ?3
+                        ), 0)
+                        ORDER BY score LIMIT ?2
                     ) AS best JOIN articles a ON a.rowid = best.rowid ORDER BY best.score
                     """,
-                arguments: [match, min(max(limit, 1), Self.maximumResults)]
+                arguments: [match, min(max(limit, 1), Self.maximumResults), Self.rankingWindow - 1]
             )
         }
         return try ids.compactMap { id in

@@ -223,9 +223,24 @@ public final class ArticleStore: Sendable {
     }
 
     /// The newest articles first (by publication time, else fetch time), optionally of one topic and older
-    /// than `before` (the pagination cursor).
-    public func latest(limit: Int = 50, topic: String? = nil, before: Date? = nil) throws -> [StoredArticle] {
+    /// than `before` (the pagination cursor). `headlinesOnly` leaves out the body and the images (lists of
+    /// headlines need neither, and reading them is most of the cost).
+    public func latest(limit: Int = 50, topic: String? = nil, before: Date? = nil, headlinesOnly: Bool = false) throws
+        -> [StoredArticle]
+    {
         try pool.read { db in
+            if headlinesOnly {
+                return try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, url, source_id, source_name, title, published, fetched_at, topic, confidence,
+                            uncertain, cluster_id, '' AS body
+                        FROM articles WHERE (?1 IS NULL OR topic = ?1) AND (?2 IS NULL OR sort_time < ?2)
+                        ORDER BY sort_time DESC LIMIT ?3
+                        """,
+                    arguments: [topic, before?.timeIntervalSince1970, min(max(limit, 1), 500)]
+                ).map { try Self.article(from: $0, db: nil) }
+            }
             // One parameterised query: the optional filters are NULL when not wanted.
             let rows = try Row.fetchAll(
                 db,
@@ -266,13 +281,17 @@ public final class ArticleStore: Sendable {
         try pool.read(body)
     }
 
-    private static func article(from row: Row, db: Database) throws -> StoredArticle {
+    /// An article from its row; with no database, without its images.
+    private static func article(from row: Row, db: Database?) throws -> StoredArticle {
         let id: String = row["id"]
-        let images = try Row.fetchAll(
-            db,
-            sql: "SELECT id, url, caption FROM images WHERE article_id = ? AND hidden = 0 ORDER BY position",
-            arguments: [id]
-        ).map { StoredImage(id: $0["id"], url: $0["url"], caption: $0["caption"]) }
+        let images =
+            try db.map { db in
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT id, url, caption FROM images WHERE article_id = ? AND hidden = 0 ORDER BY position",
+                    arguments: [id]
+                ).map { StoredImage(id: $0["id"], url: $0["url"], caption: $0["caption"]) }
+            } ?? []
         let body: String = row["body"]
         return StoredArticle(
             id: id,
@@ -285,7 +304,7 @@ public final class ArticleStore: Sendable {
             topic: row["topic"],
             confidence: row["confidence"],
             uncertain: row["uncertain"],
-            paragraphs: body.split(separator: "\n").map(String.init),
+            paragraphs: body.unicodeScalars.split(separator: "\n").map { String($0) },
             images: images,
             clusterID: row["cluster_id"]
         )

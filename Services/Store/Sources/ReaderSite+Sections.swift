@@ -33,7 +33,7 @@ extension ReaderSite {
     func sectionBlocks(perSection: Int = 5) throws -> String {
         var body = ""
         for (topic, _) in try store.topicCounts() {
-            let articles = try store.latest(limit: perSection, topic: topic)
+            let articles = try store.latest(limit: perSection, topic: topic, headlinesOnly: true)
             body += "<section class=\"block\"><h2><a href=\"/section/\(HTMLEscaping.escape(topic))\">"
             body += HTMLEscaping.escape(Self.topicNames[topic] ?? topic) + "</a></h2><ul>"
             for article in articles { body += headline(article) }
@@ -52,7 +52,7 @@ extension ReaderSite {
 
     func sectionPage(_ topic: String, before: Date?) throws -> Response {
         let name = Self.topicNames[topic] ?? topic
-        let articles = try store.latest(limit: Self.pageSize, topic: topic, before: before)
+        let articles = try store.latest(limit: Self.pageSize, topic: topic, before: before, headlinesOnly: true)
         var body = "<h1><a href=\"/\">نشرة</a> — \(HTMLEscaping.escape(name))</h1>" + Self.searchForm
         body += "<p><a href=\"/section/\(topic)/feed.xml\">RSS</a></p><ul class=\"ticker\">"
         for article in articles { body += headline(article) }

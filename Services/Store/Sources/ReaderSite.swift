@@ -161,7 +161,7 @@ public struct ReaderSite: Sendable {
     }
 
     func home() throws -> Response {
-        let articles = try store.latest(limit: 10)
+        let articles = try store.latest(limit: 10, headlinesOnly: true)
         var body = "<h1>نشرة — آخر الأخبار</h1>" + Self.searchForm
         if articles.isEmpty { body += "<p>لا توجد أخبار بعد.</p>" }
         body += "<ul class=\"ticker\">"

@@ -18,7 +18,11 @@ public struct RetentionService: Service {
     }
 
     public func run() async throws {
-        guard days > 0 else { return }
+        // A service that returns ends its whole service group: without retention, wait for the shutdown.
+        guard days > 0 else {
+            try? await gracefulShutdown()
+            return
+        }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {

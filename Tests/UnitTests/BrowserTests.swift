@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+import NashraModel
+import Store
+import TestSupport
+import Testing
+
+/// The reader site in a real browser: headless Chromium (the Debian package) loads the home page, an article
+/// and a search result page of the demo and takes a screenshot of each; the test reads the pixels back.
+/// Skips, saying so, when Chromium is absent, unless `NASHRA_REQUIRE_BROWSER=1` (as CI sets).
+/// With `NASHRA_SCREENSHOT_DIR` set, the screenshots are kept there (the README's comes from this test).
+@Suite("Reader site in Chromium", .serialized) struct BrowserTests {
+    static var chromium: String? {
+        let candidates = [
+            TestEnvironment.environment["NASHRA_CHROMIUM"], "/usr/bin/chromium", "/usr/bin/chromium-browser",
+        ]
+        return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    @Test("home, article and search pages render right-to-left with their Arabic text visible")
+    func screenshots() async throws {
+        guard let chromium = Self.chromium else {
+            if TestEnvironment.environment["NASHRA_REQUIRE_BROWSER"] == "1" {
+                Issue.record(
+                    "NASHRA_REQUIRE_BROWSER=1 but no Chromium found (apt-get install chromium fonts-noto-core)"
+                )
+            } else {
+                FileHandle.standardError.write(Data("skipping browser test: Chromium is not installed\n".utf8))
+            }
+            return
+        }
+        let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
+        let articles = try ClusterTests().classified()
+        try store.upsert(articles)
+        let wire = try #require(articles.first { $0.article.url.hasSuffix("madina/wire-summit.html") })
+        let router = Router(context: ReaderContext.self)
+        ReaderSite(store: store).addRoutes(to: router)
+        let server = try await TestHTTPServer.start(router: router)
+        let query = "القمة".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!
+        let pages = [("home", "/"), ("article", "/article/\(wire.article.id)"), ("search", "/search?q=\(query)")]
+        let folder = try TestEnvironment.environment["NASHRA_SCREENSHOT_DIR"] ?? TestEnvironment.temporaryDirectory()
+        var images: [String: PNGImage] = [:]
+        for (name, path) in pages {
+            let file = folder + "/reader-\(name).png"
+            try? FileManager.default.removeItem(atPath: file)
+            let run = try await ChildProcess.output(
+                chromium,
+                [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+                    "--window-size=480,1000", "--user-data-dir=\(folder)/chromium-profile", "--screenshot=\(file)",
+                    server.base + path,
+                ]
+            )
+            #expect(run.status == 0, "chromium: \(String(decoding: run.stderr, as: UTF8.self).suffix(500))")
+            images[name] = try PNGImage(data: try Data(contentsOf: URL(fileURLWithPath: file)))
+        }
+        await server.stop()
+
+        for (name, image) in images {
+            let rows = image.inkRows()
+            #expect(image.width == 480 && image.height == 1000, "\(name)")
+            #expect(rows.count > 60, "\(name): too little text drawn (\(rows.count) rows with ink)")
+            // Right-to-left: text lines share their right edge and end anywhere on the left.
+            func aligned(_ edges: [Int]) -> Int {
+                let histogram = Dictionary(grouping: edges, by: { $0 / 4 }).mapValues(\.count)
+                let mode = histogram.max { $0.value < $1.value }?.key ?? 0
+                return edges.filter { abs($0 / 4 - mode) <= 1 }.count
+            }
+            let rightAligned = aligned(rows.map(\.right))
+            let leftAligned = aligned(rows.map(\.left))
+            #expect(rightAligned > 2 * leftAligned, "\(name): right edges \(rightAligned), left edges \(leftAligned)")
+        }
+        // The article's paragraphs are drawn: many lines of ink below the title.
+        let article = try #require(images["article"])
+        let body = article.inkRows().filter { $0.row > 150 && $0.count > 20 }
+        #expect(body.count > 80, "article text lines: \(body.count)")
+    }
+}
