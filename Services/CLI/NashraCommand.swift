@@ -9,7 +9,7 @@ struct NashraCommand: AsyncParsableCommand {
         subcommands: [
             StatusCommand.self, ArticlesCommand.self, ImportCommand.self, DeadLetterCommand.self, RefetchCommand.self,
             ImagesCommand.self, PruneCommand.self,
-            TrainCommand.self, EvaluateCommand.self, ClassifyCommand.self,
+            TrainCommand.self, EvaluateCommand.self, ClassifyCommand.self, ExtractCommand.self,
             FetchCommand.self,
             DemoSiteCommand.self,
             BenchCommand.self,

@@ -5,7 +5,8 @@ import Foundation
 public enum HTMLEvent {
     /// An element opens. Names are lower case; attribute names too.
     case start(name: String, attributes: [String: String])
-    /// Text inside the current element (not inside `script`, `style`, `noscript`, `template`).
+    /// Text inside the current element (not inside `script`, `style`, `noscript`, `template`, except a
+    /// `<script type="application/ld+json">`, whose text is structured data).
     case text(String)
     /// The element opened by the matching `start` closes.
     case end(name: String)
@@ -57,8 +58,11 @@ public enum HTMLDocument {
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
                 let name = lowercasedName(current)
-                visit(.start(name: name, attributes: attributes(of: current)))
-                if !opaque.contains(name), current.pointee.children != nil {
+                let attributes = attributes(of: current)
+                visit(.start(name: name, attributes: attributes))
+                // JSON-LD is data, not script: its text is passed on (the article's metadata is often there).
+                let structuredData = name == "script" && (attributes["type"] ?? "").contains("ld+json")
+                if !opaque.contains(name) || structuredData, current.pointee.children != nil {
                     descend = true
                 } else {
                     visit(.end(name: name))

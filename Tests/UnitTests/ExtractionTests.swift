@@ -135,4 +135,59 @@ enum Fixture {
         )
         _ = try? extractor.extract(page)  // libxml2 caps the depth; what matters is that it returns
     }
+
+    @Test("an aggregator page: the ticker, share bar, related list, source link and report notice stay out")
+    func aggregatorPage() throws {
+        let article = try extractor.extract(try Fixture.page("Tests/Fixtures/aggregator-article.html"))
+        #expect(article.title == "البنك المركزي يثبت أسعار الفائدة للمرة الثالثة")
+        #expect(article.paragraphs.count == 4, "\(article.paragraphs)")
+        #expect(article.paragraphs.first?.hasPrefix("قررت لجنة السياسة النقدية") == true)
+        #expect(article.paragraphs.contains("توقعات المحللين"), "sub-headings are kept, in order")
+        let body = article.paragraphs.joined(separator: "\n")
+        for leak in [
+            "الأهلي يفوز", "شارك الخبر", "اقرأ أيضا", "الذهب يتراجع", "انقر هنا لقراءة الخبر", "شكرا على الإبلاغ",
+            "الشريط الجانبي", "جميع الحقوق",
+        ] {
+            #expect(!body.contains(leak), "\(leak) leaked into the body")
+        }
+        // JSON-LD: date with its offset, authors, publisher.
+        #expect(article.published == Date(timeIntervalSince1970: 1_763_885_700))
+        #expect(article.authors == ["سارة محمود"])
+        #expect(article.sourceName == "مصرس", "the page's own site name comes first")
+    }
+
+    @Test("unclosed comments and scripts, and a 50 MB page, end quickly with a result or a clear error")
+    func hostileMarkup() throws {
+        let paragraph = "<p>فقرة عربية طويلة بما يكفي لتكون من نص الخبر، وفيها فواصل، وكلمات كثيرة.</p>"
+        for html in [
+            "<html><body>" + paragraph + "<!-- never closed " + String(repeating: "x", count: 100_000),
+            "<html><body>" + paragraph + "<script>var a = '" + String(repeating: "<p>", count: 10_000),
+        ] {
+            let page = FetchedPage(
+                url: "https://example.com/h",
+                finalURL: "https://example.com/h",
+                sourceID: "t",
+                status: 200,
+                contentType: "text/html; charset=utf-8",
+                body: Data(html.utf8)
+            )
+            let article = try extractor.extract(page)
+            #expect(article.paragraphs.allSatisfy { !$0.contains("never closed") && !$0.contains("var a") })
+        }
+        // 50 MB: a real article followed by 50 MB of markup soup.
+        var big = Data(("<html><body><article><h1>عنوان</h1>" + paragraph + "</article><div>").utf8)
+        let chunk = Data(String(repeating: "<span>ضجيج</span> ", count: 2_000).utf8)
+        while big.count < 50 << 20 { big.append(chunk) }
+        let page = FetchedPage(
+            url: "https://example.com/big",
+            finalURL: "https://example.com/big",
+            sourceID: "t",
+            status: 200,
+            contentType: "text/html; charset=utf-8",
+            body: big
+        )
+        let started = Date()
+        _ = try? extractor.extract(page)
+        #expect(Date().timeIntervalSince(started) < 300, "bounded time")
+    }
 }

@@ -36,23 +36,30 @@ public struct ArticleExtractor: Sendable {
             throw ExtractionError("\(page.url): \(error)")
         }
         let base = URL(string: page.finalURL)
-        let inArticle = collector.articleParagraphs
-        let paragraphs =
-            inArticle.isEmpty
-            ? collector.pageParagraphs.filter { $0.count >= minimumParagraphLength } : inArticle
+        let structured = StructuredData(jsonLD: collector.jsonLD)
         let title = Self.clean(
-            collector.meta["og:title"] ?? collector.h1 ?? collector.title.map(Self.withoutSiteSuffix) ?? page.hints?
-                .title
-                ?? ""
+            structured.headline ?? collector.meta["og:title"] ?? collector.h1
+                ?? collector.title.map(Self.withoutSiteSuffix) ?? page.hints?.title ?? ""
         )
+        var paragraphs = collector.scorer.paragraphs(title: title)
+        if paragraphs.isEmpty {  // no container stood out: the paragraphs of <article>, else of the page
+            let inArticle = collector.articleParagraphs
+            paragraphs =
+                inArticle.isEmpty
+                ? collector.pageParagraphs.filter { $0.count >= minimumParagraphLength } : inArticle
+        }
         guard !title.isEmpty || !paragraphs.isEmpty else {
             throw ExtractionError("\(page.url): no title and no text found (\(page.body.count) bytes)")
         }
         guard !paragraphs.isEmpty else { throw ExtractionError("\(page.url): no article text found") }
 
-        let dateText =
-            collector.meta["article:published_time"] ?? collector.meta["datepublished"] ?? collector.timeDatetime
-            ?? collector.meta["date"]
+        let metaDateKeys = [
+            "article:published_time", "datepublished", "og:published_time", "pubdate", "publishdate", "date",
+            "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date",
+        ]
+        let metaDate = metaDateKeys.lazy.compactMap { collector.meta[$0] }.first
+        let modified: String? = structured.dateModified ?? collector.meta["article:modified_time"]
+        let dateText: String? = structured.datePublished ?? metaDate ?? collector.timeDatetime ?? modified
         // A date without an offset is read in the publisher's time zone (from the sources file).
         let zone = page.sourceHints?.timezone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
         let published = dateText.flatMap { NewsDateParser.parse($0, timeZone: zone) } ?? page.hints?.published
@@ -80,11 +87,13 @@ public struct ArticleExtractor: Sendable {
         return Article(
             url: page.url,
             sourceID: page.sourceID,
-            sourceName: page.sourceName ?? collector.meta["og:site_name"],
+            sourceName: page.sourceName ?? collector.meta["og:site_name"] ?? structured.publisher,
             title: title,
             published: published,
-            authors: collector.meta["author"].map { [Self.clean($0)] } ?? [],
-            section: collector.meta["article:section"] ?? page.hints?.section,
+            authors: structured.authors.isEmpty
+                ? (collector.meta["author"] ?? collector.meta["article:author"]).map { [Self.clean($0)] } ?? []
+                : structured.authors,
+            section: collector.meta["article:section"] ?? structured.section ?? page.hints?.section,
             language: language,
             description: collector.meta["description"] ?? collector.meta["og:description"],
             paragraphs: paragraphs,
@@ -105,8 +114,28 @@ public struct ArticleExtractor: Sendable {
         return nil
     }
 
+    /// Whether a scalar is white space (ASCII on a fast path).
+    @inline(__always)
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x80 { return value == 0x20 || (value >= 0x09 && value <= 0x0D) }
+        return scalar.properties.isWhitespace
+    }
+
+    /// Whitespace runs (including no-break spaces and newlines) become one space; ends trimmed.
     static func clean(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        var output = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if isSpace(scalar) {
+                pendingSpace = !output.isEmpty
+            } else {
+                if pendingSpace { output.append(" ") }
+                pendingSpace = false
+                output.append(scalar)
+            }
+        }
+        return String(output)
     }
 
     /// "عنوان الخبر - اليوم السابع" → "عنوان الخبر".
@@ -149,8 +178,11 @@ private struct Collector {
     var articleParagraphs: [String] = []
     var pageParagraphs: [String] = []
     var images: [ArticleImage] = []
+    var scorer = MainTextScorer()
+    var jsonLD: [String] = []
 
     private var stack: [String] = []
+    private var inJSONLD = false
     private var articleDepth = 0
     private var boilerplateDepth = 0
     private var buffer = ""
@@ -162,6 +194,11 @@ private struct Collector {
     mutating func handle(_ event: HTMLEvent) {
         switch event {
         case .start(let name, let attributes):
+            scorer.start(name, attributes)
+            if name == "script" {
+                inJSONLD = true
+                jsonLD.append("")
+            }
             stack.append(name)
             if name == "article" { articleDepth += 1 }
             if Self.boilerplate.contains(name) { boilerplateDepth += 1 }
@@ -182,8 +219,15 @@ private struct Collector {
                 buffer = ""
             }
         case .text(let text):
+            if inJSONLD {
+                if jsonLD[jsonLD.count - 1].utf8.count < 1 << 20 { jsonLD[jsonLD.count - 1] += text }
+                return
+            }
+            scorer.text(text)
             if capturing != nil { buffer += text }
         case .end(let name):
+            scorer.end(name)
+            if name == "script" { inJSONLD = false }
             if name == capturing {
                 let text = ArticleExtractor.clean(buffer)
                 capturing = nil

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import NashraArchive
+import NashraModel
+import Parser
+
+/// `nashra extract [--url URL] FILE...`: the parser's extraction on saved pages, one JSON object a line (the
+/// contract benchmarks use): path, title, published (ISO 8601 or null), authors, text (paragraphs joined by
+/// newlines), language, image, source; or path and error. Many files in one process.
+struct ExtractCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extract",
+        abstract: "Extract articles from saved pages (.html or .html.gz) as JSON lines."
+    )
+
+    @Option(help: "The page's address (resolves relative links; default: file://PATH).") var url: String?
+    @Option(help: "Largest page read, in bytes (decompressed).") var maxBytes = 64 << 20
+    @Argument(help: "Pages, raw bytes as served (.html), or gzip-compressed (.gz).") var files: [String]
+
+    struct Output: Encodable {
+        var path: String
+        var url: String?
+        var title: String?
+        var published: String?
+        var authors: [String]?
+        var text: String?
+        var language: String?
+        var image: String?
+        var source: String?
+        var error: String?
+
+        enum CodingKeys: String, CodingKey {
+            case path, url, title, published, authors, text, language, image, source, error
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(path, forKey: .path)
+            if let error {
+                try container.encode(error, forKey: .error)
+                return
+            }
+            try container.encode(url, forKey: .url)
+            try container.encode(title, forKey: .title)
+            try container.encode(published, forKey: .published)  // null when the page gives no date
+            try container.encode(authors ?? [], forKey: .authors)
+            try container.encode(text, forKey: .text)
+            try container.encode(language, forKey: .language)
+            try container.encode(image, forKey: .image)
+            try container.encode(source, forKey: .source)
+        }
+    }
+
+    func run() throws {
+        let extractor = ArticleExtractor()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let dates = ISO8601DateFormatter()
+        var failures = 0
+        for path in files {
+            var output: Output
+            do {
+                let body = try Self.read(path, limit: maxBytes)
+                let address = url ?? URL(fileURLWithPath: path).absoluteString
+                let page = FetchedPage(
+                    url: address,
+                    finalURL: address,
+                    sourceID: "file",
+                    status: 200,
+                    contentType: nil,
+                    body: body
+                )
+                let article = try extractor.extract(page)
+                output = Output(
+                    path: path,
+                    url: address,
+                    title: article.title,
+                    published: article.published.map { dates.string(from: $0) },
+                    authors: article.authors,
+                    text: article.paragraphs.joined(separator: "\n"),
+                    language: article.language,
+                    image: article.images.first?.url,
+                    source: article.sourceName
+                )
+            } catch {
+                failures += 1
+                output = Output(path: path, error: "\(error)")
+            }
+            FileHandle.standardOutput.write(try encoder.encode(output) + Data("\n".utf8))
+        }
+        if failures > 0 {
+            FileHandle.standardError.write(Data("\(failures) of \(files.count) page(s) gave no article\n".utf8))
+        }
+    }
+
+    /// The bytes of a page file, decompressed when it is gzip, refused beyond `limit`.
+    static func read(_ path: String, limit: Int) throws -> Data {
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        let magic = try handle.read(upToCount: 2) ?? Data()
+        if magic == Data([0x1f, 0x8b]) { return try GzipFile.read(path, limit: limit) }
+        try handle.seek(toOffset: 0)
+        guard let data = try handle.read(upToCount: limit + 1) else { return Data() }
+        guard data.count <= limit else { throw ValidationError("\(path) is larger than \(limit) bytes") }
+        return data
+    }
+}

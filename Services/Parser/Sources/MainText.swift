@@ -1,0 +1,302 @@
+import Foundation
+
+/// The generic main-text extractor: which text blocks of a page are the article.
+///
+/// How (after Readability's content scoring, which trafilatura also falls back on, adapted to a single
+/// streaming walk of the document):
+/// - While the page is walked, every element becomes a node (its parent, a weight from its tag, class and id);
+///   text goes to the innermost block element (`p`, headings, `li`, `blockquote`, `pre`, `td`, or a `div`
+///   with text of its own; `<br><br>` starts a new block) and text inside links is counted as link text.
+/// - A block of at least 25 characters that is not mostly links scores 1, plus one per comma, plus one per 100
+///   characters (at most 3); the score goes to its container in full, half to the container's parent, a third
+///   further up. Containers are weighed by their class and id: "article", "content", "story", "خبر" up;
+///   "comment", "related", "share", "sidebar", "ticker", "اقرأ أيضا" down; `<article>`, `<main>` and
+///   `itemprop="articleBody"` up.
+/// - The best container wins, with its siblings that score at least a fifth of it. Its blocks are kept in
+///   order, except those under a penalised element (share bars, related lists, tickers inside the article),
+///   those that are mostly links, and navigation-sized scraps.
+struct MainTextScorer {
+    struct Node {
+        var parent: Int
+        var tag: String
+        var weight: Double
+        var score = 0.0
+        var textLength = 0
+        var linkLength = 0
+        /// Characters of prose-like blocks (long enough, few links) under this node.
+        var proseLength = 0
+        var penalised: Bool
+    }
+
+    struct Block {
+        var node: Int
+        var tag: String
+        var text = ""
+        var linkLength = 0
+    }
+
+    private(set) var nodes: [Node] = [Node(parent: -1, tag: "#root", weight: 0, penalised: false)]
+    private(set) var blocks: [Block] = []
+    private var stack: [Int] = [0]
+    /// The open block of each open node that owns one.
+    private var openBlock: [Int: Int] = [:]
+    private var linkDepth = 0
+    private var skipDepth = 0
+
+    static let blockTags: Set<String> = [
+        "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "dd", "dt", "figcaption",
+    ]
+    static let containerTags: Set<String> = ["div", "section", "article", "main", "body", "center"]
+    static let skipped: Set<String> = [
+        "nav", "footer", "aside", "form", "button", "select", "option", "label", "script", "style", "noscript",
+        "template", "svg", "iframe", "head", "title", "menu", "dialog",
+    ]
+    static let positive = [
+        "article", "body", "content", "entry", "main", "post", "text", "story", "news-details", "details",
+        "blog", "hentry", "prose", "خبر", "مقال", "تفاصيل",
+    ]
+    static let negative = [
+        "comment", "meta", "footer", "footnote", "related", "share", "social", "sidebar", "sponsor", "advert",
+        "promo", "nav", "menu", "breadcrumb", "tags", "widget", "newsletter", "subscribe", "popular",
+        "most-read", "mostread", "ticker", "marquee", "banner", "cookie", "consent", "login", "signup", "author-box",
+        "readmore", "recommend", "outbrain", "taboola", "trending", "caption", "credit", "more", "report", "notice",
+        "alert", "disclaimer",
+        "print", "rating", "toolbar", "masthead", "header", "copyright", "اقرأ", "اقرا", "شارك", "تابع", "الأكثر",
+    ]
+
+    /// Sentences of aggregators and news sites that are never the article, whatever their markup: the report
+    /// notice, "read the original", "read also", copyright and follow-us lines (short blocks only).
+    static let boilerplatePhrases = [
+        "شكرا على الإبلاغ", "شكرا على الابلاغ", "انقر هنا لقراءة الخبر", "اقرأ أيضا", "اقرأ أيضاً", "اقرا ايضا",
+        "جميع الحقوق محفوظة", "تابعونا على", "للمزيد من الأخبار", "Read more", "All rights reserved",
+    ]
+
+    /// Whether a class/id attribute names boilerplate or content: its words (split at anything that is not a
+    /// letter or digit) are matched by prefix, so "comments" and "share-bar" count but "thread" does not.
+    static func hints(_ attribute: String) -> (positive: Bool, negative: Bool, body: Bool) {
+        // Words: runs of ASCII letters and digits, or of non-ASCII bytes (Arabic), compared as UTF-8 bytes.
+        let bytes = Array(attribute.utf8)
+        var isPositive = false
+        var isNegative = false
+        var isBody = false
+        var start = 0
+        func wordClass(_ byte: UInt8) -> Int {
+            if byte >= 0x80 { return 2 }
+            let lower = byte | 0x20
+            return (lower >= 0x61 && lower <= 0x7A) || (byte >= 0x30 && byte <= 0x39) ? 1 : 0
+        }
+        while start < bytes.count {
+            let kind = wordClass(bytes[start])
+            guard kind != 0 else {
+                start += 1
+                continue
+            }
+            var end = start
+            while end < bytes.count, wordClass(bytes[end]) == kind { end += 1 }
+            let word = bytes[start..<end].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            func has(_ prefix: [UInt8]) -> Bool { word.starts(with: prefix) }
+            if word == Array("ad".utf8) || word == Array("ads".utf8) || negativeBytes.contains(where: has) {
+                isNegative = true
+            }
+            if positiveBytes.contains(where: has) { isPositive = true }
+            if bodyBytes.contains(where: has) { isBody = true }
+            start = end
+        }
+        return (isPositive, isNegative, isBody)
+    }
+
+    static let negativeBytes = negative.map { Array($0.utf8) }
+    static let positiveBytes = positive.map { Array($0.utf8) }
+    /// Words that name the text container itself ("article-body", "entry-content"): they win over a boilerplate
+    /// word in the same attribute.
+    static let bodyBytes = ["body", "content", "articlebody", "text", "story"].map { Array($0.utf8) }
+
+    mutating func start(_ name: String, _ attributes: [String: String]) {
+        if Self.skipped.contains(name) || skipDepth > 0 {
+            skipDepth += 1
+            return
+        }
+        let parent = stack.last ?? 0
+        var weight = 0.0
+        var penalised = false
+        let hint = Self.hints((attributes["class"] ?? "") + " " + (attributes["id"] ?? ""))
+        if hint.negative && !hint.body {
+            weight -= 25
+            penalised = true  // "article-meta", "article-related": the boilerplate word wins
+        } else if hint.positive {
+            weight += 25
+        }
+        if attributes["itemprop"]?.lowercased() == "articlebody" {
+            weight += 50
+            penalised = false
+        }
+        if name == "article" || name == "main" { weight += 10 }
+        if attributes["hidden"] != nil
+            || (attributes["style"] ?? "").replacingOccurrences(of: " ", with: "")
+                .contains("display:none")
+        {
+            penalised = true
+        }
+        if name == "a" { linkDepth += 1 }
+        if name == "br" {
+            // <br> ends the current text block of its container (a new paragraph for div-written articles).
+            if let owner = stack.last, openBlock[owner] != nil, let block = openBlock[owner],
+                blocks[block].text.last != " "
+            {
+                openBlock[owner] = nil
+            }
+            return
+        }
+        nodes.append(Node(parent: parent, tag: name, weight: weight, penalised: penalised))
+        stack.append(nodes.count - 1)
+    }
+
+    mutating func end(_ name: String) {
+        if skipDepth > 0 {
+            skipDepth -= 1
+            return
+        }
+        if name == "br" { return }
+        if name == "a" { linkDepth = max(0, linkDepth - 1) }
+        guard stack.count > 1 else { return }
+        let node = stack.removeLast()
+        openBlock[node] = nil
+        // Text after a closed block belongs to a new block of the enclosing container.
+        if let container = stack.last, Self.blockTags.contains(name) || Self.containerTags.contains(name) {
+            openBlock[container] = nil
+        }
+    }
+
+    mutating func text(_ text: String) {
+        guard skipDepth == 0 else { return }
+        // The innermost block element, else the innermost container: the text's owner.
+        var owner = 0
+        for index in stack.reversed() {
+            let tag = nodes[index].tag
+            if Self.blockTags.contains(tag) || Self.containerTags.contains(tag) {
+                owner = index
+                break
+            }
+        }
+        if text.unicodeScalars.allSatisfy(ArticleExtractor.isSpace) {
+            if let block = openBlock[owner], !blocks[block].text.isEmpty, blocks[block].text.last != " " {
+                blocks[block].text += " "
+            }
+            return
+        }
+        let block: Int
+        if let open = openBlock[owner] {
+            block = open
+        } else {
+            blocks.append(Block(node: owner, tag: nodes[owner].tag))
+            block = blocks.count - 1
+            openBlock[owner] = block
+        }
+        blocks[block].text += text
+        if linkDepth > 0 { blocks[block].linkLength += text.unicodeScalars.count }
+    }
+
+    /// The article's paragraphs, in order.
+    func paragraphs(title: String?) -> [String] {
+        var nodes = self.nodes
+        var cleaned: [(block: Block, text: String)] = []
+        for block in blocks {
+            let text = ArticleExtractor.clean(block.text)
+            guard !text.isEmpty else { continue }
+            cleaned.append((block, text))
+            // Text and link lengths of each ancestor, for link density.
+            var index = block.node
+            let length = text.unicodeScalars.count
+            while index >= 0 {
+                nodes[index].textLength += length
+                nodes[index].linkLength += block.linkLength
+                index = nodes[index].parent
+            }
+        }
+        for (block, text) in cleaned {
+            let length = text.unicodeScalars.count
+            let density = Double(block.linkLength) / Double(max(1, length))
+            guard length >= 25, density < 0.35 else { continue }
+            var ancestor = block.node
+            while ancestor >= 0 {
+                nodes[ancestor].proseLength += length
+                ancestor = nodes[ancestor].parent
+            }
+            let commas = text.unicodeScalars.filter { $0 == "," || $0 == "،" }.count
+            var score = 1 + Double(commas) + min(Double(length / 100), 3)
+            // A heading or a list item is weaker evidence of prose than a paragraph.
+            if block.tag.hasPrefix("h") || block.tag == "li" || block.tag == "td" { score *= 0.5 }
+            let container = Self.blockTags.contains(block.tag) ? nodes[block.node].parent : block.node
+            var index = container
+            var level = 1.0
+            while index > 0, level <= 3 {
+                nodes[index].score += score / (level == 1 ? 1 : level == 2 ? 2 : 3)
+                index = nodes[index].parent
+                level += 1
+            }
+        }
+        var best = -1
+        var bestScore = 0.0
+        for (index, node) in nodes.enumerated() where node.score > 0 {
+            let density = Double(node.linkLength) / Double(max(1, node.textLength))
+            let final = (node.score + node.weight) * (1 - density)
+            nodes[index].score = final
+            if final > bestScore {
+                bestScore = final
+                best = index
+            }
+        }
+        guard best > 0 else { return [] }
+        // Climb while an ancestor holds clearly more prose with few links (an article whose paragraphs sit in
+        // several wrappers, as page builders write them), through single-child wrappers, at most eight levels,
+        // never into a penalised element or the whole body.
+        var ancestor = nodes[best].parent
+        var level = 0
+        while ancestor > 0, level < 8, !nodes[ancestor].penalised, nodes[ancestor].tag != "body" {
+            let density = Double(nodes[ancestor].linkLength) / Double(max(1, nodes[ancestor].textLength))
+            guard density < 0.3 else { break }
+            if Double(nodes[ancestor].proseLength) > 1.5 * Double(nodes[best].proseLength) {
+                best = ancestor
+                bestScore = max(bestScore, nodes[ancestor].score)
+            }
+            ancestor = nodes[ancestor].parent
+            level += 1
+        }
+        // The winner and its siblings that are nearly as good (an article split in several containers).
+        var chosen: Set<Int> = [best]
+        let parent = nodes[best].parent
+        for (index, node) in nodes.enumerated()
+        where index != best && node.parent == parent && node.score >= max(10, bestScore * 0.2) && !node.penalised {
+            chosen.insert(index)
+        }
+
+        var result: [String] = []
+        var seen = Set<String>()
+        let normalisedTitle = title.map(ArticleExtractor.clean)
+        for (block, text) in cleaned {
+            // Inside a chosen container, and not under a penalised element on the way.
+            var index = block.node
+            var inside = false
+            var penalised = false
+            while index >= 0 {
+                if chosen.contains(index) {
+                    inside = true
+                    break
+                }
+                if nodes[index].penalised { penalised = true }
+                index = nodes[index].parent
+            }
+            guard inside, !penalised else { continue }
+            let length = text.unicodeScalars.count
+            let density = Double(block.linkLength) / Double(max(1, length))
+            let heading = block.tag.hasPrefix("h") && block.tag.count == 2
+            if density > 0.5 { continue }
+            if length < (heading ? 4 : 15) { continue }
+            if heading && text == normalisedTitle { continue }
+            if length < 200, Self.boilerplatePhrases.contains(where: { text.contains($0) }) { continue }
+            if !seen.insert(text).inserted { continue }
+            result.append(text)
+        }
+        return result
+    }
+}

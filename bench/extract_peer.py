@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Extraction: Nashra against trafilatura on the same pages, in one run.
+
+Sets (../shared/data/extraction, never copied into the repository):
+- trafilatura-dev: 500 pages with snippets that must appear in the main text ("with") and boilerplate that
+  must not ("without"). Scored the way trafilatura's evaluation scores: a "with" snippet found is a true
+  positive, missed a false negative; a "without" snippet found is a false positive; precision, recall and F1
+  from the totals over all pages.
+- fundus-dev: 145 news pages with their expected body (summary, sub-headings, paragraphs). Scored by bag of
+  words (lower-cased word tokens, multiset overlap): F1 per page, averaged.
+
+Speed: each system on every page of both sets, one process, one core: pages/s and MB/s of HTML, with title and
+date extracted (trafilatura: extract(..., with_metadata=True)).
+
+Usage: extract_peer.py NASHRA_BINARY DATA_DIR
+"""
+import collections
+import glob
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import trafilatura
+
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def load_trafilatura_set(root):
+    evaluation = json.load(open(os.path.join(root, "evaldata.json")))
+    pages = []
+    for url, item in evaluation.items():
+        path = os.path.join(root, "html", item["file"] + ".gz")
+        if os.path.exists(path):
+            pages.append({"path": path, "url": url, "with": item.get("with", []), "without": item.get("without", [])})
+    return pages
+
+
+def load_fundus_set(root):
+    pages = []
+    for folder in sorted(glob.glob(os.path.join(root, "*"))):
+        meta_path = os.path.join(folder, "meta.info")
+        if not os.path.isdir(folder) or not os.path.exists(meta_path):
+            continue
+        meta = json.load(open(meta_path))
+        for expected_path in glob.glob(os.path.join(folder, "*.json")):
+            publisher = os.path.basename(expected_path)[:-5]
+            versions = json.load(open(expected_path))
+            files = sorted(glob.glob(os.path.join(folder, publisher + "_*.html.gz")))
+            # Pages and parser versions pair up in date order.
+            ordered = sorted(versions.values(), key=lambda v: str(v.get("publishing_date") or ""))
+            for path, expected in zip(files, ordered):
+                body = expected.get("body") or {}
+                parts = list(body.get("summary") or [])
+                for section in body.get("sections") or []:
+                    parts += list(section.get("headline") or []) + list(section.get("paragraphs") or [])
+                url = meta.get(os.path.basename(path), {}).get("url", "")
+                pages.append({"path": path, "url": url, "expected": "\n".join(parts)})
+    return pages
+
+
+def bag(text):
+    return collections.Counter(w.lower() for w in WORD.findall(text or ""))
+
+
+def bag_f1(extracted, expected):
+    a, b = bag(extracted), bag(expected)
+    overlap = sum((a & b).values())
+    if not a or not b or not overlap:
+        return 0.0
+    precision, recall = overlap / sum(a.values()), overlap / sum(b.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def snippet_scores(pages, texts):
+    tp = fn = fp = tn = 0
+    for page, text in zip(pages, texts):
+        text = text or ""
+        for snippet in page["with"]:
+            if snippet in text:
+                tp += 1
+            else:
+                fn += 1
+        for snippet in page["without"]:
+            if snippet in text:
+                fp += 1
+            else:
+                tn += 1
+    precision = tp / (tp + fp) if tp + fp else 0
+    recall = tp / (tp + fn) if tp + fn else 0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0
+    return precision, recall, f1
+
+
+def run_trafilatura(pages):
+    texts, titles, dates = [], [], []
+    started = time.perf_counter()
+    for page in pages:
+        html = gzip.open(page["path"]).read()
+        result = trafilatura.extract(html, url=page["url"] or None, with_metadata=True, output_format="json")
+        data = json.loads(result) if result else {}
+        texts.append(data.get("text") or "")
+        titles.append(data.get("title"))
+        dates.append(data.get("date"))
+    return texts, titles, dates, time.perf_counter() - started
+
+
+def run_nashra(binary, pages):
+    texts, titles, dates = [], [], []
+    started = time.perf_counter()
+    # One process for all the pages of a set (a page's URL only resolves links; the file is what counts).
+    out = subprocess.run([binary, "extract"] + [p["path"] for p in pages], capture_output=True, check=True).stdout
+    seconds = time.perf_counter() - started
+    for line in out.decode().splitlines():
+        data = json.loads(line)
+        texts.append(data.get("text") or "")
+        titles.append(data.get("title"))
+        dates.append(data.get("published"))
+    return texts, titles, dates, seconds
+
+
+def main():
+    binary, data = sys.argv[1:3]
+    snippet_pages = load_trafilatura_set(os.path.join(data, "extraction", "trafilatura-dev"))
+    fundus_pages = load_fundus_set(os.path.join(data, "extraction", "fundus-dev"))
+    megabytes = sum(len(gzip.open(p["path"]).read()) for p in snippet_pages + fundus_pages) / 1048576
+    print(f"{len(snippet_pages)} trafilatura-dev pages, {len(fundus_pages)} fundus pages, {megabytes:.1f} MB of HTML")
+    print(f"{'system':<12}{'pages/s':>9}{'MB/s':>7}{'snippet P':>11}{'R':>7}{'F1':>7}{'fundus F1':>11}"
+          f"{'titles':>8}{'dates':>7}")
+    systems = ("nashra",) if os.environ.get("NASHRA_ONLY") else ("trafilatura", "nashra")
+    for name in systems:
+        results = []
+        for pages in (snippet_pages, fundus_pages):
+            results.append(run_trafilatura(pages) if name == "trafilatura" else run_nashra(binary, pages))
+        seconds = results[0][3] + results[1][3]
+        count = len(snippet_pages) + len(fundus_pages)
+        precision, recall, f1 = snippet_scores(snippet_pages, results[0][0])
+        fundus = sum(bag_f1(t, p["expected"]) for t, p in zip(results[1][0], fundus_pages)) / max(1, len(fundus_pages))
+        titles = sum(1 for r in results for t in r[1] if t)
+        dates = sum(1 for r in results for d in r[2] if d)
+        print(f"{name:<12}{count / seconds:>9.1f}{megabytes / seconds:>7.2f}{precision:>11.3f}{recall:>7.3f}"
+              f"{f1:>7.3f}{fundus:>11.3f}{titles:>8}{dates:>7}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
