@@ -28,25 +28,7 @@ public enum SearchText {
 
     /// Appends the UTF-8 of a token's light stem.
     static func appendStem(of token: UnsafeBufferPointer<Unicode.Scalar>, to bytes: inout [UInt8]) {
-        for index in LightStemmer.stemBounds(of: token) {
-            let value = token[index].value
-            switch value {
-            case 0..<0x80:
-                bytes.append(UInt8(value))
-            case 0x80..<0x800:
-                bytes.append(UInt8(0xC0 | value >> 6))
-                bytes.append(UInt8(0x80 | value & 0x3F))
-            case 0x800..<0x10000:
-                bytes.append(UInt8(0xE0 | value >> 12))
-                bytes.append(UInt8(0x80 | value >> 6 & 0x3F))
-                bytes.append(UInt8(0x80 | value & 0x3F))
-            default:
-                bytes.append(UInt8(0xF0 | value >> 18))
-                bytes.append(UInt8(0x80 | value >> 12 & 0x3F))
-                bytes.append(UInt8(0x80 | value >> 6 & 0x3F))
-                bytes.append(UInt8(0x80 | value & 0x3F))
-            }
-        }
+        for index in LightStemmer.stemBounds(of: token) { UTF8Bytes.append(token[index], to: &bytes) }
     }
 
     /// An FTS5 query matching every term of `query` (each quoted, so no query syntax reaches SQLite), or nil when

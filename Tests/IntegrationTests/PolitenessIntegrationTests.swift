@@ -99,7 +99,8 @@ extension BrokerTests {
             }
 
             let probe = QueueProbe(url: url)
-            let done = await TestEnvironment.waitUntil(timeout: 60) {
+            // Generous: other suites' CPU-heavy tests (a 50 MB page, Chromium) run beside this one on two cores.
+            let done = await TestEnvironment.waitUntil(timeout: 180) {
                 (try? probe.depth(topology.queue(.pages))) == 5
             }
             await frontier.stop()

@@ -174,10 +174,13 @@ enum Fixture {
             let article = try extractor.extract(page)
             #expect(article.paragraphs.allSatisfy { !$0.contains("never closed") && !$0.contains("var a") })
         }
-        // 50 MB: a real article followed by 50 MB of markup soup.
+        // 50 MB: a real article, 8 MB of markup soup, then 42 MB inside a comment that never closes.
         var big = Data(("<html><body><article><h1>عنوان</h1>" + paragraph + "</article><div>").utf8)
         let chunk = Data(String(repeating: "<span>ضجيج</span> ", count: 2_000).utf8)
-        while big.count < 50 << 20 { big.append(chunk) }
+        while big.count < 8 << 20 { big.append(chunk) }
+        big.append(Data("<!-- ".utf8))
+        let filler = Data(repeating: 0x61, count: 1 << 20)
+        while big.count < 50 << 20 { big.append(filler) }
         let page = FetchedPage(
             url: "https://example.com/big",
             finalURL: "https://example.com/big",

@@ -124,18 +124,19 @@ public struct ArticleExtractor: Sendable {
 
     /// Whitespace runs (including no-break spaces and newlines) become one space; ends trimmed.
     static func clean(_ text: String) -> String {
-        var output = String.UnicodeScalarView()
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
         var pendingSpace = false
         for scalar in text.unicodeScalars {
             if isSpace(scalar) {
                 pendingSpace = !output.isEmpty
             } else {
-                if pendingSpace { output.append(" ") }
+                if pendingSpace { output.append(0x20) }
                 pendingSpace = false
-                output.append(scalar)
+                UTF8Bytes.append(scalar, to: &output)
             }
         }
-        return String(output)
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// "عنوان الخبر - اليوم السابع" → "عنوان الخبر".
@@ -157,12 +158,20 @@ public struct ArticleExtractor: Sendable {
         return url.absoluteString
     }
 
+    /// Whether most letters of the text's first 4,000 scalars are Arabic.
     static func isMostlyArabic(_ text: String) -> Bool {
         var arabic = 0
         var letters = 0
-        for scalar in text.unicodeScalars where scalar.properties.isAlphabetic {
-            letters += 1
-            if ArabicNormalizer.isArabicLetter(scalar) { arabic += 1 }
+        for scalar in text.unicodeScalars.prefix(4000) {
+            let value = scalar.value
+            if value < 0x80 {
+                if (value | 0x20) &- 0x61 < 26 { letters += 1 }
+            } else if ArabicNormalizer.isArabicLetter(scalar) {
+                letters += 1
+                arabic += 1
+            } else if scalar.properties.isAlphabetic {
+                letters += 1
+            }
         }
         return letters > 0 && arabic * 2 > letters
     }

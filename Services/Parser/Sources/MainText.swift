@@ -71,6 +71,28 @@ struct MainTextScorer {
         "جميع الحقوق محفوظة", "تابعونا على", "للمزيد من الأخبار", "Read more", "All rights reserved",
     ]
 
+    /// Byte-wise substring test (no Foundation, no Unicode folding: the phrases are matched as written).
+    static func contains(_ text: String, _ phrase: String) -> Bool {
+        var text = text
+        var phrase = phrase
+        return text.withUTF8 { haystack in
+            phrase.withUTF8 { needle in
+                guard let first = needle.first, needle.count <= haystack.count else { return false }
+                var index = 0
+                let last = haystack.count - needle.count
+                while index <= last {
+                    if haystack[index] == first {
+                        var offset = 1
+                        while offset < needle.count, haystack[index + offset] == needle[offset] { offset += 1 }
+                        if offset == needle.count { return true }
+                    }
+                    index += 1
+                }
+                return false
+            }
+        }
+    }
+
     /// Whether a class/id attribute names boilerplate or content: its words (split at anything that is not a
     /// letter or digit) are matched by prefix, so "comments" and "share-bar" count but "thread" does not.
     static func hints(_ attribute: String) -> (positive: Bool, negative: Bool, body: Bool) {
@@ -131,9 +153,9 @@ struct MainTextScorer {
             penalised = false
         }
         if name == "article" || name == "main" { weight += 10 }
-        if attributes["hidden"] != nil
-            || (attributes["style"] ?? "").replacingOccurrences(of: " ", with: "")
-                .contains("display:none")
+        if attributes["hidden"] != nil { penalised = true }
+        if let style = attributes["style"], Self.contains(style, "none"),
+            Self.contains(String(style.unicodeScalars.filter { $0 != " " }), "display:none")
         {
             penalised = true
         }
@@ -293,7 +315,7 @@ struct MainTextScorer {
             if density > 0.5 { continue }
             if length < (heading ? 4 : 15) { continue }
             if heading && text == normalisedTitle { continue }
-            if length < 200, Self.boilerplatePhrases.contains(where: { text.contains($0) }) { continue }
+            if length < 200, Self.boilerplatePhrases.contains(where: { Self.contains(text, $0) }) { continue }
             if !seen.insert(text).inserted { continue }
             result.append(text)
         }

@@ -27,8 +27,7 @@ struct StructuredData {
             }
         }
         for text in jsonLD where !text.isEmpty {
-            guard let data = text.trimmingCharacters(in: .whitespacesAndNewlines).data(using: .utf8),
-                let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            guard let value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
             else { continue }
             collect(value)
         }
