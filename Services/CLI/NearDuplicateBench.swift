@@ -16,19 +16,13 @@ struct NearDuplicateBench: ParsableCommand {
     @Option(help: "JSON lines {id, source, title, text} (.jsonl or .jsonl.gz).") var corpus: String
     @Option(help: "Write every candidate pair here as JSON lines {a, b, similarity, grouped}.") var pairs: String?
 
-    struct Record: Decodable {
-        var id: String
-        var source: String?
-        var title: String?
-        var text: String?
-    }
-
     func run() throws {
-        var records: [Record] = []
-        let decoder = JSONDecoder()
-        try LineReader.forEachLine(in: corpus) { line in
-            if let record = try? decoder.decode(Record.self, from: Data(line.utf8)) { records.append(record) }
+        var records: [CorpusRecord] = []
+        var unreadable = 0
+        try CorpusRecord.forEach(in: corpus) { _, result in
+            if let record = try? result.get(), record.id != nil { records.append(record) } else { unreadable += 1 }
         }
+        if unreadable > 0 { print("\(unreadable) line(s) without an id or not JSON were left out") }
         let texts = records.map { ($0.title ?? "") + "\n" + ($0.text ?? "") }
         let signer = StorySignature()
         let start = Date()
@@ -67,7 +61,7 @@ struct NearDuplicateBench: ParsableCommand {
             if pairs != nil {
                 output.append(
                     Data(
-                        "{\"a\":\"\(records[a].id)\",\"b\":\"\(records[b].id)\",\"similarity\":\(similarity),\"grouped\":\(verdict)}\n"
+                        "{\"a\":\"\(records[a].id ?? "")\",\"b\":\"\(records[b].id ?? "")\",\"similarity\":\(similarity),\"grouped\":\(verdict)}\n"
                             .utf8
                     )
                 )

@@ -15,17 +15,6 @@ public struct CorpusImporter {
         public var rejected: [(line: Int, reason: String)] = []
     }
 
-    private struct Record: Decodable {
-        var url: String?
-        var title: String?
-        var text: String?
-        var source: String?
-        var outlet: String?
-        var time: String?
-        var author: String?
-        var category: String?
-    }
-
     let store: ArticleStore
     let classify: (Article) -> ClassifiedArticle
     public var batchSize = 2000
@@ -39,7 +28,6 @@ public struct CorpusImporter {
     public func importFile(_ path: String, progress: (Summary) -> Void = { _ in }) throws -> Summary {
         var summary = Summary()
         var batch: [ClassifiedArticle] = []
-        let decoder = JSONDecoder()
         func flush() throws {
             guard !batch.isEmpty else { return }
             try store.upsert(batch)
@@ -47,19 +35,17 @@ public struct CorpusImporter {
             batch.removeAll(keepingCapacity: true)
             progress(summary)
         }
-        try LineReader.forEachLine(in: path) { line in
-            summary.read += 1
-            guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+        try CorpusRecord.forEach(in: path) { lineNumber, result in
+            summary.read = lineNumber
             do {
-                let record = try decoder.decode(Record.self, from: Data(line.utf8))
+                let record = try result.get()
                 guard let url = record.url, let title = record.title, let text = record.text, !text.isEmpty else {
                     throw CorpusError("needs url, title and text")
                 }
-                let source = record.source ?? record.outlet ?? "unknown"
                 let article = Article(
                     url: url,
-                    sourceID: source,
-                    sourceName: record.outlet ?? record.source,
+                    sourceID: record.source ?? record.outlet ?? "unknown",
+                    sourceName: record.publisher,
                     title: title,
                     published: record.time.flatMap { NewsDateParser.parse($0) },
                     authors: record.author.map { [$0] } ?? [],
@@ -70,7 +56,7 @@ public struct CorpusImporter {
                 batch.append(classify(article))
                 if batch.count >= batchSize { try flush() }
             } catch {
-                if summary.rejected.count < 1000 { summary.rejected.append((summary.read, "\(error)")) }
+                if summary.rejected.count < 1000 { summary.rejected.append((lineNumber, "\(error)")) }
             }
         }
         try flush()

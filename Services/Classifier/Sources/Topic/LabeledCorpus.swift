@@ -26,26 +26,12 @@ public enum LabeledCorpus {
         public var rejected: [(line: Int, reason: String)] = []
     }
 
-    private struct Record: Decodable {
-        var id: String?
-        var outlet: String?
-        var source: String?
-        var title: String?
-        var text: String?
-        var category: String?
-        var label: String?
-    }
-
     /// Every readable article of `path`; unreadable lines are counted with their reason, never dropped silently.
     public static func read(_ path: String) throws -> Summary {
         var summary = Summary()
-        var lineNumber = 0
-        let decoder = JSONDecoder()
-        try LineReader.forEachLine(in: path) { line in
-            lineNumber += 1
-            guard !line.allSatisfy(\.isWhitespace) else { return }
+        try CorpusRecord.forEach(in: path) { lineNumber, result in
             do {
-                let record = try decoder.decode(Record.self, from: Data(line.utf8))
+                let record = try result.get()
                 guard let label = record.category ?? record.label, !label.isEmpty else {
                     throw ModelFileError(description: "no category")
                 }
@@ -55,7 +41,7 @@ public enum LabeledCorpus {
                 summary.articles.append(
                     LabeledArticle(
                         id: record.id ?? "line-\(lineNumber)",
-                        outlet: record.outlet ?? record.source,
+                        outlet: record.publisher,
                         title: title,
                         text: text,
                         label: label
