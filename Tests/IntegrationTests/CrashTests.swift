@@ -40,11 +40,13 @@ extension BrokerTests {
         }
 
         func launchStore(_ binary: String, prefix: String, database: String, port: Int = 0) throws -> ChildProcess {
+            // Settings as environment variables, and the port as a flag (both paths of the one reader).
             try ChildProcess.spawn(
                 binary,
+                ["--http-port", String(port)],
                 environment: [
                     "NASHRA_AMQP_URL": TestEnvironment.environment["NASHRA_TEST_AMQP_URL"] ?? "",
-                    "NASHRA_QUEUE_PREFIX": prefix, "NASHRA_DB": database, "NASHRA_HTTP_PORT": String(port),
+                    "NASHRA_QUEUE_PREFIX": prefix, "NASHRA_DB": database,
                     "NASHRA_RETRY_DELAY_MS": "200", "NASHRA_PREFETCH": "50", "NASHRA_LOG_LEVEL": "warning",
                 ]
             )
