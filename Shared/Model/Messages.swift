@@ -291,6 +291,17 @@ public struct Article: NashraMessage, Hashable {
     }
 }
 
+/// The estimated Jaccard similarity of two MinHash story signatures: the share of slots that agree. 0 when the
+/// signatures differ in size or are empty (a text too short to sign). The classifier and the store both use it.
+public enum StorySimilarity {
+    public static func estimate(_ a: [UInt32], _ b: [UInt32]) -> Double {
+        guard a.count == b.count, !a.isEmpty else { return 0 }
+        var agreeing = 0
+        for slot in a.indices where a[slot] == b[slot] { agreeing += 1 }
+        return Double(agreeing) / Double(a.count)
+    }
+}
+
 /// An article with its topic and near-duplicate signature. Queue `nashra.classified`.
 public struct ClassifiedArticle: NashraMessage, Hashable {
     public static let messageType = "nashra.classified-article"

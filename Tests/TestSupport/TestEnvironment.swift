@@ -32,6 +32,15 @@ public enum TestEnvironment {
     }
 
     public static var binDirectory: String? { environment["NASHRA_BIN_DIR"] }
+
+    /// The path of a built executable, or nil — after saying that the test skips — without `NASHRA_BIN_DIR`.
+    public static func executable(_ name: String) -> String? {
+        guard let directory = binDirectory else {
+            FileHandle.standardError.write(Data("skipping: NASHRA_BIN_DIR is not set (deploy/test.sh sets it)\n".utf8))
+            return nil
+        }
+        return directory + "/" + name
+    }
     public static var brokerControl: String? { environment["NASHRA_TEST_BROKER_CTL"] }
 
     /// The repository's root, found from this file's path.

@@ -6,10 +6,7 @@ import Testing
 @Suite("nashra classify") struct ClassifyCommandTests {
     @Test("JSON lines in, {id, category, confidence} out, one per line in order; bad lines answered, not dropped")
     func contract() async throws {
-        guard let bin = TestEnvironment.binDirectory else {
-            FileHandle.standardError.write(Data("skipping: NASHRA_BIN_DIR is not set (deploy/test.sh sets it)\n".utf8))
-            return
-        }
+        guard let nashra = TestEnvironment.executable("nashra") else { return }
         let input = """
             {"id": "a1", "title": "الأهلي يفوز على الزمالك في قمة الدوري", "text": "سجّل اللاعب هدفين في المباراة."}
             not json
@@ -18,7 +15,7 @@ import Testing
 
             {"id": "a4", "title": "", "text": "فيلم جديد في مهرجان القاهرة السينمائي يفوز بجائزة الهرم الذهبي للرواية والفن"}
             """
-        let result = try await ChildProcess.output(bin + "/nashra", ["classify"], input: Data(input.utf8))
+        let result = try await ChildProcess.output(nashra, ["classify"], input: Data(input.utf8))
         #expect(result.status == 0)
         let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n")
         #expect(lines.count == 5, "one answer per non-empty line")

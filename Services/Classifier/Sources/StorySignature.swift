@@ -1,4 +1,5 @@
 import ArabicText
+import NashraModel
 
 /// MinHash signatures of an article's normalised word 3-shingles. Two copies of one wire story share most
 /// shingles, so the fraction of equal signature slots estimates their Jaccard similarity. MinHash rather than
@@ -10,16 +11,9 @@ public struct StorySignature: Sendable {
 
     public init(size: Int = 64) {
         self.size = size
-        var state: UInt64 = 0x9e37_79b9_7f4a_7c15
-        func next() -> UInt64 {  // splitmix64: fixed seeds, so signatures are stable across runs
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-        multipliers = (0..<size).map { _ in next() | 1 }
-        increments = (0..<size).map { _ in next() }
+        var random = SplitMix(seed: 0x9e37_79b9_7f4a_7c15)  // fixed seeds: signatures are stable across runs
+        multipliers = (0..<size).map { _ in random.next() | 1 }
+        increments = (0..<size).map { _ in random.next() }
     }
 
     /// Texts with fewer words have no signature: a caption or an empty page is not a story to group.
@@ -54,9 +48,8 @@ public struct StorySignature: Sendable {
         return seen < Self.minimumWords ? [] : minimums
     }
 
-    /// Estimated Jaccard similarity of two signatures.
+    /// Estimated Jaccard similarity of two signatures (`StorySimilarity`, shared with the store).
     public static func similarity(_ a: [UInt32], _ b: [UInt32]) -> Double {
-        guard a.count == b.count, !a.isEmpty else { return 0 }
-        return Double(zip(a, b).filter { $0 == $1 }.count) / Double(a.count)
+        StorySimilarity.estimate(a, b)
     }
 }

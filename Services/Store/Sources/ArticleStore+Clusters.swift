@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NashraModel
 
 /// Story clusters: the same story told by several outlets. The classifier's MinHash signature is cut into bands;
 /// articles sharing a band are candidates, and a candidate joins only if the signatures agree on at least
@@ -41,10 +42,7 @@ extension ArticleStore {
             let candidates = try String.fetchAll(candidatesOfBand, arguments: [band.band, band.hash, articleID])
             for candidate in candidates where checked.insert(candidate).inserted {
                 let other = decodeSignature(try Data.fetchOne(signatureOf, arguments: [candidate]))
-                guard other.count == signature.count else { continue }
-                var agreeing = 0
-                for slot in signature.indices where signature[slot] == other[slot] { agreeing += 1 }
-                let similarity = Double(agreeing) / Double(max(1, signature.count))
+                let similarity = StorySimilarity.estimate(signature, other)
                 if similarity >= clusterSimilarity, similarity > best?.similarity ?? 0 {
                     best = (candidate, similarity)
                 }

@@ -80,12 +80,7 @@ public struct TopicFeatures: Sendable, Codable, Equatable {
         }
     }
 
-    /// A finaliser (from splitmix64) so that the low bits used as a bucket depend on every bit of the hash.
+    /// Every bit of the hash reaches the low bits used as a bucket.
     @inline(__always)
-    private func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
+    private func mix(_ value: UInt64) -> UInt64 { SplitMix.finalize(value) }
 }
