@@ -147,6 +147,7 @@ let package = Package(
             dependencies: [
                 "NashraModel", "ArabicText", "NashraAMQP", "NashraRuntime", "NashraHTTP", "Parser", "Classifier",
                 "Fetcher", "Store", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/UnitTests"
         ),

@@ -41,9 +41,7 @@ struct NearDuplicateBench: ParsableCommand {
 
         var buckets: [Int64: [Int32]] = [:]
         for (index, signature) in signatures.enumerated() {
-            for band in ArticleStore.bands(signature) {
-                buckets[band.hash &* 31 &+ Int64(band.band), default: []].append(Int32(index))
-            }
+            for key in ArticleStore.bandKeys(signature) { buckets[key, default: []].append(Int32(index)) }
         }
         var candidates = Set<Int64>()
         for members in buckets.values where members.count > 1 && members.count <= 200 {

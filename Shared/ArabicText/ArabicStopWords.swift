@@ -1,7 +1,7 @@
 /// Arabic function words that carry no topic: prepositions, conjunctions, pronouns, demonstratives, relatives,
 /// auxiliaries and the reporting verbs of news prose ("قال", "اضاف", "وفق"). Listed in their normalised form
 /// (alef forms folded, ى → ي, ة → ه) so that a token from `TokenScanner` is looked up as is.
-/// The classifier drops them from word features; search keeps them (a quoted phrase may need them).
+/// The classifier drops them from word features, and search neither indexes nor searches them (`SearchText`).
 public enum ArabicStopWords {
     public static let words: Set<String> = Set(
         """

@@ -2,12 +2,16 @@
 /// stemmed (`LightStemmer`), tokens joined by spaces. Indexing the folded form is what makes SQLite's FTS5 fold
 /// Arabic, which its own `unicode61 remove_diacritics` does not: a query without diacritics, with another
 /// hamza/alef/yaa/taa-marbuta form, or without «ال», finds the article.
+///
+/// Function words (`ArabicStopWords`, a quarter of the words of news prose) are neither indexed nor searched:
+/// queries are conjunctions of terms, never phrases, so they would only slow every write and every common query.
 public enum SearchText {
     /// The indexed form of a text: its stems, space-separated (one pass; UTF-8 written straight into a buffer).
     public static func indexForm(_ text: String) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         TokenScanner.forEachToken(in: text) { token in
+            guard !ArabicStopWords.contains(token) else { return }
             if !bytes.isEmpty { bytes.append(0x20) }
             appendStem(of: token, to: &bytes)
         }
@@ -19,11 +23,35 @@ public enum SearchText {
         var terms: [String] = []
         var bytes: [UInt8] = []
         TokenScanner.forEachToken(in: text) { token in
+            guard !ArabicStopWords.contains(token) else { return }
             bytes.removeAll(keepingCapacity: true)
             appendStem(of: token, to: &bytes)
             terms.append(String(decoding: bytes, as: UTF8.self))
         }
         return terms
+    }
+
+    /// The hashes of the stems of a text's terms, for `containsTerm(_:of:)`.
+    public static func termHashes(_ text: String) -> Set<UInt64> {
+        var hashes = Set<UInt64>()
+        TokenScanner.forEachToken(in: text) { token in
+            if !ArabicStopWords.contains(token) { hashes.insert(stemHash(of: token)) }
+        }
+        return hashes
+    }
+
+    /// Whether any token of `word` has its stem among `hashes` (highlighting matched words in a snippet): a pass
+    /// over the word's scalars, with no string built.
+    public static func containsTerm(_ word: Substring, of hashes: Set<UInt64>) -> Bool {
+        var found = false
+        TokenScanner.forEachToken(in: word) { token in
+            if !found, hashes.contains(stemHash(of: token)) { found = true }
+        }
+        return found
+    }
+
+    static func stemHash(of token: UnsafeBufferPointer<Unicode.Scalar>) -> UInt64 {
+        TokenScanner.hash(UnsafeBufferPointer(rebasing: token[LightStemmer.stemBounds(of: token)]))
     }
 
     /// Appends the UTF-8 of a token's light stem.

@@ -9,7 +9,7 @@ public enum TokenScanner {
     /// Calls `body` with every normalised token of `text`, in order.
     @inlinable
     public static func forEachToken(
-        in text: String,
+        in text: some StringProtocol,
         normalizer: ArabicNormalizer = .standard,
         _ body: (UnsafeBufferPointer<Unicode.Scalar>) -> Void
     ) {

@@ -106,4 +106,22 @@ import Testing
             )
         }
     }
+
+    @Test("snippet highlighting matches words by their folded stems, punctuation and diacritics included")
+    func containsTerm() {
+        let terms = SearchText.termHashes("الانتخابات البرلمانيه")
+        for word in ["انتخابات،", "الإنْتِخابات", "«والانتخـابات»", "البرلمانية.", "والبرلمانيه"] {
+            #expect(SearchText.containsTerm(Substring(word), of: terms), "\(word)")
+        }
+        for word in ["الحكومة", "٢٠٢٥", ""] { #expect(!SearchText.containsTerm(Substring(word), of: terms), "\(word)") }
+        #expect(SearchText.termHashes("٢٠٢٥") == SearchText.termHashes("2025"))
+    }
+
+    @Test("function words are neither indexed nor searched; the words around them are")
+    func searchSkipsStopWords() {
+        let form = SearchText.indexForm("وقال الوزير في القاهرة إنه لن يستقيل")
+        #expect(form.split(separator: " ") == SearchText.terms("الوزير القاهرة يستقيل").map { Substring($0) })
+        #expect(SearchText.terms("في من على") == [])
+        #expect(SearchText.matchExpression("في") == nil)
+    }
 }

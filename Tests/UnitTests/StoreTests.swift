@@ -1,7 +1,9 @@
 import Foundation
+import GRDB
 import NashraModel
-import Store
 import Testing
+
+@testable import Store
 
 @Suite("Store on a real SQLite file") struct StoreTests {
     func temporaryDatabase() throws -> String {
@@ -58,7 +60,7 @@ import Testing
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM image_reports") ?? -1,
                 try Int.fetchOne(
                     db,
-                    sql: "SELECT count(*) FROM signature_bands WHERE article_id NOT IN (SELECT id FROM articles)"
+                    sql: "SELECT count(*) FROM story_bands WHERE article NOT IN (SELECT rowid FROM articles)"
                 ) ?? -1,
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM articles_fts") ?? -1,
             ]
@@ -104,6 +106,34 @@ import Testing
         }
         #expect(failures.isEmpty, "\(failures)")
         #expect(try ArticleStore(path: path).count() == 0)
+    }
+
+    @Test("a database of the v5 schema migrates: its articles are searchable and clustered, and prune still works")
+    func migratesFromV5() throws {
+        let path = try temporaryDatabase()
+        let queue = try DatabaseQueue(path: path)
+        try ArticleStore.migrator.migrate(queue, upTo: "v5: band rows by article")
+        let signature = (0..<64).map { UInt32($0 * 3) }.withUnsafeBufferPointer { Data(buffer: $0) }
+        try queue.write { db in
+            for (index, outlet) in ["youm7", "masrawy"].enumerated() {
+                try db.execute(
+                    sql: """
+                        INSERT INTO articles (id, url, source_id, title, fetched_at, sort_time, body, content_hash, topic,
+                            confidence, uncertain, signature, created_at, updated_at)
+                        VALUES (?, ?, ?, 'نتائج الانتخابات البرلمانية', ?, ?, 'أعلنت اللجنة العليا النتائج', 'h', 'politics',
+                            0.9, 0, ?, 0, 0)
+                        """,
+                    arguments: ["id-\(outlet)", "https://\(outlet).example/1", outlet, index, index, signature]
+                )
+            }
+        }
+        try queue.close()
+        let store = try ArticleStore(path: path)
+        #expect(try store.search("انتخابات").map(\.article.id).sorted() == ["id-masrawy", "id-youm7"])
+        #expect(try store.sameStory(as: "id-masrawy").map(\.id) == ["id-youm7"], "the first publisher names the story")
+        #expect(try store.article(id: "id-masrawy")?.clusterID == "id-youm7")
+        #expect(try store.prune(olderThan: Date(timeIntervalSince1970: 0.5)) == 1)
+        #expect(try store.search("النتائج").map(\.article.id) == ["id-masrawy"])
     }
 
     @Test func reopeningKeepsDataAndSchema() throws {

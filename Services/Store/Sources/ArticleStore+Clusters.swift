@@ -1,3 +1,4 @@
+import ArabicText
 import Foundation
 import GRDB
 import NashraModel
@@ -6,18 +7,25 @@ import NashraModel
 /// articles sharing a band are candidates, and a candidate joins only if the signatures agree on at least
 /// `clusterSimilarity` of their slots (estimated Jaccard similarity of their word 3-shingles): precision first.
 /// A cluster is named by its first article, so it keeps its first publisher.
+///
+/// The band index (`story_bands`) holds one integer key per band (the band's number folded into its hash) and the
+/// article's rowid, in a table without rowids: 14 bytes a row where the first design's (band, hash, article id
+/// text) took 110 with its by-article index, which made random inserts into it the largest cost of a write at
+/// 100k articles. An article's rows are found again from its stored signature, so no by-article index is kept.
 extension ArticleStore {
     /// Slots per band: 16 bands of 4 slots for a 64-slot signature.
     static let bandWidth = 4
     /// Estimated Jaccard similarity needed to join a cluster.
     public static let clusterSimilarity = 0.5
 
-    public static func bands(_ signature: [UInt32]) -> [(band: Int, hash: Int64)] {
+    /// The band keys of a signature: each band's slots hashed (FNV-1a) from a seed that differs per band, so that
+    /// equal slots in different bands never collide by construction. Empty for signatures too short to band.
+    public static func bandKeys(_ signature: [UInt32]) -> [Int64] {
         guard signature.count >= bandWidth * 2 else { return [] }
         return stride(from: 0, to: signature.count - bandWidth + 1, by: bandWidth).enumerated().map { band, start in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(band)
             for slot in signature[start..<(start + bandWidth)] { hash = (hash ^ UInt64(slot)) &* 0x100_0000_01b3 }
-            return (band, Int64(bitPattern: hash))
+            return Int64(bitPattern: hash)
         }
     }
 
@@ -26,43 +34,79 @@ extension ArticleStore {
         return data.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) }
     }
 
-    /// Places an article in a cluster (its best verified match's, or a new one of its own) and indexes its bands.
-    /// Runs inside the upsert's transaction.
-    static func cluster(articleID: String, signature: [UInt32], in db: Database) throws {
-        // Cached statements: compiled once per connection (the writer runs this for every stored article).
-        try db.cachedStatement(sql: "DELETE FROM signature_bands WHERE article_id = ?").execute(arguments: [articleID])
-        let bands = bands(signature)
-        var best: (id: String, similarity: Double)?
-        var checked = Set<String>()
-        let candidatesOfBand = try db.cachedStatement(
-            sql: "SELECT article_id FROM signature_bands WHERE band = ? AND hash = ? AND article_id != ? LIMIT 50"
-        )
-        let signatureOf = try db.cachedStatement(sql: "SELECT signature FROM articles WHERE id = ?")
-        for band in bands {
-            let candidates = try String.fetchAll(candidatesOfBand, arguments: [band.band, band.hash, articleID])
-            for candidate in candidates where checked.insert(candidate).inserted {
-                let other = decodeSignature(try Data.fetchOne(signatureOf, arguments: [candidate]))
-                let similarity = StorySimilarity.estimate(signature, other)
-                if similarity >= clusterSimilarity, similarity > best?.similarity ?? 0 {
-                    best = (candidate, similarity)
-                }
+    /// The story a signature belongs to: the cluster of its best verified candidate, or nil for a story of its
+    /// own. `excluding` is the article's own rowid when it is re-clustered.
+    static func story(of signature: [UInt32], excluding own: Int64?, in db: Database) throws -> String? {
+        let keys = bandKeys(signature)
+        guard !keys.isEmpty else { return nil }
+        let candidates = try bandStatement(.candidates, keys: keys.count, in: db)
+        let candidate = try db.cachedStatement(sql: "SELECT signature, cluster_id, id FROM articles WHERE rowid = ?")
+        var best: (story: String, similarity: Double)?
+        var checked = Set<Int64>()
+        for rowid in try Int64.fetchAll(candidates, arguments: StatementArguments(keys))
+        where rowid != own && checked.insert(rowid).inserted {
+            guard let row = try Row.fetchOne(candidate, arguments: [rowid]) else { continue }
+            let similarity = StorySimilarity.estimate(signature, decodeSignature(row["signature"]))
+            if similarity >= clusterSimilarity, similarity > best?.similarity ?? 0 {
+                best = ((row["cluster_id"] as String?) ?? row["id"], similarity)
             }
         }
-        var cluster = articleID
-        if let best {
-            cluster =
-                try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT cluster_id FROM articles WHERE id = ?"),
-                    arguments: [best.id]
-                ) ?? best.id
-        }
-        try db.cachedStatement(sql: "UPDATE articles SET cluster_id = ? WHERE id = ?")
-            .execute(arguments: [cluster, articleID])
-        let insertBand = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO signature_bands (band, hash, article_id) VALUES (?, ?, ?)"
-        )
-        for band in bands { try insertBand.execute(arguments: [band.band, band.hash, articleID]) }
+        return best?.story
     }
+
+    /// Adds a stored article to the search index and the band index. `forms` are `SearchText.indexForm` of its
+    /// title and body.
+    static func index(rowid: Int64, title: String, body: String, signature: [UInt32], in db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)")
+            .execute(arguments: [rowid, title, body])
+        let keys = bandKeys(signature)
+        guard !keys.isEmpty else { return }
+        try bandStatement(.insert, keys: keys.count, in: db).execute(arguments: StatementArguments([rowid] + keys))
+    }
+
+    /// Removes a stored article from both indexes. The search index holds no copy of the text (a contentless FTS5
+    /// table: half the index's size), so its entries are deleted by re-deriving the indexed forms from the stored
+    /// title and body; `SearchText` changes therefore come with a migration that rebuilds the index.
+    static func unindex(stored row: Row, in db: Database) throws {
+        let rowid: Int64 = row["rowid"]
+        try db.cachedStatement(
+            sql: "INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)"
+        ).execute(arguments: [rowid, SearchText.indexForm(row["title"]), SearchText.indexForm(row["body"])])
+        let keys = bandKeys(decodeSignature(row["signature"]))
+        guard !keys.isEmpty else { return }
+        try bandStatement(.delete, keys: keys.count, in: db).execute(arguments: StatementArguments([rowid] + keys))
+    }
+
+    enum BandStatementKind { case candidates, insert, delete }
+
+    /// One statement over all of an article's band keys (one execution instead of one per band: at 16 bands, the
+    /// per-statement cost of lookups and inserts had been a third of a write). Arguments: the keys for
+    /// `.candidates` (at most 50 articles a band, so a crowded band cannot stall a write); the article's rowid then
+    /// the keys for `.insert` and `.delete`. Compiled once per connection and key count.
+    static func bandStatement(_ kind: BandStatementKind, keys count: Int, in db: Database) throws -> Statement {
+        let keys = (0..<count).map { "?\($0 + 2)" }
+        switch kind {
+        case .candidates:
+            return try db.cachedStatement(
+                sql: (1...count).map {
+                    "SELECT article FROM (SELECT article FROM story_bands WHERE key = ?\($0) LIMIT 50)"
+                }
+                .joined(separator: " UNION ALL ")
+            )
+        case .insert:
+            return try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO story_bands (key, article) VALUES "
+                    + keys.map { "(\($0), ?1)" }.joined(separator: ", ")
+            )
+        case .delete:
+            return try db.cachedStatement(
+                sql: "DELETE FROM story_bands WHERE article = ?1 AND key IN (\(keys.joined(separator: ", ")))"
+            )
+        }
+    }
+
+    /// The columns `unindex(stored:in:)` needs, for a `SELECT … FROM articles`.
+    static let indexedColumns = "rowid, title, body, signature"
 
     /// The other articles of an article's story, first publisher first.
     public func sameStory(as id: String) throws -> [StoredArticle] {
@@ -77,5 +121,42 @@ extension ArticleStore {
             )
         }
         return try ids.compactMap { try article(id: $0) }
+    }
+
+    /// The v6 schema of both indexes, rebuilt from the stored articles; articles never clustered are clustered
+    /// in publication order. The search index uses FTS5's `ascii` tokenizer: the indexed forms are already folded,
+    /// lower-cased and cut into words by `SearchText`, so FTS5 need only split on spaces (`ascii` keeps every
+    /// non-ASCII byte inside a token and skips `unicode61`'s character-class lookups); `pgsz` 4050 fills the 4 KB
+    /// database pages with index leaves.
+    static func rebuildIndexes(in db: Database) throws {
+        try db.execute(
+            sql: """
+                DROP TABLE IF EXISTS signature_bands;
+                CREATE TABLE story_bands (key INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (key, article))
+                    WITHOUT ROWID;
+                DROP TABLE IF EXISTS articles_fts;
+                CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, content = '', tokenize = 'ascii');
+                INSERT INTO articles_fts (articles_fts, rank) VALUES ('pgsz', 4050);
+                """
+        )
+        let rows = try Row.fetchCursor(
+            db,
+            sql: "SELECT rowid, id, title, body, signature, cluster_id FROM articles ORDER BY sort_time, rowid"
+        )
+        while let row = try rows.next() {
+            let rowid: Int64 = row["rowid"]
+            let signature = decodeSignature(row["signature"])
+            if (row["cluster_id"] as String?) == nil {
+                let story = try story(of: signature, excluding: rowid, in: db) ?? row["id"]
+                try db.execute(sql: "UPDATE articles SET cluster_id = ? WHERE rowid = ?", arguments: [story, rowid])
+            }
+            try index(
+                rowid: rowid,
+                title: SearchText.indexForm(row["title"]),
+                body: SearchText.indexForm(row["body"]),
+                signature: signature,
+                in: db
+            )
+        }
     }
 }

@@ -14,13 +14,14 @@ extension ArticleStore {
             let deleted = try write { db -> Int in
                 let rows = try Row.fetchAll(
                     db,
-                    sql: "SELECT rowid, id FROM articles WHERE sort_time < ? ORDER BY sort_time LIMIT ?",
+                    sql: """
+                        SELECT id, \(Self.indexedColumns) FROM articles WHERE sort_time < ? ORDER BY sort_time LIMIT ?
+                        """,
                     arguments: [horizon.timeIntervalSince1970, chunk]
                 )
                 for row in rows {
                     let id: String = row["id"]
-                    try db.execute(sql: "DELETE FROM articles_fts WHERE rowid = ?", arguments: [row["rowid"] as Int64])
-                    try db.execute(sql: "DELETE FROM signature_bands WHERE article_id = ?", arguments: [id])
+                    try Self.unindex(stored: row, in: db)
                     try db.execute(
                         sql: "DELETE FROM image_reports WHERE image_id IN (SELECT id FROM images WHERE article_id = ?)",
                         arguments: [id]

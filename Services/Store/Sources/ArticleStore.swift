@@ -104,16 +104,8 @@ public final class ArticleStore: Sendable {
             )
         }
         migrator.registerMigration("v2: Arabic full-text search") { db in
-            // The indexed columns hold SearchText.indexForm of title and body; rowid is the article's rowid.
+            // Replaced by v6's contentless index (filled there from the stored articles).
             try db.execute(sql: "CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, tokenize = 'unicode61')")
-            for row in try Row.fetchAll(db, sql: "SELECT rowid, title, body FROM articles") {
-                try db.execute(
-                    sql: "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-                    arguments: [
-                        row["rowid"] as Int64, SearchText.indexForm(row["title"]), SearchText.indexForm(row["body"]),
-                    ]
-                )
-            }
         }
         migrator.registerMigration("v3: story clusters") { db in
             try db.execute(
@@ -126,15 +118,16 @@ public final class ArticleStore: Sendable {
                     ) WITHOUT ROWID;
                     """
             )
-            for row in try Row.fetchAll(db, sql: "SELECT id, signature FROM articles ORDER BY sort_time") {
-                try cluster(articleID: row["id"], signature: decodeSignature(row["signature"]), in: db)
-            }
+            // Articles stored before clusters existed are clustered by v6.
         }
         registerReportMigration(&migrator)
         migrator.registerMigration("v5: band rows by article") { db in
             // Re-clustering an article deletes its band rows by article id: without this index that was a scan
             // of every band row for each stored article (quadratic in the archive's size).
             try db.execute(sql: "CREATE INDEX signature_bands_by_article ON signature_bands(article_id)")
+        }
+        migrator.registerMigration("v6: compact band index, contentless search index") { db in
+            try rebuildIndexes(in: db)
         }
         return migrator
     }
@@ -152,45 +145,53 @@ public final class ArticleStore: Sendable {
                 sql: """
                     INSERT INTO articles (id, url, source_id, source_name, title, published, fetched_at, sort_time,
                         section, language, description, body, content_hash, topic, confidence, uncertain, signature,
-                        created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        cluster_id, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET
                         source_name = excluded.source_name, title = excluded.title, published = excluded.published,
                         sort_time = excluded.sort_time, section = excluded.section, language = excluded.language,
                         description = excluded.description, body = excluded.body,
                         content_hash = excluded.content_hash, topic = excluded.topic,
                         confidence = excluded.confidence, uncertain = excluded.uncertain,
-                        signature = excluded.signature, updated_at = excluded.updated_at
-                    WHERE articles.content_hash IS NOT excluded.content_hash OR articles.topic IS NOT excluded.topic
-                        OR articles.published IS NOT excluded.published
+                        signature = excluded.signature, cluster_id = excluded.cluster_id,
+                        updated_at = excluded.updated_at
                     """
             )
             let image = try db.cachedStatement(
                 sql: "INSERT OR IGNORE INTO images (article_id, position, url, caption) VALUES (?, ?, ?, ?)"
             )
-            let rowidOf = try db.cachedStatement(sql: "SELECT rowid FROM articles WHERE id = ?")
-            let deleteSearchRow = try db.cachedStatement(sql: "DELETE FROM articles_fts WHERE rowid = ?")
-            let insertSearchRow = try db.cachedStatement(
-                sql: "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)"
+            let stored = try db.cachedStatement(
+                sql: "SELECT \(Self.indexedColumns), content_hash, topic, published FROM articles WHERE id = ?"
             )
             for (item, forms) in zip(batch, searchForms) {
                 let a = item.article
                 let published = a.published?.timeIntervalSince1970
                 let fetched = a.fetchedAt.timeIntervalSince1970
-                let signature = item.signature.withUnsafeBufferPointer { Data(buffer: $0) }
-                let existing = try Int64.fetchOne(rowidOf, arguments: [a.id])
-                try statement.execute(arguments: [
-                    a.id, a.url, a.sourceID, a.sourceName, a.title, published, fetched, published ?? fetched,
-                    a.section, a.language, a.description, forms.body, a.contentHash,
-                    item.topic, item.confidence, item.uncertain, signature, now, now,
-                ])
-                if db.changesCount > 0 {
+                let old = try Row.fetchOne(stored, arguments: [a.id])
+                let changed =
+                    old.map {
+                        $0["content_hash"] != a.contentHash || $0["topic"] != item.topic
+                            || ($0["published"] as Double?) != published
+                    } ?? true
+                if changed {
                     // New or changed (a redelivery changes nothing): (re)index its search form and its story.
-                    if existing == nil { inserted.insert(a.id) }
-                    let rowid = try existing ?? Int64.fetchOne(rowidOf, arguments: [a.id])
-                    try deleteSearchRow.execute(arguments: [rowid])
-                    try insertSearchRow.execute(arguments: [rowid, forms.title, forms.index])
-                    try Self.cluster(articleID: a.id, signature: item.signature, in: db)
+                    if let old { try Self.unindex(stored: old, in: db) }
+                    let ownRowid: Int64? = old?["rowid"]
+                    let story = try Self.story(of: item.signature, excluding: ownRowid, in: db) ?? a.id
+                    let signature = item.signature.withUnsafeBufferPointer { Data(buffer: $0) }
+                    try statement.execute(arguments: [
+                        a.id, a.url, a.sourceID, a.sourceName, a.title, published, fetched, published ?? fetched,
+                        a.section, a.language, a.description, forms.body, a.contentHash,
+                        item.topic, item.confidence, item.uncertain, signature, story, now, now,
+                    ])
+                    if old == nil { inserted.insert(a.id) }
+                    try Self.index(
+                        rowid: ownRowid ?? db.lastInsertedRowID,
+                        title: forms.title,
+                        body: forms.index,
+                        signature: item.signature,
+                        in: db
+                    )
                 }
                 for (position, picture) in a.images.prefix(50).enumerated() {
                     try image.execute(arguments: [a.id, position, picture.url, picture.caption])
