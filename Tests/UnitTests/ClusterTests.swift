@@ -25,6 +25,18 @@ import Testing
         }
     }
 
+    @Test("a batch prepared before its story's first copy was written still joins that story when it is written")
+    func storyCommittedAfterPreparing() throws {
+        let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
+        let articles = try classified()
+        let cairo = try #require(articles.first { $0.article.url.hasSuffix("cairo/wire-summit.html") })
+        let madina = try #require(articles.first { $0.article.url.hasSuffix("madina/wire-summit.html") })
+        let prepared = try store.prepare([madina])
+        try store.upsert([cairo])
+        #expect(try store.upsert(prepared) == 1)
+        #expect(try store.article(id: madina.article.id)?.clusterID == cairo.article.id)
+    }
+
     @Test("two outlets' copies of one wire story form one cluster named by the first publisher; others stay alone")
     func wireStoryClusters() async throws {
         let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")

@@ -136,6 +136,22 @@ import Testing
         #expect(try store.search("النتائج").map(\.article.id) == ["id-masrawy"])
     }
 
+    @Test("the topics of a store, by a skip scan of the topic index")
+    func topics() throws {
+        let store = try ArticleStore(path: try temporaryDatabase())
+        #expect(try store.topics() == [])
+        try store.upsert(
+            ["sport", "economy", "sport", "culture"].enumerated().map { index, topic in
+                var item = classified(title: "خبر \(index)", url: "https://e.com/\(index)")
+                item.topic = topic
+                return item
+            }
+        )
+        #expect(try store.topics() == ["culture", "economy", "sport"])
+        #expect(try store.hasArticles(ofTopic: "sport"))
+        #expect(try !store.hasArticles(ofTopic: "health"))
+    }
+
     @Test func reopeningKeepsDataAndSchema() throws {
         let path = try temporaryDatabase()
         try ArticleStore(path: path).upsert([

@@ -34,24 +34,26 @@ extension ArticleStore {
         return data.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) }
     }
 
-    /// The story a signature belongs to: the cluster of its best verified candidate, or nil for a story of its
-    /// own. `excluding` is the article's own rowid when it is re-clustered.
-    static func story(of signature: [UInt32], excluding own: Int64?, in db: Database) throws -> String? {
+    /// The best verified match of a signature among the stored articles with a rowid above `after`, other than
+    /// the article `excludingID` itself; nil when the article starts a story of its own.
+    static func story(of signature: [UInt32], excludingID own: String, after: Int64, in db: Database) throws
+        -> StoryMatch?
+    {
         let keys = bandKeys(signature)
         guard !keys.isEmpty else { return nil }
         let candidates = try bandStatement(.candidates, keys: keys.count, in: db)
         let candidate = try db.cachedStatement(sql: "SELECT signature, cluster_id, id FROM articles WHERE rowid = ?")
-        var best: (story: String, similarity: Double)?
+        var best: StoryMatch?
         var checked = Set<Int64>()
-        for rowid in try Int64.fetchAll(candidates, arguments: StatementArguments(keys))
-        where rowid != own && checked.insert(rowid).inserted {
-            guard let row = try Row.fetchOne(candidate, arguments: [rowid]) else { continue }
+        for rowid in try Int64.fetchAll(candidates, arguments: StatementArguments([after] + keys))
+        where checked.insert(rowid).inserted {
+            guard let row = try Row.fetchOne(candidate, arguments: [rowid]), row["id"] != own else { continue }
             let similarity = StorySimilarity.estimate(signature, decodeSignature(row["signature"]))
             if similarity >= clusterSimilarity, similarity > best?.similarity ?? 0 {
-                best = ((row["cluster_id"] as String?) ?? row["id"], similarity)
+                best = StoryMatch(story: (row["cluster_id"] as String?) ?? row["id"], similarity: similarity)
             }
         }
-        return best?.story
+        return best
     }
 
     /// Adds a stored article to the search index and the band index. `forms` are `SearchText.indexForm` of its
@@ -80,16 +82,16 @@ extension ArticleStore {
     enum BandStatementKind { case candidates, insert, delete }
 
     /// One statement over all of an article's band keys (one execution instead of one per band: at 16 bands, the
-    /// per-statement cost of lookups and inserts had been a third of a write). Arguments: the keys for
-    /// `.candidates` (at most 50 articles a band, so a crowded band cannot stall a write); the article's rowid then
-    /// the keys for `.insert` and `.delete`. Compiled once per connection and key count.
+    /// per-statement cost of lookups and inserts had been a third of a write). Arguments: the lowest rowid to
+    /// return then the keys for `.candidates` (at most 50 articles a band, so a crowded band cannot stall a write);
+    /// the article's rowid then the keys for `.insert` and `.delete`. Compiled once per connection and key count.
     static func bandStatement(_ kind: BandStatementKind, keys count: Int, in db: Database) throws -> Statement {
         let keys = (0..<count).map { "?\($0 + 2)" }
         switch kind {
         case .candidates:
             return try db.cachedStatement(
-                sql: (1...count).map {
-                    "SELECT article FROM (SELECT article FROM story_bands WHERE key = ?\($0) LIMIT 50)"
+                sql: keys.map {
+                    "SELECT article FROM (SELECT article FROM story_bands WHERE key = \($0) AND article > ?1 LIMIT 50)"
                 }
                 .joined(separator: " UNION ALL ")
             )
@@ -147,7 +149,7 @@ extension ArticleStore {
             let rowid: Int64 = row["rowid"]
             let signature = decodeSignature(row["signature"])
             if (row["cluster_id"] as String?) == nil {
-                let story = try story(of: signature, excluding: rowid, in: db) ?? row["id"]
+                let story = try story(of: signature, excludingID: row["id"], after: 0, in: db)?.story ?? row["id"]
                 try db.execute(sql: "UPDATE articles SET cluster_id = ? WHERE rowid = ?", arguments: [story, rowid])
             }
             try index(

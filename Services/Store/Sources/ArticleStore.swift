@@ -24,6 +24,27 @@ public struct StoredArticle: Sendable, Codable, Equatable {
     public var clusterID: String?
 }
 
+/// A batch with the work done that needs no write lock (`ArticleStore.prepare`).
+public struct PreparedBatch: Sendable {
+    struct Forms: Sendable {
+        /// The stored body (paragraphs joined by newlines) and the indexed forms of the title and the body.
+        var body, title, index: String
+    }
+    let items: [ClassifiedArticle]
+    let forms: [Forms]
+    /// Each article's best story among the articles committed when it was prepared.
+    let stories: [StoryMatch?]
+    /// The largest rowid committed when the batch was prepared: later rows are looked at again when it is written.
+    let horizon: Int64
+    public var count: Int { items.count }
+}
+
+/// A verified story match: the story's id and the estimated similarity to the article that matched.
+struct StoryMatch: Sendable {
+    var story: String
+    var similarity: Double
+}
+
 /// A stored image of an article: its id is what readers report.
 public struct StoredImage: Sendable, Codable, Equatable {
     public var id: Int64
@@ -137,8 +158,56 @@ public final class ArticleStore: Sendable {
     /// - Throws: `DatabaseError` (the whole batch is rolled back).
     @discardableResult
     public func upsert(_ batch: [ClassifiedArticle]) throws -> Int {
+        try upsert(prepare(batch))
+    }
+
+    /// Does the part of a write that needs no write lock, on every core: the search forms of each article (folding
+    /// and stemming, most of a store's CPU) and its best story among the articles committed so far. Importers
+    /// prepare the next batch while the previous one is written.
+    public func prepare(_ batch: [ClassifiedArticle]) throws -> PreparedBatch {
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, batch.count / 16))
+        let size = (batch.count + chunks - 1) / chunks
+        typealias Part = (forms: [PreparedBatch.Forms], stories: [StoryMatch?], horizon: Int64)
+        let parts = Mutex([Result<Part, any Error>](repeating: .success(([], [], 0)), count: chunks))
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let items = batch[min(batch.count, chunk * size)..<min(batch.count, (chunk + 1) * size)]
+            let part = Result<Part, any Error> {
+                let forms = items.map { item in
+                    let body = item.article.paragraphs.joined(separator: "\n")
+                    return PreparedBatch.Forms(
+                        body: body,
+                        title: SearchText.indexForm(item.article.title),
+                        index: SearchText.indexForm(body)
+                    )
+                }
+                let (stories, horizon) = try pool.read { db in
+                    let horizon = try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM articles") ?? 0
+                    let stories = try items.map {
+                        try Self.story(of: $0.signature, excludingID: $0.article.id, after: 0, in: db)
+                    }
+                    return (stories, horizon)
+                }
+                return (forms, stories, horizon)
+            }
+            parts.withLock { $0[chunk] = part }
+        }
+        let done = try parts.withLock { try $0.map { try $0.get() } }
+        return PreparedBatch(
+            items: batch,
+            forms: done.flatMap(\.forms),
+            stories: done.flatMap(\.stories),
+            horizon: done.map(\.horizon).min() ?? 0
+        )
+    }
+
+    /// Writes a prepared batch in one transaction. An article's story is the best of: its match among the articles
+    /// committed when the batch was prepared, among those committed since (looked up again only if there are
+    /// any), and among the articles before it in this batch.
+    /// - Returns: how many rows were new.
+    /// - Throws: `DatabaseError` (the whole batch is rolled back).
+    @discardableResult
+    public func upsert(_ prepared: PreparedBatch) throws -> Int {
         let now = Date().timeIntervalSince1970
-        let searchForms = Self.searchForms(of: batch)
         return try pool.write { db in
             var inserted = Set<String>()
             let statement = try db.cachedStatement(
@@ -163,7 +232,10 @@ public final class ArticleStore: Sendable {
             let stored = try db.cachedStatement(
                 sql: "SELECT \(Self.indexedColumns), content_hash, topic, published FROM articles WHERE id = ?"
             )
-            for (item, forms) in zip(batch, searchForms) {
+            let committed = try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM articles") ?? 0
+            var batchBands: [Int64: [Int]] = [:]
+            var stories = [String](repeating: "", count: prepared.items.count)
+            for (position, (item, forms)) in zip(prepared.items, prepared.forms).enumerated() {
                 let a = item.article
                 let published = a.published?.timeIntervalSince1970
                 let fetched = a.fetchedAt.timeIntervalSince1970
@@ -176,8 +248,27 @@ public final class ArticleStore: Sendable {
                 if changed {
                     // New or changed (a redelivery changes nothing): (re)index its search form and its story.
                     if let old { try Self.unindex(stored: old, in: db) }
-                    let ownRowid: Int64? = old?["rowid"]
-                    let story = try Self.story(of: item.signature, excluding: ownRowid, in: db) ?? a.id
+                    var best = prepared.stories[position]
+                    if committed > prepared.horizon {
+                        let late = try Self.story(
+                            of: item.signature,
+                            excludingID: a.id,
+                            after: prepared.horizon,
+                            in: db
+                        )
+                        if let late, late.similarity > best?.similarity ?? 0 { best = late }
+                    }
+                    let keys = Self.bandKeys(item.signature)
+                    for earlier in Set(keys.flatMap { batchBands[$0] ?? [] })
+                    where prepared.items[earlier].article.id != a.id {
+                        let similarity = StorySimilarity.estimate(item.signature, prepared.items[earlier].signature)
+                        if similarity >= Self.clusterSimilarity, similarity > best?.similarity ?? 0 {
+                            best = StoryMatch(story: stories[earlier], similarity: similarity)
+                        }
+                    }
+                    let story = best?.story ?? a.id
+                    stories[position] = story
+                    for key in keys { batchBands[key, default: []].append(position) }
                     let signature = item.signature.withUnsafeBufferPointer { Data(buffer: $0) }
                     try statement.execute(arguments: [
                         a.id, a.url, a.sourceID, a.sourceName, a.title, published, fetched, published ?? fetched,
@@ -186,7 +277,7 @@ public final class ArticleStore: Sendable {
                     ])
                     if old == nil { inserted.insert(a.id) }
                     try Self.index(
-                        rowid: ownRowid ?? db.lastInsertedRowID,
+                        rowid: old?["rowid"] ?? db.lastInsertedRowID,
                         title: forms.title,
                         body: forms.index,
                         signature: item.signature,
@@ -199,23 +290,6 @@ public final class ArticleStore: Sendable {
             }
             return inserted.count
         }
-    }
-
-    /// The stored body and the indexed forms of title and body of each article, computed on every core before
-    /// the write transaction starts (folding and stemming is most of a store's CPU; the writer's lock is not
-    /// held for it).
-    static func searchForms(of batch: [ClassifiedArticle]) -> [(body: String, title: String, index: String)] {
-        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, batch.count / 16))
-        let size = (batch.count + chunks - 1) / max(chunks, 1)
-        let results = Mutex([[(body: String, title: String, index: String)]](repeating: [], count: chunks))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let part = batch[min(batch.count, chunk * size)..<min(batch.count, (chunk + 1) * size)].map { item in
-                let body = item.article.paragraphs.joined(separator: "\n")
-                return (body, SearchText.indexForm(item.article.title), SearchText.indexForm(body))
-            }
-            results.withLock { $0[chunk] = part }
-        }
-        return results.withLock { $0.flatMap { $0 } }
     }
 
     /// Number of stored articles.
@@ -255,11 +329,29 @@ public final class ArticleStore: Sendable {
         }
     }
 
-    /// Article counts per topic, largest first.
-    public func topicCounts() throws -> [(topic: String, count: Int)] {
+    /// The topics the store has articles of, in alphabetical order. A skip scan of the topic index (one seek per
+    /// topic), where `GROUP BY topic` read every index entry: the home page asks on every view.
+    public func topics() throws -> [String] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT topic, count(*) AS n FROM articles GROUP BY topic ORDER BY n DESC")
-                .map { ($0["topic"], $0["n"]) }
+            try String.fetchAll(
+                db,
+                sql: """
+                    WITH RECURSIVE next(topic) AS (
+                        SELECT min(topic) FROM articles
+                        UNION ALL
+                        SELECT (SELECT min(topic) FROM articles WHERE topic > next.topic) FROM next
+                        WHERE next.topic IS NOT NULL
+                    )
+                    SELECT topic FROM next WHERE topic IS NOT NULL
+                    """
+            )
+        }
+    }
+
+    /// Whether the store has an article of `topic`.
+    public func hasArticles(ofTopic topic: String) throws -> Bool {
+        try pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM articles WHERE topic = ? LIMIT 1", arguments: [topic]) ?? false
         }
     }
 

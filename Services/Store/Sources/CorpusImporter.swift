@@ -28,9 +28,10 @@ public struct CorpusImporter {
     public func importFile(_ path: String, progress: (Summary) -> Void = { _ in }) throws -> Summary {
         var summary = Summary()
         var batch: [ClassifiedArticle] = []
+        let writer = PipelinedWriter(store: store)
         func flush() throws {
             guard !batch.isEmpty else { return }
-            try store.upsert(batch)
+            try writer.submit(batch)
             summary.imported += batch.count
             batch.removeAll(keepingCapacity: true)
             progress(summary)
@@ -54,12 +55,14 @@ public struct CorpusImporter {
                     paragraphs: text.split(separator: "\n").map { String($0) }.filter { !$0.isEmpty }
                 )
                 batch.append(classify(article))
-                if batch.count >= batchSize { try flush() }
             } catch {
                 if summary.rejected.count < 1000 { summary.rejected.append((lineNumber, "\(error)")) }
             }
+            // A write error ends the import (it is no fault of the line).
+            if batch.count >= batchSize { try flush() }
         }
         try flush()
+        try writer.finish()
         return summary
     }
 }

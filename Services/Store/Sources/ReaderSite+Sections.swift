@@ -25,14 +25,14 @@ extension ReaderSite {
             return try rss(topic: slug, base: Self.base(of: request))
         }
         router.get("/api/sections") { _, _ -> Response in
-            try json(try store.topicCounts().map { ["slug": $0.topic, "name": Self.topicNames[$0.topic] ?? $0.topic] })
+            try json(try sections().map { ["slug": $0, "name": Self.topicNames[$0] ?? $0] })
         }
     }
 
     /// Blocks of the newest headlines of each section, for the home page.
     func sectionBlocks(perSection: Int = 5) throws -> String {
         var body = ""
-        for (topic, _) in try store.topicCounts() {
+        for topic in try sections() {
             let articles = try store.latest(limit: perSection, topic: topic, headlinesOnly: true)
             body += "<section class=\"block\"><h2><a href=\"/section/\(HTMLEscaping.escape(topic))\">"
             body += HTMLEscaping.escape(Self.topicNames[topic] ?? topic) + "</a></h2><ul>"

@@ -42,11 +42,22 @@ public struct ReaderSite: Sendable {
         "general": "منوعات",
     ]
 
+    static let sectionOrder = [
+        "politics", "middleEast", "internationalNews", "economy", "sport", "technology", "culture", "health", "general",
+    ]
+
     /// Whether `slug` names a section: a named topic, or one the store has articles of.
     func isSection(_ slug: String) throws -> Bool {
         if Self.topicNames[slug] != nil { return true }
         guard slug.count <= 40 else { return false }
-        return try store.topicCounts().contains { $0.topic == slug }
+        return try store.hasArticles(ofTopic: slug)
+    }
+
+    /// The sections that have articles, in the site's editorial order (named topics first, in `sectionOrder`;
+    /// others alphabetically).
+    func sections() throws -> [String] {
+        let order = Dictionary(uniqueKeysWithValues: Self.sectionOrder.enumerated().map { ($1, $0) })
+        return try store.topics().sorted { (order[$0] ?? Int.max, $0) < (order[$1] ?? Int.max, $1) }
     }
 
     /// Adds the reader's routes to `router`.
