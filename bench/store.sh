@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Store and reader benchmarks (release build) on the shared data (NASHRA_DATA, default ../shared/data):
-# 1. `nashra bench store`: insert rate with the FTS5 index and story clusters, in batches of 500, and search
+# 1. `nashra bench store`: insert rate with the FTS5 index and story clusters, in batches of 5,000 (the importer's default), and search
 #    latency (p50/p95/p99) at ARTICLES articles (default 100,000; ANT's 23,260 real articles topped up with
 #    articles recomposed from their sentences);
 # 2. the reader's home, article, section and search pages under wrk (installed with apt if missing), served by

@@ -19,7 +19,7 @@ struct StoreBench: ParsableCommand {
     @Option(help: "Labelled corpus to draw articles from (JSON lines, .jsonl or .jsonl.gz).") var corpus: String
     @Option(help: "Database to create (must not exist).") var db: String
     @Option(help: "Articles to store.") var articles = 100_000
-    @Option(help: "Articles per transaction.") var batch = 2000
+    @Option(help: "Articles per transaction (the importer's default).") var batch = 5000
     @Option(help: "Search queries to time.") var queries = 1000
     @Flag(help: "Search an existing database (made by an earlier run) instead of filling a new one.") var reuse = false
 

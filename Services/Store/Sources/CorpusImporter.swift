@@ -17,7 +17,7 @@ public struct CorpusImporter {
 
     let store: ArticleStore
     let classify: (Article) -> ClassifiedArticle
-    public var batchSize = 2000
+    public var batchSize = 5000
 
     public init(store: ArticleStore, classify: @escaping (Article) -> ClassifiedArticle) {
         self.store = store
