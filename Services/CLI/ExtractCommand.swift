@@ -52,7 +52,8 @@ struct ExtractCommand: ParsableCommand {
     }
 
     func run() throws {
-        let extractor = ArticleExtractor()
+        var extractor = ArticleExtractor()
+        extractor.relativeDates = false  // a file's fetch time is unknown: «منذ ساعتين» cannot be placed
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         let dates = ISO8601DateFormatter()

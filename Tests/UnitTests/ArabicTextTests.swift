@@ -124,4 +124,34 @@ import Testing
         #expect(SearchText.terms("في من على") == [])
         #expect(SearchText.matchExpression("في") == nil)
     }
+
+    @Test("Arabic text dates: bylines, month names of every region, Eastern digits, a.m./p.m., Hijri, «منذ»")
+    func textDates() throws {
+        let cairo = try #require(TimeZone(identifier: "Africa/Cairo"))
+        let now = Date(timeIntervalSince1970: 1_764_000_000)  // 2025-11-24T16:00:00Z
+        func find(_ text: String) -> String? {
+            ArabicTextDate.find(in: text, now: now, timeZone: cairo).map {
+                $0.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
+            }
+        }
+        #expect(find("نشر في اليوم السابع يوم 23 - 11 - 2025") == "2025-11-22T22:00:00")
+        #expect(find("الأحد، ٢٣ نوفمبر ٢٠٢٥ - ١٠:١٥ م") == "2025-11-23T20:15:00")
+        #expect(find("السبت ۲۲ نوفمبر ۲۰۲۵ 09:05 ص") == "2025-11-22T07:05:00")
+        #expect(find("الأحد 23 تشرين الثاني 2025") == "2025-11-22T22:00:00")
+        #expect(find("الخميس 23 جانفي 2025") == "2025-01-22T22:00:00")
+        #expect(find("تاريخ النشر: 2025/11/23 10:15") == "2025-11-23T08:15:00")
+        #expect(find("آخر تحديث 23.11.2025 - 14:30") == "2025-11-23T12:30:00")
+        #expect(find("الجمعة 1 رمضان 1446هـ") == "2025-02-28T22:00:00", "Hijri, by the Umm al-Qura calendar")
+        #expect(
+            find("الاثنين 3 جمادى الآخرة 1447 هـ الموافق 24 نوفمبر 2025") == "2025-11-23T22:00:00",
+            "the Gregorian date wins over the Hijri one"
+        )
+        #expect(find("منذ ساعتين") == "2025-11-24T14:00:00")
+        #expect(find("منذ 5 دقائق") == "2025-11-24T15:55:00")
+        #expect(find("منذ يومين") == "2025-11-22T16:00:00")
+        #expect(find("نُشر منذ حوالي ساعة") == "2025-11-24T15:00:00")
+        for text in ["نشر في اليوم السابع", "31 - 02 - 2025", "منذ زمن بعيد", "في عام 2025", "", "٢٣ ١١ ٢٠٢٥"] {
+            #expect(find(text) == nil, "no date in «\(text)»: none, not a guess")
+        }
+    }
 }

@@ -136,6 +136,50 @@ enum Fixture {
         _ = try? extractor.extract(page)  // libxml2 caps the depth; what matters is that it returns
     }
 
+    @Test("Arabic text dates from the page's date lines; none from tickers in the header or from the body")
+    func textDatesInPages() throws {
+        let fetched = Date(timeIntervalSince1970: 1_764_000_000)  // 2025-11-24T16:00:00Z
+        let body = """
+            <p>قررت لجنة السياسة النقدية بالبنك المركزي المصري الإبقاء على أسعار الفائدة دون تغيير في اجتماعها الذي \
+            عقد في 12 مارس 2020 بحسب ما أعلنه البنك في بيان رسمي اليوم.</p>
+            <p>وقال البنك إن القرار يأتي في ضوء التطورات الاقتصادية المحلية والعالمية وتوقعات معدلات التضخم.</p>
+            """
+        func published(_ dateLine: String, zone: String = "Africa/Cairo") throws -> Date? {
+            let html = """
+                <html><head><meta charset="utf-8"><title>البنك المركزي يثبت الفائدة</title></head><body>
+                <header><ul class="ticker"><li>الأهلي يفوز <span class="time">منذ 5 دقائق</span></li></ul></header>
+                <article><h1>البنك المركزي يثبت الفائدة</h1>\(dateLine)\(body)</article></body></html>
+                """
+            var page = FetchedPage(
+                url: "https://example.com/a",
+                finalURL: "https://example.com/a",
+                sourceID: "t",
+                status: 200,
+                contentType: "text/html",
+                fetchedAt: fetched,
+                body: Data(html.utf8)
+            )
+            page.sourceHints = SourceHints(timezone: zone)
+            return try extractor.extract(page).published
+        }
+        #expect(
+            try published(#"<div class="post-date">الأحد، ٢٣ نوفمبر ٢٠٢٥ - ١٠:١٥ م</div>"#)
+                == Date(timeIntervalSince1970: 1_763_928_900)
+        )
+        #expect(
+            try published("<p>نشر في اليوم السابع يوم 23 - 11 - 2025</p>") == Date(timeIntervalSince1970: 1_763_848_800)
+        )
+        #expect(try published(#"<span class="meta-time">منذ ساعتين</span>"#) == fetched.addingTimeInterval(-7200))
+        #expect(
+            try published("<time>23 تشرين الثاني 2025</time>", zone: "Asia/Beirut")
+                == Date(timeIntervalSince1970: 1_763_848_800)
+        )
+        #expect(try published("") == nil, "the ticker's «منذ 5 دقائق» and the body's 12 March 2020 are not its date")
+        var files = ArticleExtractor()
+        files.relativeDates = false
+        #expect(try files.extract(try Fixture.page("Tests/Fixtures/aggregator-article.html")).published != nil)
+    }
+
     @Test("an aggregator page: the ticker, share bar, related list, source link and report notice stay out")
     func aggregatorPage() throws {
         let article = try extractor.extract(try Fixture.page("Tests/Fixtures/aggregator-article.html"))

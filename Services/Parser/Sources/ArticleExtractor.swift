@@ -9,15 +9,20 @@ public struct ExtractionError: Error, CustomStringConvertible, Sendable {
     public init(_ description: String) { self.description = description }
 }
 
-/// Turns a fetched page into an `Article`: metadata from `<meta>`/`<title>`/`<h1>`/`<time>`, the body from the
-/// paragraphs of the `<article>` element (or of the page, outside navigation, headers, footers, asides and
-/// forms), images with their captions.
+/// Turns a fetched page into an `Article` in one walk of the document: metadata from JSON-LD, `<meta>`,
+/// `<title>`, `<h1>` and `<time>`; the body from the content scorer (`MainTextScorer`), else the paragraphs of
+/// `<article>` or of the page outside navigation; images with their captions.
 ///
-/// This is the first, simple extractor of the pipeline: issue #4 replaces the body heuristic with a scoring
-/// extractor and adds Arabic text dates.
+/// Dates: the structured ones first (JSON-LD, meta, `<time datetime>`), then Arabic text dates
+/// (`ArabicTextDate`) in the page's date lines: elements whose class or id says date/time/publish/byline, the text
+/// of `<time>`, and short texts that say «نشر» or «بتاريخ» — outside navigation, headers and footers, where other
+/// articles' times sit. No date found means none.
 public struct ArticleExtractor: Sendable {
     /// Paragraphs shorter than this (in characters) outside an `<article>` are treated as boilerplate.
     public var minimumParagraphLength = 25
+    /// Whether «منذ ساعتين»-style dates count back from the page's fetch time (off for files whose fetch time is
+    /// unknown).
+    public var relativeDates = true
 
     public init() {}
 
@@ -62,7 +67,11 @@ public struct ArticleExtractor: Sendable {
         let dateText: String? = structured.datePublished ?? metaDate ?? collector.timeDatetime ?? modified
         // A date without an offset is read in the publisher's time zone (from the sources file).
         let zone = page.sourceHints?.timezone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
-        let published = dateText.flatMap { NewsDateParser.parse($0, timeZone: zone) } ?? page.hints?.published
+        let published =
+            dateText.flatMap { NewsDateParser.parse($0, timeZone: zone) }
+            ?? collector.dateLines.lazy.compactMap { line in
+                ArabicTextDate.find(in: line, now: page.fetchedAt, timeZone: zone, relative: relativeDates)
+            }.first ?? page.hints?.published
 
         var images: [ArticleImage] = []
         var positions: [String: Int] = [:]
@@ -189,6 +198,11 @@ private struct Collector {
     var images: [ArticleImage] = []
     var scorer = MainTextScorer()
     var jsonLD: [String] = []
+    /// Texts that may state the publication date, in page order (see `ArticleExtractor`).
+    var dateLines: [String] = []
+
+    private var dateDepth: Int?
+    private var dateBuffer = ""
 
     private var stack: [String] = []
     private var inJSONLD = false
@@ -198,6 +212,19 @@ private struct Collector {
     private var capturing: String?
 
     static let boilerplate: Set<String> = ["nav", "header", "footer", "aside", "form", "button", "select"]
+    static let datePhrases = ["نشر", "نُشر", "بتاريخ", "آخر تحديث", "اخر تحديث"]
+    static let dateWords = ["date", "time", "publish", "byline", "posted"].map { Array($0.utf8) }
+
+    /// Whether a class or id names a date line (`post-date`, `publishTime`, `article-byline`…): ASCII
+    /// case-insensitive, on bytes.
+    static func namesDate(_ attribute: String?) -> Bool {
+        guard let attribute, !attribute.isEmpty else { return false }
+        let bytes = Array(attribute.utf8.prefix(200)).map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+        return dateWords.contains { word in
+            bytes.count >= word.count
+                && (0...(bytes.count - word.count)).contains { bytes[$0..<($0 + word.count)].elementsEqual(word) }
+        }
+    }
     static let blocks: Set<String> = ["p", "h2", "h3", "blockquote", "li"]
 
     mutating func handle(_ event: HTMLEvent) {
@@ -209,6 +236,12 @@ private struct Collector {
                 jsonLD.append("")
             }
             stack.append(name)
+            if dateDepth == nil, boilerplateDepth == 0, dateLines.count < 8,
+                name == "time" || Self.namesDate(attributes["class"]) || Self.namesDate(attributes["id"])
+            {
+                dateDepth = stack.count
+                dateBuffer = ""
+            }
             if name == "article" { articleDepth += 1 }
             if Self.boilerplate.contains(name) { boilerplateDepth += 1 }
             switch name {
@@ -234,8 +267,19 @@ private struct Collector {
             }
             scorer.text(text)
             if capturing != nil { buffer += text }
+            if dateDepth != nil {
+                if dateBuffer.utf8.count < 300 { dateBuffer += text }
+            } else if boilerplateDepth == 0, dateLines.count < 8, text.utf8.count < 300,
+                Self.datePhrases.contains(where: { MainTextScorer.contains(text, $0) })
+            {
+                dateLines.append(text)
+            }
         case .end(let name):
             scorer.end(name)
+            if let depth = dateDepth, stack.count <= depth {
+                if !dateBuffer.isEmpty { dateLines.append(dateBuffer) }
+                dateDepth = nil
+            }
             if name == "script" { inJSONLD = false }
             if name == capturing {
                 let text = ArticleExtractor.clean(buffer)
