@@ -31,10 +31,18 @@ public enum HTMLDocument {
     ///     BOM and `<meta charset>`.
     ///   - url: the document's URL, for libxml2's messages.
     /// - Throws: `HTMLError` when libxml2 produces no document at all (e.g. an empty input).
+    /// The attributes passed on by default: the ones Nashra reads. Skipping the rest (inline styles aside,
+    /// event handlers, tracking `data-*`) saves a string pair per attribute on pages that carry dozens per element.
+    public static let readAttributes: Set<String> = [
+        "alt", "class", "content", "data-src", "datetime", "hidden", "href", "id", "itemprop", "lang", "name",
+        "property", "rel", "src", "style", "type", "charset", "http-equiv",
+    ]
+
     public static func walk(
         _ data: Data,
         encoding: String? = nil,
         url: String? = nil,
+        attributes wanted: Set<String> = readAttributes,
         visit: (HTMLEvent) -> Void
     ) throws(HTMLError) {
         guard !data.isEmpty else { throw HTMLError("empty document") }
@@ -52,12 +60,43 @@ public enum HTMLDocument {
         defer { xmlFreeDoc(document) }
         guard let root = xmlDocGetRootElement(document) else { throw HTMLError("document has no root element") }
 
+        // libxml2 interns names in the document's dictionary and its HTML parser lower-cases them: one Swift string
+        // per distinct name and document, looked up by pointer.
+        var names: [UnsafeRawPointer: (name: String, wanted: Bool)] = [:]
+        func name(_ pointer: UnsafePointer<xmlChar>?) -> (name: String, wanted: Bool) {
+            guard let pointer else { return ("", false) }
+            if let known = names[UnsafeRawPointer(pointer)] { return known }
+            let name = String(cString: pointer)
+            let entry = (name, wanted.contains(name))
+            names[UnsafeRawPointer(pointer)] = entry
+            return entry
+        }
+        func attributes(of node: xmlNodePtr) -> [String: String] {
+            var result: [String: String] = [:]
+            var attribute = node.pointee.properties
+            while let current = attribute {
+                attribute = current.pointee.next
+                let (key, isWanted) = name(current.pointee.name)
+                guard isWanted else { continue }
+                // An attribute's value is its one text child; anything else goes through libxml2's own reader.
+                if let child = current.pointee.children, child.pointee.next == nil, child.pointee.type == XML_TEXT_NODE,
+                    let content = child.pointee.content
+                {
+                    result[key] = String(cString: content)
+                } else if let value = xmlNodeGetContent(UnsafeMutablePointer(OpaquePointer(current))) {
+                    result[key] = String(cString: value)
+                    nashra_xml_free(value)
+                }
+            }
+            return result
+        }
+
         var node: xmlNodePtr? = root
         while let current = node {
             var descend = false
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
-                let name = lowercasedName(current)
+                let name = name(current.pointee.name).name
                 let attributes = attributes(of: current)
                 visit(.start(name: name, attributes: attributes))
                 // JSON-LD is data, not script: its text is passed on (the article's metadata is often there).
@@ -86,29 +125,9 @@ public enum HTMLDocument {
                 }
                 cursor = here.pointee.parent
                 if let parent = cursor, parent.pointee.type == XML_ELEMENT_NODE {
-                    visit(.end(name: lowercasedName(parent)))
+                    visit(.end(name: name(parent.pointee.name).name))
                 }
             }
         }
-    }
-
-    private static func lowercasedName(_ node: xmlNodePtr) -> String {
-        guard let name = node.pointee.name else { return "" }
-        return String(cString: name).lowercased()
-    }
-
-    private static func attributes(of node: xmlNodePtr) -> [String: String] {
-        var result: [String: String] = [:]
-        var attribute = node.pointee.properties
-        while let current = attribute {
-            if let name = current.pointee.name,
-                let value = xmlNodeGetContent(UnsafeMutablePointer(OpaquePointer(current)))
-            {
-                result[String(cString: name).lowercased()] = String(cString: value)
-                nashra_xml_free(value)
-            }
-            attribute = current.pointee.next
-        }
-        return result
     }
 }

@@ -211,21 +211,37 @@ private struct Collector {
     private var buffer = ""
     private var capturing: String?
 
-    static let boilerplate: Set<String> = ["nav", "header", "footer", "aside", "form", "button", "select"]
+    /// The elements whose text is kept whole: title, headings and paragraphs.
+    static func isCaptured(_ tag: String) -> Bool {
+        switch tag {
+        case "title", "h1", "p", "h2", "h3", "blockquote": return true
+        default: return false
+        }
+    }
+
+    static func isBoilerplate(_ tag: String) -> Bool {
+        switch tag {
+        case "nav", "header", "footer", "aside", "form", "button", "select": return true
+        default: return false
+        }
+    }
     static let datePhrases = ["نشر", "نُشر", "بتاريخ", "آخر تحديث", "اخر تحديث"]
     static let dateWords = ["date", "time", "publish", "byline", "posted"].map { Array($0.utf8) }
 
     /// Whether a class or id names a date line (`post-date`, `publishTime`, `article-byline`…): ASCII
     /// case-insensitive, on bytes.
     static func namesDate(_ attribute: String?) -> Bool {
-        guard let attribute, !attribute.isEmpty else { return false }
-        let bytes = Array(attribute.utf8.prefix(200)).map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
-        return dateWords.contains { word in
-            bytes.count >= word.count
-                && (0...(bytes.count - word.count)).contains { bytes[$0..<($0 + word.count)].elementsEqual(word) }
+        guard var attribute, !attribute.isEmpty else { return false }
+        return attribute.withUTF8 { bytes in
+            func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+            return dateWords.contains { word in
+                guard bytes.count >= word.count else { return false }
+                return (0...(bytes.count - word.count)).contains { start in
+                    (0..<word.count).allSatisfy { lower(bytes[start + $0]) == word[$0] }
+                }
+            }
         }
     }
-    static let blocks: Set<String> = ["p", "h2", "h3", "blockquote", "li"]
 
     mutating func handle(_ event: HTMLEvent) {
         switch event {
@@ -243,7 +259,7 @@ private struct Collector {
                 dateBuffer = ""
             }
             if name == "article" { articleDepth += 1 }
-            if Self.boilerplate.contains(name) { boilerplateDepth += 1 }
+            if Self.isBoilerplate(name) { boilerplateDepth += 1 }
             switch name {
             case "html": language = attributes["lang"]
             case "meta":
@@ -256,7 +272,7 @@ private struct Collector {
                 }
             default: break
             }
-            if capturing == nil, name == "title" || name == "h1" || (Self.blocks.contains(name) && name != "li") {
+            if capturing == nil, Self.isCaptured(name) {
                 capturing = name
                 buffer = ""
             }
@@ -298,7 +314,7 @@ private struct Collector {
                 }
             }
             if name == "article" { articleDepth = max(0, articleDepth - 1) }
-            if Self.boilerplate.contains(name) { boilerplateDepth = max(0, boilerplateDepth - 1) }
+            if Self.isBoilerplate(name) { boilerplateDepth = max(0, boilerplateDepth - 1) }
             if !stack.isEmpty { stack.removeLast() }
         }
     }

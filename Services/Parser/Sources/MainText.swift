@@ -26,6 +26,8 @@ struct MainTextScorer {
         /// Characters of prose-like blocks (long enough, few links) under this node.
         var proseLength = 0
         var penalised: Bool
+        /// A block or container element: text directly inside it is its own.
+        var ownsText = false
     }
 
     struct Block {
@@ -43,14 +45,21 @@ struct MainTextScorer {
     private var linkDepth = 0
     private var skipDepth = 0
 
-    static let blockTags: Set<String> = [
-        "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "dd", "dt", "figcaption",
-    ]
-    static let containerTags: Set<String> = ["div", "section", "article", "main", "body", "center"]
-    static let skipped: Set<String> = [
-        "nav", "footer", "aside", "form", "button", "select", "option", "label", "script", "style", "noscript",
-        "template", "svg", "iframe", "head", "title", "menu", "dialog",
-    ]
+    enum TagKind { case block, container, skipped, other }
+
+    /// Tag names are short (stored inline in the string), so a switch compares them faster than a set hashes
+    /// them, and this runs for every element twice.
+    static func kind(of tag: String) -> TagKind {
+        switch tag {
+        case "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "dd", "dt", "figcaption":
+            return .block
+        case "div", "section", "article", "main", "body", "center": return .container
+        case "nav", "footer", "aside", "form", "button", "select", "option", "label", "script", "style", "noscript",
+            "template", "svg", "iframe", "head", "title", "menu", "dialog":
+            return .skipped
+        default: return .other
+        }
+    }
     static let positive = [
         "article", "body", "content", "entry", "main", "post", "text", "story", "news-details", "details",
         "blog", "hentry", "prose", "خبر", "مقال", "تفاصيل",
@@ -95,38 +104,46 @@ struct MainTextScorer {
 
     /// Whether a class/id attribute names boilerplate or content: its words (split at anything that is not a
     /// letter or digit) are matched by prefix, so "comments" and "share-bar" count but "thread" does not.
+    /// Compared as UTF-8 bytes, ASCII case folded on the fly, with no copy of the attribute.
     static func hints(_ attribute: String) -> (positive: Bool, negative: Bool, body: Bool) {
-        // Words: runs of ASCII letters and digits, or of non-ASCII bytes (Arabic), compared as UTF-8 bytes.
-        let bytes = Array(attribute.utf8)
         var isPositive = false
         var isNegative = false
         var isBody = false
-        var start = 0
         func wordClass(_ byte: UInt8) -> Int {
             if byte >= 0x80 { return 2 }
             let lower = byte | 0x20
             return (lower >= 0x61 && lower <= 0x7A) || (byte >= 0x30 && byte <= 0x39) ? 1 : 0
         }
-        while start < bytes.count {
-            let kind = wordClass(bytes[start])
-            guard kind != 0 else {
-                start += 1
-                continue
+        var attribute = attribute
+        attribute.withUTF8 { bytes in
+            func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+            var start = 0
+            while start < bytes.count {
+                let kind = wordClass(bytes[start])
+                guard kind != 0 else {
+                    start += 1
+                    continue
+                }
+                var end = start
+                while end < bytes.count, wordClass(bytes[end]) == kind { end += 1 }
+                let word = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                func has(_ prefix: [UInt8]) -> Bool {
+                    guard prefix.count <= word.count else { return false }
+                    for index in 0..<prefix.count where lower(word[index]) != prefix[index] { return false }
+                    return true
+                }
+                let isAd =
+                    (word.count == 2 || word.count == 3) && has(adBytes) && (word.count == 2 || lower(word[2]) == 0x73)
+                if isAd || negativeBytes.contains(where: has) { isNegative = true }
+                if positiveBytes.contains(where: has) { isPositive = true }
+                if bodyBytes.contains(where: has) { isBody = true }
+                start = end
             }
-            var end = start
-            while end < bytes.count, wordClass(bytes[end]) == kind { end += 1 }
-            let word = bytes[start..<end].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-            func has(_ prefix: [UInt8]) -> Bool { word.starts(with: prefix) }
-            if word == Array("ad".utf8) || word == Array("ads".utf8) || negativeBytes.contains(where: has) {
-                isNegative = true
-            }
-            if positiveBytes.contains(where: has) { isPositive = true }
-            if bodyBytes.contains(where: has) { isBody = true }
-            start = end
         }
         return (isPositive, isNegative, isBody)
     }
 
+    static let adBytes = Array("ad".utf8)
     static let negativeBytes = negative.map { Array($0.utf8) }
     static let positiveBytes = positive.map { Array($0.utf8) }
     /// Words that name the text container itself ("article-body", "entry-content"): they win over a boilerplate
@@ -134,14 +151,22 @@ struct MainTextScorer {
     static let bodyBytes = ["body", "content", "articlebody", "text", "story"].map { Array($0.utf8) }
 
     mutating func start(_ name: String, _ attributes: [String: String]) {
-        if Self.skipped.contains(name) || skipDepth > 0 {
+        let kind = Self.kind(of: name)
+        if kind == .skipped || skipDepth > 0 {
             skipDepth += 1
             return
         }
         let parent = stack.last ?? 0
         var weight = 0.0
         var penalised = false
-        let hint = Self.hints((attributes["class"] ?? "") + " " + (attributes["id"] ?? ""))
+        var hint = (positive: false, negative: false, body: false)
+        func add(_ attribute: String?) {
+            guard let attribute, !attribute.isEmpty else { return }
+            let found = Self.hints(attribute)
+            hint = (hint.positive || found.positive, hint.negative || found.negative, hint.body || found.body)
+        }
+        add(attributes["class"])
+        add(attributes["id"])
         if hint.negative && !hint.body {
             weight -= 25
             penalised = true  // "article-meta", "article-related": the boilerplate word wins
@@ -169,7 +194,9 @@ struct MainTextScorer {
             }
             return
         }
-        nodes.append(Node(parent: parent, tag: name, weight: weight, penalised: penalised))
+        nodes.append(
+            Node(parent: parent, tag: name, weight: weight, penalised: penalised, ownsText: kind != .other)
+        )
         stack.append(nodes.count - 1)
     }
 
@@ -184,7 +211,7 @@ struct MainTextScorer {
         let node = stack.removeLast()
         openBlock[node] = nil
         // Text after a closed block belongs to a new block of the enclosing container.
-        if let container = stack.last, Self.blockTags.contains(name) || Self.containerTags.contains(name) {
+        if let container = stack.last, nodes[node].ownsText {
             openBlock[container] = nil
         }
     }
@@ -194,8 +221,7 @@ struct MainTextScorer {
         // The innermost block element, else the innermost container: the text's owner.
         var owner = 0
         for index in stack.reversed() {
-            let tag = nodes[index].tag
-            if Self.blockTags.contains(tag) || Self.containerTags.contains(tag) {
+            if nodes[index].ownsText {
                 owner = index
                 break
             }
@@ -248,7 +274,7 @@ struct MainTextScorer {
             var score = 1 + Double(commas) + min(Double(length / 100), 3)
             // A heading or a list item is weaker evidence of prose than a paragraph.
             if block.tag.hasPrefix("h") || block.tag == "li" || block.tag == "td" { score *= 0.5 }
-            let container = Self.blockTags.contains(block.tag) ? nodes[block.node].parent : block.node
+            let container = Self.kind(of: block.tag) == .block ? nodes[block.node].parent : block.node
             var index = container
             var level = 1.0
             while index > 0, level <= 3 {
