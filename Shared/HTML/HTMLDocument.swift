@@ -63,6 +63,7 @@ public enum HTMLDocument {
         // libxml2 interns names in the document's dictionary and its HTML parser lower-cases them: one Swift string
         // per distinct name and document, looked up by pointer.
         var names: [UnsafeRawPointer: (name: String, wanted: Bool)] = [:]
+        names.reserveCapacity(256)
         func name(_ pointer: UnsafePointer<xmlChar>?) -> (name: String, wanted: Bool) {
             guard let pointer else { return ("", false) }
             if let known = names[UnsafeRawPointer(pointer)] { return known }

@@ -75,8 +75,10 @@ public struct ArticleExtractor: Sendable {
 
         var images: [ArticleImage] = []
         var positions: [String: Int] = [:]
-        for candidate in [collector.meta["og:image"].map { ArticleImage(url: $0) }].compactMap({ $0 })
-            + collector.images
+        // The store keeps 50 images an article; URL resolution is the costly part, so no more are resolved.
+        for candidate
+            in ([collector.meta["og:image"].map { ArticleImage(url: $0) }].compactMap({ $0 })
+            + collector.images).prefix(60)
         {
             guard let absolute = Self.resolve(candidate.url, against: base) else { continue }
             let caption = candidate.caption.map(Self.clean)
@@ -160,7 +162,9 @@ public struct ArticleExtractor: Sendable {
     }
 
     static func resolve(_ reference: String, against base: URL?) -> String? {
-        let trimmed = reference.trimmingCharacters(in: .whitespaces)
+        let trimmed =
+            reference.utf8.first.map { $0 > 0x20 } == true && reference.utf8.last.map { $0 > 0x20 } == true
+            ? reference : reference.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, !trimmed.hasPrefix("data:"), let url = URL(string: trimmed, relativeTo: base),
             let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https"
         else { return nil }

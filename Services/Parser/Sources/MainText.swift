@@ -319,7 +319,7 @@ struct MainTextScorer {
         }
 
         var result: [String] = []
-        var seen = Set<String>()
+        var seen = Set<UInt64>()  // FNV-1a of the UTF-8: hashing a String normalises it first
         let normalisedTitle = title.map(ArticleExtractor.clean)
         for (block, text) in cleaned {
             // Inside a chosen container, and not under a penalised element on the way.
@@ -342,7 +342,9 @@ struct MainTextScorer {
             if length < (heading ? 4 : 15) { continue }
             if heading && text == normalisedTitle { continue }
             if length < 200, Self.boilerplatePhrases.contains(where: { Self.contains(text, $0) }) { continue }
-            if !seen.insert(text).inserted { continue }
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            if !seen.insert(hash).inserted { continue }
             result.append(text)
         }
         return result
