@@ -92,7 +92,7 @@ enum Fixture {
             hints: ItemHints(image: "/img/gold.jpg"),
             body: bytes
         )
-        #expect(try extractor.extract(page).title != "ارتفاع أسعار الذهب في السوق المحلية", "undeclared: not decoded")
+        #expect(try extractor.extract(page).title == "ارتفاع أسعار الذهب في السوق المحلية", "undeclared: sniffed")
         page.sourceHints = SourceHints(timezone: "Africa/Cairo", charset: "windows-1256")
         let article = try extractor.extract(page)
         #expect(article.title == "ارتفاع أسعار الذهب في السوق المحلية")
@@ -134,6 +134,45 @@ enum Fixture {
             body: Data(html.utf8)
         )
         _ = try? extractor.extract(page)  // libxml2 caps the depth; what matters is that it returns
+    }
+
+    @Test("charsets when declarations are missing or lie: windows-1256, ISO-8859-6 and Latin sniffed; UTF-8 bytes win")
+    func charsetSniffing() throws {
+        func title(_ body: Data, contentType: String? = "text/html") throws -> String {
+            let page = FetchedPage(
+                url: "https://example.com/a",
+                finalURL: "https://example.com/a",
+                sourceID: "t",
+                status: 200,
+                contentType: contentType,
+                body: body
+            )
+            return try extractor.extract(page).title
+        }
+        let gold = "ارتفاع أسعار الذهب في السوق المحلية"
+        let cp1256 = try Fixture.data("Tests/Fixtures/page-windows-1256-no-date.html")
+        #expect(try title(cp1256, contentType: "text/html; charset=utf-8") == gold, "a header that says UTF-8")
+        var lyingMeta = cp1256
+        let meta = try #require(lyingMeta.firstRange(of: Data("charset=windows-1256".utf8)))
+        lyingMeta.replaceSubrange(meta, with: Data("charset=utf-8".utf8))
+        #expect(try title(lyingMeta) == gold, "a page that says UTF-8")
+        let utf8 = Data(
+            """
+            <html><head><meta charset="windows-1256"><title>تراجع أسعار النفط</title></head><body><article>
+            <p>تراجعت أسعار النفط في الأسواق العالمية اليوم مع تزايد المخاوف من ضعف الطلب خلال الأشهر المقبلة.</p>
+            </article></body></html>
+            """.utf8
+        )
+        #expect(try title(utf8, contentType: "text/html; charset=windows-1256") == "تراجع أسعار النفط", "UTF-8 bytes")
+        #expect(try title(Data([0xEF, 0xBB, 0xBF]) + utf8) == "تراجع أسعار النفط", "a byte-order mark")
+        #expect(
+            try title(try Fixture.data("Tests/Fixtures/page-iso-8859-6-undeclared.html"))
+                == "انخفاض أسعار النفط في الأسواق العالمية"
+        )
+        #expect(
+            try title(try Fixture.data("Tests/Fixtures/page-latin-undeclared.html"))
+                == "Les prix du pétrole reculent sur les marchés mondiaux"
+        )
     }
 
     @Test("Arabic text dates from the page's date lines; none from tickers in the header or from the body")

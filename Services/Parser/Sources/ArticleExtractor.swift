@@ -32,7 +32,11 @@ public struct ArticleExtractor: Sendable {
         do {
             try HTMLDocument.walk(
                 page.body,
-                encoding: Self.charset(of: page.contentType) ?? page.sourceHints?.charset,
+                encoding: PageCharset.resolve(
+                    page.body,
+                    header: Self.charset(of: page.contentType),
+                    hint: page.sourceHints?.charset
+                ),
                 url: page.finalURL
             ) {
                 collector.handle($0)
