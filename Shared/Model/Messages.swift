@@ -16,14 +16,37 @@ public struct ItemHints: Codable, Sendable, Hashable {
 }
 
 /// What the sources file says about a publisher that the parser needs: its time zone (for dates written
-/// without an offset) and its charset (when pages do not declare theirs).
+/// without an offset), its charset (when pages do not declare theirs), and extraction rules for outlets where
+/// the generic extractor is not enough.
 public struct SourceHints: Codable, Sendable, Hashable {
     public var timezone: String?
     public var charset: String?
+    public var rules: ExtractionRules?
 
-    public init(timezone: String? = nil, charset: String? = nil) {
+    public init(timezone: String? = nil, charset: String? = nil, rules: ExtractionRules? = nil) {
         self.timezone = timezone
         self.charset = charset
+        self.rules = rules
+    }
+}
+
+/// Per-source extraction rules: CSS selectors (a tag, `.class`, `#id`, or a compound of them such as
+/// `div.article-body`; several separated by commas). The generic extractor stays the fallback for whatever a
+/// rule does not find.
+public struct ExtractionRules: Codable, Sendable, Hashable {
+    /// The element holding the article's text: its paragraphs and sub-headings, in order.
+    public var body: String?
+    public var title: String?
+    /// An element whose text states the publication date (an Arabic text date or a structured one).
+    public var date: String?
+    /// Elements inside the body to leave out (share bars, related lists, ads).
+    public var remove: [String]?
+
+    public init(body: String? = nil, title: String? = nil, date: String? = nil, remove: [String]? = nil) {
+        self.body = body
+        self.title = title
+        self.date = date
+        self.remove = remove
     }
 }
 

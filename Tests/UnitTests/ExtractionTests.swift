@@ -175,6 +175,54 @@ enum Fixture {
         )
     }
 
+    @Test(
+        "a source's rules: body, title and date selectors win, removed parts stay out, the generic extractor is the fallback"
+    )
+    func sourceRules() throws {
+        let teaser =
+            "تقرير مطول عن أبرز الأحداث الاقتصادية والسياسية التي شهدتها المنطقة خلال الأسبوع الماضي، مع تحليل "
+        let html = """
+            <html><head><meta charset="utf-8"><title>موقع الأخبار</title></head><body>
+            <div class="page"><h2 class="headline">الحكومة تعلن خطة جديدة للنقل العام</h2>
+            <span class="news-date">الأحد، 23 نوفمبر 2025 - 10:15 م</span>
+            <div class="news-text"><p>أعلنت الحكومة خطة جديدة لتطوير النقل العام في العاصمة.</p>
+            <div class="share"><p>شارك هذا الخبر على مواقع التواصل الاجتماعي الآن</p></div>
+            <p>وتشمل الخطة خطوطا جديدة للحافلات الكهربائية.</p></div></div>
+            <div class="content-list">\((1...6).map { "<p>\(teaser)رقم \($0)، وتوقعات الخبراء للفترة المقبلة.</p>" }.joined())</div>
+            </body></html>
+            """
+        var page = FetchedPage(
+            url: "https://example.com/a",
+            finalURL: "https://example.com/a",
+            sourceID: "t",
+            status: 200,
+            contentType: "text/html",
+            body: Data(html.utf8)
+        )
+        let generic = try extractor.extract(page)
+        #expect(generic.paragraphs.first?.hasPrefix("تقرير مطول") == true, "the generic extractor is fooled here")
+        page.sourceHints = SourceHints(
+            timezone: "Africa/Cairo",
+            rules: ExtractionRules(body: "div.news-text", title: "h2.headline", date: ".news-date", remove: [".share"])
+        )
+        let ruled = try extractor.extract(page)
+        #expect(ruled.title == "الحكومة تعلن خطة جديدة للنقل العام")
+        #expect(
+            ruled.paragraphs == [
+                "أعلنت الحكومة خطة جديدة لتطوير النقل العام في العاصمة.",
+                "وتشمل الخطة خطوطا جديدة للحافلات الكهربائية.",
+            ]
+        )
+        #expect(ruled.published == Date(timeIntervalSince1970: 1_763_928_900))
+        page.sourceHints = SourceHints(rules: ExtractionRules(body: "article.gone, div > p", title: "#missing"))
+        let fallback = try extractor.extract(page)
+        #expect(
+            fallback.paragraphs == generic.paragraphs,
+            "a rule that finds nothing falls back to the generic extractor"
+        )
+        #expect(fallback.title == generic.title)
+    }
+
     @Test("Arabic text dates from the page's date lines; none from tickers in the header or from the body")
     func textDatesInPages() throws {
         let fetched = Date(timeIntervalSince1970: 1_764_000_000)  // 2025-11-24T16:00:00Z

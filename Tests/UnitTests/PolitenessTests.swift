@@ -134,4 +134,21 @@ import Testing
             try SourceCatalog.parse("sources:\n  - id: a\n    name: أ\n    feeds: []\n    poll_interval: 0\n")
         }
     }
+
+    @Test("a source's extraction rules are read from the sources file")
+    func extractionRules() throws {
+        let yaml = """
+            sources:
+              - id: masrawy
+                name: مصراوي
+                feeds: [https://www.masrawy.com/rss]
+                poll_interval: 300
+                extraction:
+                  body: div.ArticleDetails
+                  date: .time
+                  remove: [div.share, .related]
+            """
+        let rules = try #require(try SourceCatalog.parse(yaml).sources.first?.extraction)
+        #expect(rules == ExtractionRules(body: "div.ArticleDetails", date: ".time", remove: ["div.share", ".related"]))
+    }
 }

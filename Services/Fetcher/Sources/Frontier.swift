@@ -111,7 +111,11 @@ public struct FrontierIntake: StageProcessor {
                 sourceName: source?.name,
                 hints: item.hints
             )
-            job.sourceHints = SourceHints(timezone: source?.timezone, charset: source?.charset)
+            job.sourceHints = SourceHints(
+                timezone: source?.timezone,
+                charset: source?.charset,
+                rules: source?.extraction
+            )
             return job
         }
         let fresh = try state.enqueue(jobs)

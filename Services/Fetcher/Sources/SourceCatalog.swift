@@ -1,4 +1,5 @@
 import Foundation
+import NashraModel
 import Yams
 
 /// A publisher Nashra follows, as written in the sources file.
@@ -16,9 +17,12 @@ public struct Source: Codable, Sendable, Equatable {
     /// IANA time zone of the outlet, for dates written without an offset.
     public var timezone: String?
     public var charset: String?
+    /// Selectors for outlets where the generic extractor is not enough (`extraction: {body:, title:, date:,
+    /// remove: []}`).
+    public var extraction: ExtractionRules?
 
     enum CodingKeys: String, CodingKey {
-        case id, name, home, feeds, language, timezone, charset
+        case id, name, home, feeds, language, timezone, charset, extraction
         case nameLatin = "name_latin"
         case pollInterval = "poll_interval"
     }

@@ -29,6 +29,7 @@ public struct ArticleExtractor: Sendable {
     /// - Throws: `ExtractionError` when the page cannot be parsed or holds no title and no text.
     public func extract(_ page: FetchedPage) throws(ExtractionError) -> Article {
         var collector = Collector()
+        collector.rules = page.sourceHints?.rules.map(Collector.Rules.init)
         do {
             try HTMLDocument.walk(
                 page.body,
@@ -47,10 +48,12 @@ public struct ArticleExtractor: Sendable {
         let base = URL(string: page.finalURL)
         let structured = StructuredData(jsonLD: collector.jsonLD)
         let title = Self.clean(
-            structured.headline ?? collector.meta["og:title"] ?? collector.h1
+            collector.ruleTitle ?? structured.headline ?? collector.meta["og:title"] ?? collector.h1
                 ?? collector.title.map(Self.withoutSiteSuffix) ?? page.hints?.title ?? ""
         )
-        var paragraphs = collector.scorer.paragraphs(title: title)
+        // A source's body rule first; the generic extractor when the rule finds nothing (the site changed).
+        var paragraphs = collector.ruleParagraphs
+        if paragraphs.isEmpty { paragraphs = collector.scorer.paragraphs(title: title) }
         if paragraphs.isEmpty {  // no container stood out: the paragraphs of <article>, else of the page
             let inArticle = collector.articleParagraphs
             paragraphs =
@@ -71,8 +74,12 @@ public struct ArticleExtractor: Sendable {
         let dateText: String? = structured.datePublished ?? metaDate ?? collector.timeDatetime ?? modified
         // A date without an offset is read in the publisher's time zone (from the sources file).
         let zone = page.sourceHints?.timezone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
+        let ruleDate = collector.ruleDateLine.flatMap { line in
+            NewsDateParser.parse(line, timeZone: zone)
+                ?? ArabicTextDate.find(in: line, now: page.fetchedAt, timeZone: zone, relative: relativeDates)
+        }
         let published =
-            dateText.flatMap { NewsDateParser.parse($0, timeZone: zone) }
+            ruleDate ?? dateText.flatMap { NewsDateParser.parse($0, timeZone: zone) }
             ?? collector.dateLines.lazy.compactMap { line in
                 ArabicTextDate.find(in: line, now: page.fetchedAt, timeZone: zone, relative: relativeDates)
             }.first ?? page.hints?.published
@@ -209,6 +216,27 @@ private struct Collector {
     /// Texts that may state the publication date, in page order (see `ArticleExtractor`).
     var dateLines: [String] = []
 
+    /// A source's extraction rules, compiled.
+    struct Rules {
+        var body, title, date: Selector?
+        var remove: [Selector]
+        init(_ rules: ExtractionRules) {
+            body = rules.body.map(Selector.init)
+            title = rules.title.map(Selector.init)
+            date = rules.date.map(Selector.init)
+            remove = (rules.remove ?? []).map(Selector.init)
+        }
+    }
+    var rules: Rules?
+    var ruleParagraphs: [String] = []
+    var ruleTitle: String?
+    var ruleDateLine: String?
+    private var ruleBodyDepth: Int?
+    private var ruleRemoveDepth: Int?
+    private var ruleTitleDepth: Int?
+    private var ruleDateDepth: Int?
+    private var ruleBuffer = ""
+
     private var dateDepth: Int?
     private var dateBuffer = ""
 
@@ -218,6 +246,43 @@ private struct Collector {
     private var boilerplateDepth = 0
     private var buffer = ""
     private var capturing: String?
+
+    mutating func applyRules(_ rules: Rules, _ name: String, _ attributes: [String: String]) {
+        if ruleBodyDepth == nil, rules.body?.matches(name, attributes) == true {
+            ruleBodyDepth = stack.count
+        } else if (ruleBodyDepth ?? 0) > 0, ruleRemoveDepth == nil,
+            rules.remove.contains(where: { $0.matches(name, attributes) })
+        {
+            ruleRemoveDepth = stack.count
+        }
+        if ruleTitle == nil, ruleTitleDepth == nil, ruleDateDepth == nil, rules.title?.matches(name, attributes) == true
+        {
+            ruleTitleDepth = stack.count
+            ruleBuffer = ""
+        } else if ruleDateLine == nil, ruleDateDepth == nil, ruleTitleDepth == nil,
+            rules.date?.matches(name, attributes) == true
+        {
+            ruleDateDepth = stack.count
+            ruleBuffer = ""
+        }
+    }
+
+    /// Called before an element's end pops it: closes the rule captures it opened.
+    mutating func endRules() {
+        let depth = stack.count
+        if ruleRemoveDepth == depth { ruleRemoveDepth = nil }
+        if ruleBodyDepth == depth { ruleBodyDepth = 0 }  // closed: only the first match is the body
+        if ruleTitleDepth == depth {
+            let text = ArticleExtractor.clean(ruleBuffer)
+            if !text.isEmpty { ruleTitle = text }
+            ruleTitleDepth = nil
+        }
+        if ruleDateDepth == depth {
+            let text = ArticleExtractor.clean(ruleBuffer)
+            if !text.isEmpty { ruleDateLine = text }
+            ruleDateDepth = nil
+        }
+    }
 
     /// The elements whose text is kept whole: title, headings and paragraphs.
     static func isCaptured(_ tag: String) -> Bool {
@@ -260,6 +325,7 @@ private struct Collector {
                 jsonLD.append("")
             }
             stack.append(name)
+            if let rules { applyRules(rules, name, attributes) }
             if dateDepth == nil, boilerplateDepth == 0, dateLines.count < 8,
                 name == "time" || Self.namesDate(attributes["class"]) || Self.namesDate(attributes["id"])
             {
@@ -291,6 +357,7 @@ private struct Collector {
             }
             scorer.text(text)
             if capturing != nil { buffer += text }
+            if (ruleTitleDepth != nil || ruleDateDepth != nil) && ruleBuffer.utf8.count < 1000 { ruleBuffer += text }
             if dateDepth != nil {
                 if dateBuffer.utf8.count < 300 { dateBuffer += text }
             } else if boilerplateDepth == 0, dateLines.count < 8, text.utf8.count < 300,
@@ -300,6 +367,7 @@ private struct Collector {
             }
         case .end(let name):
             scorer.end(name)
+            if rules != nil { endRules() }
             if let depth = dateDepth, stack.count <= depth {
                 if !dateBuffer.isEmpty { dateLines.append(dateBuffer) }
                 dateDepth = nil
@@ -313,6 +381,7 @@ private struct Collector {
                     case "title": if title == nil { title = text }
                     case "h1": if h1 == nil { h1 = text }
                     default:
+                        if (ruleBodyDepth ?? 0) > 0 && ruleRemoveDepth == nil { ruleParagraphs.append(text) }
                         if articleDepth > 0 && boilerplateDepth == 0 {
                             articleParagraphs.append(text)
                         } else if boilerplateDepth == 0 {
