@@ -41,7 +41,9 @@ struct MainTextScorer {
     private(set) var blocks: [Block] = []
     private var stack: [Int] = [0]
     /// The open block of each open node that owns one.
-    private var openBlock: [Int: Int] = [:]
+    /// The open text block of each node (an index into `blocks`), kept beside the nodes: a dictionary here was
+    /// hashed for every text node.
+    private var openBlocks: [Int?] = [nil]
     private var linkDepth = 0
     private var skipDepth = 0
 
@@ -187,16 +189,17 @@ struct MainTextScorer {
         if name == "a" { linkDepth += 1 }
         if name == "br" {
             // <br> ends the current text block of its container (a new paragraph for div-written articles).
-            if let owner = stack.last, openBlock[owner] != nil, let block = openBlock[owner],
+            if let owner = stack.last, let block = openBlocks[owner],
                 blocks[block].text.last != " "
             {
-                openBlock[owner] = nil
+                openBlocks[owner] = nil
             }
             return
         }
         nodes.append(
             Node(parent: parent, tag: name, weight: weight, penalised: penalised, ownsText: kind != .other)
         )
+        openBlocks.append(nil)
         stack.append(nodes.count - 1)
     }
 
@@ -209,10 +212,10 @@ struct MainTextScorer {
         if name == "a" { linkDepth = max(0, linkDepth - 1) }
         guard stack.count > 1 else { return }
         let node = stack.removeLast()
-        openBlock[node] = nil
+        openBlocks[node] = nil
         // Text after a closed block belongs to a new block of the enclosing container.
         if let container = stack.last, nodes[node].ownsText {
-            openBlock[container] = nil
+            openBlocks[container] = nil
         }
     }
 
@@ -227,18 +230,18 @@ struct MainTextScorer {
             }
         }
         if text.unicodeScalars.allSatisfy(ArticleExtractor.isSpace) {
-            if let block = openBlock[owner], !blocks[block].text.isEmpty, blocks[block].text.last != " " {
+            if let block = openBlocks[owner], !blocks[block].text.isEmpty, blocks[block].text.last != " " {
                 blocks[block].text += " "
             }
             return
         }
         let block: Int
-        if let open = openBlock[owner] {
+        if let open = openBlocks[owner] {
             block = open
         } else {
             blocks.append(Block(node: owner, tag: nodes[owner].tag))
             block = blocks.count - 1
-            openBlock[owner] = block
+            openBlocks[owner] = block
         }
         blocks[block].text += text
         if linkDepth > 0 { blocks[block].linkLength += text.unicodeScalars.count }

@@ -46,7 +46,16 @@ public enum PageCharset {
         var index = 0
         var sawMultibyte = false
         let count = min(bytes.count, 256 * 1024)
+        guard let start = bytes.baseAddress, count > 0 else { return .ascii }
+        let base = UnsafeRawPointer(start)
         while index < count {
+            // ASCII runs eight bytes at a time.
+            while index + 8 <= count,
+                base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+            {
+                index += 8
+            }
+            guard index < count else { break }
             let byte = bytes[index]
             if byte < 0x80 {
                 index += 1
