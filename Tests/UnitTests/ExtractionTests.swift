@@ -165,6 +165,9 @@ enum Fixture {
         )
         #expect(try title(utf8, contentType: "text/html; charset=windows-1256") == "تراجع أسعار النفط", "UTF-8 bytes")
         #expect(try title(Data([0xEF, 0xBB, 0xBF]) + utf8) == "تراجع أسعار النفط", "a byte-order mark")
+        var stray = utf8
+        stray.insert(0xFF, at: try #require(stray.firstRange(of: Data("<article>".utf8))).lowerBound)
+        #expect(try title(stray) == "تراجع أسعار النفط", "a UTF-8 page with a stray byte stays UTF-8")
         #expect(
             try title(try Fixture.data("Tests/Fixtures/page-iso-8859-6-undeclared.html"))
                 == "انخفاض أسعار النفط في الأسواق العالمية"

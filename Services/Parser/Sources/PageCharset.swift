@@ -40,11 +40,12 @@ public enum PageCharset {
 
     enum Validity { case ascii, valid, invalid }
 
-    /// Whether the bytes are ASCII, valid UTF-8 with some non-ASCII, or not UTF-8: one pass over the first
-    /// 256 KB (a sequence cut at that limit counts as valid).
+    /// Whether the bytes are ASCII, UTF-8 with some non-ASCII (a stray invalid byte per ten good sequences
+    /// allowed), or not UTF-8: one pass over the first 256 KB.
     static func utf8Validity(_ bytes: UnsafeBufferPointer<UInt8>) -> Validity {
         var index = 0
-        var sawMultibyte = false
+        var valid = 0
+        var invalid = 0
         let count = min(bytes.count, 256 * 1024)
         guard let start = bytes.baseAddress, count > 0 else { return .ascii }
         let base = UnsafeRawPointer(start)
@@ -66,16 +67,21 @@ public enum PageCharset {
             case 0xC2...0xDF: length = 2
             case 0xE0...0xEF: length = 3
             case 0xF0...0xF4: length = 4
-            default: return .invalid
+            default: length = 0
             }
-            guard index + length <= count else {
-                return count < bytes.count ? (sawMultibyte ? .valid : .ascii) : .invalid
+            if length > 0, index + length > count { break }  // cut at the limit
+            if length > 0, (1..<length).allSatisfy({ bytes[index + $0] & 0xC0 == 0x80 }) {
+                valid += 1
+                index += length
+            } else {
+                invalid += 1
+                index += 1
             }
-            for offset in 1..<length where bytes[index + offset] & 0xC0 != 0x80 { return .invalid }
-            sawMultibyte = true
-            index += length
         }
-        return sawMultibyte ? .valid : .ascii
+        if valid == 0 && invalid == 0 { return .ascii }
+        // A UTF-8 page with a stray byte or two is still UTF-8 (libxml2 replaces the bad bytes); single-byte
+        // Arabic text makes an invalid sequence of nearly every letter pair.
+        return invalid == 0 || valid >= 10 * invalid ? .valid : .invalid
     }
 
     /// The charset a page declares in its first 4 KB: `<meta charset=…>` or `content="…; charset=…"`.
