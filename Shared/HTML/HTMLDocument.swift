@@ -18,19 +18,14 @@ public struct HTMLError: Error, CustomStringConvertible, Sendable {
     public init(_ description: String) { self.description = description }
 }
 
-/// HTML parsing with libxml2's error-tolerant HTML parser (`htmlReadMemory`). The document never leaves
-/// `walk`: the C tree is freed before it returns, and callers only see Swift values.
+/// HTML parsing with libxml2's error-tolerant HTML parser in SAX mode: the parser calls back for each element,
+/// end and run of text, and no tree is ever built (building and freeing libxml2's tree was a third of a page's
+/// parse). Implied elements and ends (`<html>`, `<body>`, an unclosed `<p>`) come as libxml2 infers them, so
+/// starts and ends always pair up; depth costs nothing (no recursion on either side).
 public enum HTMLDocument {
     /// Elements whose content is never text for a reader.
     static let opaque: Set<String> = ["script", "style", "noscript", "template", "svg", "math", "iframe", "object"]
 
-    /// Parses `data` and calls `visit` for every element and text node, iteratively (deep nesting cannot
-    /// overflow the stack).
-    /// - Parameters:
-    ///   - encoding: the charset from HTTP headers, if any (e.g. `windows-1256`); otherwise libxml2 reads the
-    ///     BOM and `<meta charset>`.
-    ///   - url: the document's URL, for libxml2's messages.
-    /// - Throws: `HTMLError` when libxml2 produces no document at all (e.g. an empty input).
     /// The attributes passed on by default: the ones Nashra reads. Skipping the rest (inline styles aside,
     /// event handlers, tracking `data-*`) saves a string pair per attribute on pages that carry dozens per element.
     public static let readAttributes: Set<String> = [
@@ -38,6 +33,13 @@ public enum HTMLDocument {
         "property", "rel", "src", "style", "type", "charset", "http-equiv",
     ]
 
+    /// Parses `data` and calls `visit` for every element start, text run and element end, in document order.
+    /// - Parameters:
+    ///   - encoding: the page's charset, if known (e.g. `windows-1256`); otherwise libxml2 reads the BOM and
+    ///     `<meta charset>`.
+    ///   - url: the document's URL (kept for callers' messages).
+    ///   - attributes: the attribute names to pass on.
+    /// - Throws: `HTMLError` when there is nothing to parse or no element in it.
     public static func walk(
         _ data: Data,
         encoding: String? = nil,
@@ -47,23 +49,50 @@ public enum HTMLDocument {
     ) throws(HTMLError) {
         guard !data.isEmpty else { throw HTMLError("empty document") }
         guard data.count < Int(Int32.max) else { throw HTMLError("document of \(data.count) bytes is too large") }
-        let document: htmlDocPtr? = data.withUnsafeBytes { raw in
-            htmlReadMemory(
-                raw.baseAddress?.assumingMemoryBound(to: CChar.self),
-                Int32(raw.count),
-                url,
-                encoding,
-                NASHRA_HTML_PARSE_OPTIONS
-            )
+        let status: Int32 = withoutActuallyEscaping(visit) { visit in
+            let walker = Walker(wanted: wanted, visit: visit)
+            let context = Unmanaged.passUnretained(walker).toOpaque()
+            let status = data.withUnsafeBytes { raw in
+                nashra_html_sax_parse(
+                    raw.baseAddress?.assumingMemoryBound(to: CChar.self),
+                    Int32(raw.count),
+                    encoding,
+                    context,
+                    { context, name, attributes in Walker.of(context).start(name, attributes) },
+                    { context, name in Walker.of(context).end(name) },
+                    { context, characters, length in Walker.of(context).characters(characters, length) }
+                )
+            }
+            walker.flush()
+            return walker.elements == 0 && status == 0 ? -2 : status
         }
-        guard let document else { throw HTMLError("libxml2 could not parse the document") }
-        defer { xmlFreeDoc(document) }
-        guard let root = xmlDocGetRootElement(document) else { throw HTMLError("document has no root element") }
+        if status == -1 { throw HTMLError("libxml2 could not parse the document") }
+        if status == -2 { throw HTMLError("document has no element") }
+    }
 
-        // libxml2 interns names in the document's dictionary and its HTML parser lower-cases them: one Swift string
-        // per distinct name and document, looked up by pointer.
-        var names: [UnsafeRawPointer: (name: String, wanted: Bool)] = [:]
-        names.reserveCapacity(256)
+    /// The state of one walk, reached from libxml2's callbacks through their context pointer.
+    final class Walker {
+        let wanted: Set<String>
+        let visit: (HTMLEvent) -> Void
+        var elements = 0
+        /// Elements opened inside an opaque one (whose start and end were already passed on), plus one.
+        private var skipDepth = 0
+        /// Text arrives in chunks: it is passed on as one run when the next element starts or ends.
+        private var text: [UInt8] = []
+        /// libxml2 interns names in the document's dictionary and its HTML parser lower-cases them: one Swift
+        /// string per distinct name, looked up by pointer.
+        private var names: [UnsafeRawPointer: (name: String, wanted: Bool)] = [:]
+
+        init(wanted: Set<String>, visit: @escaping (HTMLEvent) -> Void) {
+            self.wanted = wanted
+            self.visit = visit
+            names.reserveCapacity(256)
+        }
+
+        static func of(_ context: UnsafeMutableRawPointer?) -> Walker {
+            Unmanaged<Walker>.fromOpaque(context!).takeUnretainedValue()
+        }
+
         func name(_ pointer: UnsafePointer<xmlChar>?) -> (name: String, wanted: Bool) {
             guard let pointer else { return ("", false) }
             if let known = names[UnsafeRawPointer(pointer)] { return known }
@@ -72,63 +101,56 @@ public enum HTMLDocument {
             names[UnsafeRawPointer(pointer)] = entry
             return entry
         }
-        func attributes(of node: xmlNodePtr) -> [String: String] {
-            var result: [String: String] = [:]
-            var attribute = node.pointee.properties
-            while let current = attribute {
-                attribute = current.pointee.next
-                let (key, isWanted) = name(current.pointee.name)
-                guard isWanted else { continue }
-                // An attribute's value is its one text child; anything else goes through libxml2's own reader.
-                if let child = current.pointee.children, child.pointee.next == nil, child.pointee.type == XML_TEXT_NODE,
-                    let content = child.pointee.content
-                {
-                    result[key] = String(cString: content)
-                } else if let value = xmlNodeGetContent(UnsafeMutablePointer(OpaquePointer(current))) {
-                    result[key] = String(cString: value)
-                    nashra_xml_free(value)
-                }
-            }
-            return result
+
+        func flush() {
+            guard !text.isEmpty else { return }
+            if skipDepth == 0 { visit(.text(String(decoding: text, as: UTF8.self))) }
+            text.removeAll(keepingCapacity: true)
         }
 
-        var node: xmlNodePtr? = root
-        while let current = node {
-            var descend = false
-            switch current.pointee.type {
-            case XML_ELEMENT_NODE:
-                let name = name(current.pointee.name).name
-                let attributes = attributes(of: current)
-                visit(.start(name: name, attributes: attributes))
-                // JSON-LD is data, not script: its text is passed on (the article's metadata is often there).
-                let structuredData = name == "script" && (attributes["type"] ?? "").contains("ld+json")
-                if !opaque.contains(name) || structuredData, current.pointee.children != nil {
-                    descend = true
-                } else {
-                    visit(.end(name: name))
-                }
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = current.pointee.content { visit(.text(String(cString: content))) }
-            default:
-                break
+        func start(_ pointer: UnsafePointer<xmlChar>?, _ raw: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+            if skipDepth > 0 {
+                skipDepth += 1
+                return
             }
-            if descend {
-                node = current.pointee.children
-                continue
-            }
-            // Next sibling, or climb up closing elements until one has a next sibling.
-            var cursor: xmlNodePtr? = current
-            node = nil
-            while let here = cursor, here != root {
-                if let next = here.pointee.next {
-                    node = next
-                    break
-                }
-                cursor = here.pointee.parent
-                if let parent = cursor, parent.pointee.type == XML_ELEMENT_NODE {
-                    visit(.end(name: name(parent.pointee.name).name))
+            flush()
+            elements += 1
+            let element = name(pointer).name
+            var attributes: [String: String] = [:]
+            var structuredData = false
+            if var cursor = raw {
+                while let key = cursor.pointee {
+                    let value = cursor.successor().pointee
+                    let (attribute, isWanted) = name(key)
+                    if attribute == "type", let value, String(cString: value).contains("ld+json") {
+                        structuredData = true
+                    }
+                    // A value-less attribute (`hidden`) is present with an empty value.
+                    if isWanted { attributes[attribute] = value.map { String(cString: $0) } ?? "" }
+                    cursor = cursor.advanced(by: 2)
                 }
             }
+            visit(.start(name: element, attributes: attributes))
+            // JSON-LD is data, not script: its text is passed on (the article's metadata is often there).
+            if HTMLDocument.opaque.contains(element), !(element == "script" && structuredData) {
+                visit(.end(name: element))
+                skipDepth = 1
+            }
+        }
+
+        func end(_ pointer: UnsafePointer<xmlChar>?) {
+            if skipDepth > 0 {
+                skipDepth -= 1
+                if skipDepth == 0 { text.removeAll(keepingCapacity: true) }
+                return
+            }
+            flush()
+            visit(.end(name: name(pointer).name))
+        }
+
+        func characters(_ characters: UnsafePointer<xmlChar>?, _ length: Int32) {
+            guard skipDepth == 0, let characters, length > 0 else { return }
+            text.append(contentsOf: UnsafeBufferPointer(start: characters, count: Int(length)))
         }
     }
 }
