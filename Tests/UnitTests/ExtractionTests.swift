@@ -35,6 +35,19 @@ enum Fixture {
             body: try data(path)
         )
     }
+
+    /// A page of the given bytes, as fetched from https://example.com/a.
+    static func page(body: Data, contentType: String? = "text/html", fetchedAt: Date = Date()) -> FetchedPage {
+        FetchedPage(
+            url: "https://example.com/a",
+            finalURL: "https://example.com/a",
+            sourceID: "test",
+            status: 200,
+            contentType: contentType,
+            fetchedAt: fetchedAt,
+            body: body
+        )
+    }
 }
 
 @Suite("Article extraction") struct ExtractionTests {
@@ -139,15 +152,7 @@ enum Fixture {
     @Test("charsets when declarations are missing or lie: windows-1256, ISO-8859-6 and Latin sniffed; UTF-8 bytes win")
     func charsetSniffing() throws {
         func title(_ body: Data, contentType: String? = "text/html") throws -> String {
-            let page = FetchedPage(
-                url: "https://example.com/a",
-                finalURL: "https://example.com/a",
-                sourceID: "t",
-                status: 200,
-                contentType: contentType,
-                body: body
-            )
-            return try extractor.extract(page).title
+            try extractor.extract(Fixture.page(body: body, contentType: contentType)).title
         }
         let gold = "ارتفاع أسعار الذهب في السوق المحلية"
         let cp1256 = try Fixture.data("Tests/Fixtures/page-windows-1256-no-date.html")
@@ -194,14 +199,7 @@ enum Fixture {
             <div class="content-list">\((1...6).map { "<p>\(teaser)رقم \($0)، وتوقعات الخبراء للفترة المقبلة.</p>" }.joined())</div>
             </body></html>
             """
-        var page = FetchedPage(
-            url: "https://example.com/a",
-            finalURL: "https://example.com/a",
-            sourceID: "t",
-            status: 200,
-            contentType: "text/html",
-            body: Data(html.utf8)
-        )
+        var page = Fixture.page(body: Data(html.utf8))
         let generic = try extractor.extract(page)
         #expect(generic.paragraphs.first?.hasPrefix("تقرير مطول") == true, "the generic extractor is fooled here")
         page.sourceHints = SourceHints(
@@ -240,15 +238,7 @@ enum Fixture {
                 <header><ul class="ticker"><li>الأهلي يفوز <span class="time">منذ 5 دقائق</span></li></ul></header>
                 <article><h1>البنك المركزي يثبت الفائدة</h1>\(dateLine)\(body)</article></body></html>
                 """
-            var page = FetchedPage(
-                url: "https://example.com/a",
-                finalURL: "https://example.com/a",
-                sourceID: "t",
-                status: 200,
-                contentType: "text/html",
-                fetchedAt: fetched,
-                body: Data(html.utf8)
-            )
+            var page = Fixture.page(body: Data(html.utf8), fetchedAt: fetched)
             page.sourceHints = SourceHints(timezone: zone)
             return try extractor.extract(page).published
         }
