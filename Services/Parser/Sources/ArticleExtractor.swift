@@ -299,22 +299,6 @@ private struct Collector {
         }
     }
     static let datePhrases = ["نشر", "نُشر", "بتاريخ", "آخر تحديث", "اخر تحديث"]
-    static let dateWords = ["date", "time", "publish", "byline", "posted"].map { Array($0.utf8) }
-
-    /// Whether a class or id names a date line (`post-date`, `publishTime`, `article-byline`…): ASCII
-    /// case-insensitive, on bytes.
-    static func namesDate(_ attribute: String?) -> Bool {
-        guard var attribute, !attribute.isEmpty else { return false }
-        return attribute.withUTF8 { bytes in
-            func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
-            return dateWords.contains { word in
-                guard bytes.count >= word.count else { return false }
-                return (0...(bytes.count - word.count)).contains { start in
-                    (0..<word.count).allSatisfy { lower(bytes[start + $0]) == word[$0] }
-                }
-            }
-        }
-    }
 
     mutating func handle(_ event: HTMLEvent) {
         switch event {
@@ -327,7 +311,7 @@ private struct Collector {
             stack.append(name)
             if let rules { applyRules(rules, name, attributes) }
             if dateDepth == nil, boilerplateDepth == 0, dateLines.count < 8,
-                name == "time" || Self.namesDate(attributes["class"]) || Self.namesDate(attributes["id"])
+                name == "time" || scorer.startNamesDate
             {
                 dateDepth = stack.count
                 dateBuffer = ""

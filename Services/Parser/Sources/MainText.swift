@@ -45,6 +45,8 @@ struct MainTextScorer {
     /// hashed for every text node.
     private var openBlocks: [Int?] = [nil]
     private var linkDepth = 0
+    /// Whether the element just started has a class or id that names a date line.
+    private(set) var startNamesDate = false
     private var skipDepth = 0
 
     enum TagKind { case block, container, skipped, other }
@@ -104,13 +106,19 @@ struct MainTextScorer {
         }
     }
 
-    /// Whether a class/id attribute names boilerplate or content: its words (split at anything that is not a
-    /// letter or digit) are matched by prefix, so "comments" and "share-bar" count but "thread" does not.
-    /// Compared as UTF-8 bytes, ASCII case folded on the fly, with no copy of the attribute.
-    static func hints(_ attribute: String) -> (positive: Bool, negative: Bool, body: Bool) {
-        var isPositive = false
-        var isNegative = false
-        var isBody = false
+    struct Hints {
+        var positive = false
+        var negative = false
+        var body = false
+        /// The element is a date line ("post-date", "publishTime", "byline"): for the extractor's text dates.
+        var date = false
+    }
+
+    /// What a class/id attribute says of its element: its words (split at anything that is not a letter or
+    /// digit) are matched by prefix, so "comments" and "share-bar" count but "thread" does not. Compared as
+    /// UTF-8 bytes, ASCII case folded on the fly, with no copy of the attribute; the word lists are indexed by
+    /// first byte.
+    static func hints(_ attribute: String, into hints: inout Hints) {
         func wordClass(_ byte: UInt8) -> Int {
             if byte >= 0x80 { return 2 }
             let lower = byte | 0x20
@@ -129,31 +137,59 @@ struct MainTextScorer {
                 var end = start
                 while end < bytes.count, wordClass(bytes[end]) == kind { end += 1 }
                 let word = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                start = end
                 func has(_ prefix: [UInt8]) -> Bool {
                     guard prefix.count <= word.count else { return false }
-                    for index in 0..<prefix.count where lower(word[index]) != prefix[index] { return false }
+                    for index in 1..<prefix.count where lower(word[index]) != prefix[index] { return false }
                     return true
                 }
-                let isAd =
-                    (word.count == 2 || word.count == 3) && has(adBytes) && (word.count == 2 || lower(word[2]) == 0x73)
-                if isAd || negativeBytes.contains(where: has) { isNegative = true }
-                if positiveBytes.contains(where: has) { isPositive = true }
-                if bodyBytes.contains(where: has) { isBody = true }
-                start = end
+                // Date lines: a date word anywhere in the word ("postDate", "newsdate", "publishTime").
+                if !hints.date, kind == 1, word.count >= 4 {
+                    hints.date = dateWords.contains { dateWord in
+                        word.count >= dateWord.count
+                            && (0...(word.count - dateWord.count)).contains { offset in
+                                (0..<dateWord.count).allSatisfy { lower(word[offset + $0]) == dateWord[$0] }
+                            }
+                    }
+                }
+                for entry in wordIndex[Int(lower(word[0]))] where has(entry.word) {
+                    switch entry.meaning {
+                    case .negative: hints.negative = true
+                    case .positive: hints.positive = true
+                    case .body: hints.body = true
+                    case .advert:
+                        if word.count == 2 || (word.count == 3 && lower(word[2]) == 0x73) { hints.negative = true }
+                    }
+                }
             }
         }
-        return (isPositive, isNegative, isBody)
     }
 
-    static let adBytes = Array("ad".utf8)
-    static let negativeBytes = negative.map { Array($0.utf8) }
-    static let positiveBytes = positive.map { Array($0.utf8) }
-    /// Words that name the text container itself ("article-body", "entry-content"): they win over a boilerplate
-    /// word in the same attribute.
-    static let bodyBytes = ["body", "content", "articlebody", "text", "story"].map { Array($0.utf8) }
+    enum Meaning { case positive, negative, body, advert }
+
+    static let dateWords = ["date", "time", "publish", "byline", "posted"].map { Array($0.utf8) }
+
+    /// The class/id words by their first byte.
+    static let wordIndex: [[(word: [UInt8], meaning: Meaning)]] = {
+        var index = [[(word: [UInt8], meaning: Meaning)]](repeating: [], count: 256)
+        func add(_ words: [String], _ meaning: Meaning) {
+            for word in words {
+                let bytes = Array(word.utf8)
+                index[Int(bytes[0])].append((bytes, meaning))
+            }
+        }
+        add(negative, .negative)
+        add(positive, .positive)
+        // Words that name the text container itself ("article-body", "entry-content"): they win over a
+        // boilerplate word in the same attribute.
+        add(["body", "content", "articlebody", "text", "story"], .body)
+        add(["ad"], .advert)  // "ad" and "ads" as whole words only
+        return index
+    }()
 
     mutating func start(_ name: String, _ attributes: [String: String]) {
         let kind = Self.kind(of: name)
+        startNamesDate = false
         if kind == .skipped || skipDepth > 0 {
             skipDepth += 1
             return
@@ -161,14 +197,10 @@ struct MainTextScorer {
         let parent = stack.last ?? 0
         var weight = 0.0
         var penalised = false
-        var hint = (positive: false, negative: false, body: false)
-        func add(_ attribute: String?) {
-            guard let attribute, !attribute.isEmpty else { return }
-            let found = Self.hints(attribute)
-            hint = (hint.positive || found.positive, hint.negative || found.negative, hint.body || found.body)
-        }
-        add(attributes["class"])
-        add(attributes["id"])
+        var hint = Hints()
+        if let value = attributes["class"], !value.isEmpty { Self.hints(value, into: &hint) }
+        if let value = attributes["id"], !value.isEmpty { Self.hints(value, into: &hint) }
+        startNamesDate = hint.date
         if hint.negative && !hint.body {
             weight -= 25
             penalised = true  // "article-meta", "article-related": the boilerplate word wins
