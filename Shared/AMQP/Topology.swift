@@ -1,5 +1,8 @@
-/// The queues of the pipeline. Each stage queue `q` has `q.retry` (a delay: messages wait there `retryDelay`
-/// and flow back into `q`) and `q.dead` (messages that failed for good, with the reason in headers).
+/// The queues of the pipeline. Each stage queue `q` has `q.retry.<delay>ms` (a delay: messages wait there
+/// `retryDelay` and flow back into `q`) and `q.dead` (messages that failed for good, with the reason in headers).
+/// The delay is in the retry queue's name because it is the queue's TTL argument, which RabbitMQ cannot change
+/// on an existing queue: a new delay declares a new queue, and messages waiting in the old one still flow back
+/// to `q` when their old delay is up. Nothing to delete by hand, nothing lost.
 /// Everything is durable and published through the default exchange, so a queue's name is its routing key.
 public struct Topology: Sendable, Equatable {
     /// The stage queues, in pipeline order.
@@ -27,7 +30,7 @@ public struct Topology: Sendable, Equatable {
     }
 
     public func queue(_ stage: Stage) -> String { "\(prefix).\(stage.rawValue)" }
-    public func retryQueue(_ stage: Stage) -> String { queue(stage) + ".retry" }
+    public func retryQueue(_ stage: Stage) -> String { queue(stage) + ".retry.\(retryDelayMilliseconds)ms" }
     public func deadQueue(_ stage: Stage) -> String { queue(stage) + ".dead" }
 
     /// Every queue name, main queues first then their retry and dead-letter queues.
@@ -35,9 +38,8 @@ public struct Topology: Sendable, Equatable {
         Stage.allCases.flatMap { [queue($0), retryQueue($0), deadQueue($0)] }
     }
 
-    /// Declares every queue (idempotent as long as the arguments match what exists).
-    /// - Throws: `AMQPError` `.closedByBroker` with reply code 406 when an existing queue has other arguments
-    ///   (for instance a changed retry delay): delete the queue or keep the old setting.
+    /// Declares every queue (idempotent; a changed retry delay declares a retry queue of its own).
+    /// - Throws: `AMQPError` when the broker refuses a declaration.
     public func declare(on connection: AMQPConnection) throws(AMQPError) {
         for stage in Stage.allCases {
             try connection.declareQueue(deadQueue(stage))

@@ -100,6 +100,27 @@ extension BrokerTests {
             #expect(try QueueProbe(url: url).depth(topology.deadQueue(.articles)) == 0)
         }
 
+        @Test("a changed retry delay declares its own retry queue; messages waiting in the old one still come back")
+        func changedRetryDelay() async throws {
+            let url = try #require(TestEnvironment.amqpURL)
+            let prefix = TestEnvironment.uniquePrefix("delay")
+            let before = Topology(prefix: prefix, retryDelayMilliseconds: 400)
+            let after = Topology(prefix: prefix, retryDelayMilliseconds: 900)
+            try await publish(
+                [try MessageCodec.encode(article(1))],
+                to: before.retryQueue(.articles),
+                url: url,
+                topology: before
+            )
+            let connection = try AMQPConnection(url: url)
+            try after.declare(on: connection)  // no 406: the new delay's queue is a new queue
+            #expect(after.retryQueue(.articles) != before.retryQueue(.articles))
+            let back = await TestEnvironment.waitUntil(timeout: 10) {
+                (try? QueueProbe(url: url).depth(after.queue(.articles))) == 1
+            }
+            #expect(back, "the message parked under the old delay returns to its stage queue")
+        }
+
         @Test func aMessageThatKeepsFailingIsParkedAfterMaxAttempts() async throws {
             let url = try #require(TestEnvironment.amqpURL)
             let topology = Topology(prefix: TestEnvironment.uniquePrefix("giveup"), retryDelayMilliseconds: 200)

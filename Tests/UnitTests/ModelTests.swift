@@ -73,7 +73,7 @@ import Testing
     @Test func topologyNamesEveryQueueWithRetryAndDeadLetter() {
         let topology = Topology(prefix: "nashra")
         #expect(topology.queue(.pages) == "nashra.pages")
-        #expect(topology.retryQueue(.pages) == "nashra.pages.retry")
+        #expect(topology.retryQueue(.pages) == "nashra.pages.retry.5000ms")
         #expect(topology.deadQueue(.pages) == "nashra.pages.dead")
         #expect(topology.allQueues.count == 15)
     }
