@@ -40,11 +40,11 @@ public enum SearchText {
         return hashes
     }
 
-    /// Whether any token of `word` has its stem among `hashes` (highlighting matched words in a snippet): a pass
-    /// over the word's scalars, with no string built.
+    /// Whether any token of `word` has its stem among `hashes` (highlighting matched words in a snippet): one
+    /// pass over the word's scalars (a word fits in a small string, which needs no allocation).
     public static func containsTerm(_ word: Substring, of hashes: Set<UInt64>) -> Bool {
         var found = false
-        TokenScanner.forEachToken(in: word) { token in
+        TokenScanner.forEachToken(in: String(word)) { token in
             if !found, hashes.contains(stemHash(of: token)) { found = true }
         }
         return found

@@ -6,10 +6,11 @@
 public enum TokenScanner {
     public static let maximumTokenLength = 48
 
-    /// Calls `body` with every normalised token of `text`, in order.
+    /// Calls `body` with every normalised token of `text`, in order. `String` only, on purpose: a generic
+    /// `some StringProtocol` parameter made classification 45% slower (33.9k → 18k docs/s).
     @inlinable
     public static func forEachToken(
-        in text: some StringProtocol,
+        in text: String,
         normalizer: ArabicNormalizer = .standard,
         _ body: (UnsafeBufferPointer<Unicode.Scalar>) -> Void
     ) {
