@@ -131,7 +131,7 @@ public enum ArabicTextDate {
             guard words.count == width, let year = number(width + 1), year.digits == 4 else { continue }
             let name = words.joined(separator: " ")
             let end = index + width + 2
-            if let month = NewsDateParser.arabicMonths[name] ?? englishMonth(name) {
+            if let month = NewsDateParser.arabicMonths[name] ?? NewsDateParser.months[String(name.prefix(3))] {
                 return make(year.value, month, first, time(tokens, from: end), timeZone).map { ($0, false) }
             }
             if let month = hijriMonths[name] {
@@ -143,12 +143,6 @@ public enum ArabicTextDate {
             }
         }
         return nil
-    }
-
-    static func englishMonth(_ word: String) -> Int? {
-        let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-        guard word.count >= 3, let index = months.firstIndex(of: String(word.prefix(3))) else { return nil }
-        return index + 1
     }
 
     /// A time of day within the three tokens after a date, with «ص»/«م» (or am/pm) read.
@@ -166,20 +160,11 @@ public enum ArabicTextDate {
         return nil
     }
 
+    /// The Gregorian date, through the one date builder (`NewsDateParser.make`: ranges checked, no rollover).
     static func make(_ year: Int, _ month: Int, _ day: Int, _ time: (hour: Int, minute: Int)?, _ zone: TimeZone)
         -> Date?
     {
-        guard (1900...2200).contains(year), (1...12).contains(month), (1...31).contains(day) else { return nil }
-        let hour = time?.hour ?? 0
-        let minute = time?.minute ?? 0
-        guard (0...23).contains(hour), (0...59).contains(minute) else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute)
-        guard let date = calendar.date(from: components), calendar.component(.day, from: date) == day else {
-            return nil
-        }
-        return date
+        NewsDateParser.make(year, month, day, time?.hour ?? 0, time?.minute ?? 0, 0, zone)
     }
 
     /// Units of «منذ …»: singular, dual and plural forms (a count of 0: the number is given), normalised.

@@ -42,7 +42,7 @@ public enum NewsDateParser {
         return make(year, month, day, hour, minute, second, zone ?? timeZone)
     }
 
-    private static let months = [
+    static let months = [
         "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
         "nov": 11, "dec": 12,
     ]
@@ -97,7 +97,7 @@ public enum NewsDateParser {
         return make(year, month, day, hour, minute, second, zone ?? timeZone)
     }
 
-    private static func make(_ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int, _ zone: TimeZone) -> Date? {
+    static func make(_ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int, _ zone: TimeZone) -> Date? {
         guard (1...12).contains(mo), (1...31).contains(d), (0...23).contains(h), (0...59).contains(mi),
             (0...60).contains(s), (1900...2200).contains(y)
         else { return nil }

@@ -36,7 +36,6 @@ public struct PreparedBatch: Sendable {
     let stories: [StoryMatch?]
     /// The largest rowid committed when the batch was prepared: later rows are looked at again when it is written.
     let horizon: Int64
-    public var count: Int { items.count }
 }
 
 /// A verified story match: the story's id and the estimated similarity to the article that matched.
