@@ -46,6 +46,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Body words that count (the opening of the article).") var maxTokens = TopicFeatures().maximumTokens
     @Option(help: "L2 regularisation strength.") var l2 = TopicTrainer().l2
     @Flag(help: "Do not weight sections by their inverse frequency.") var unbalanced = false
+    @Flag(help: "Leave out the shared features of word lists (places, section seeds).") var noLexicons = false
+    @Flag(help: "Do not give seeded sections the corpus lacks (TopicSeeds) to articles.") var noSeeds = false
+    @Option(help: "Seed-word score from which an article is given a section the corpus lacks.")
+    var seedThreshold = TopicSeeds().threshold
+    @Flag(help: "List the articles given a section by its seed words (label, outlet's label, title).")
+    var listSeeded = false
 
     func run() throws {
         let articles = try selection.read()
@@ -53,10 +59,12 @@ struct TrainCommand: ParsableCommand {
         trainer.epochs = epochs
         trainer.balanced = !unbalanced
         trainer.l2 = l2
+        trainer.seeds = noSeeds ? nil : TopicSeeds(threshold: seedThreshold)
         trainer.features = TopicFeatures(
             bits: bits,
             charGrams: charGrams.split(separator: ",").compactMap { Int($0) },
-            maximumTokens: maxTokens
+            maximumTokens: maxTokens,
+            lexiconFeatures: !noLexicons
         )
         let map = try readLabelMap(labelMap)
         let attributes = try? FileManager.default.attributesOfItem(atPath: selection.corpus)
@@ -83,6 +91,14 @@ struct TrainCommand: ParsableCommand {
                 out
             )
         )
+        for (label, chosen) in report.seeded.sorted(by: { $0.key < $1.key }) {
+            print(
+                "the corpus has no \(label) section: \(chosen.count) articles given it by its seed words (TopicSeeds)"
+            )
+            for index in chosen where listSeeded {
+                print("\(label)\t\(articles[index].outlet ?? "-") \(articles[index].label)\t\(articles[index].title)")
+            }
+        }
     }
 }
 

@@ -77,6 +77,7 @@ enum FixtureCorpus {
         )
         #expect(model.labels == labels.sorted())
         #expect(report.heldOut == 32)
+        #expect(report.seeded.isEmpty)
         let classifier = TopicClassifier(model: model)
         let predicted = testing.map { classifier.classify(title: $0.title, text: $0.text).topic }
         let evaluation = TopicEvaluation(truth: testing.map(\.label), predicted: predicted)
@@ -200,6 +201,65 @@ enum FixtureCorpus {
             predicted: testing.map { classifier.classify(title: $0.title, text: $0.text).topic }
         )
         #expect(evaluation.macroF1 > 0.7, "\(evaluation.report)")
+    }
+
+    @Test("a section no training outlet has is learned from its seed words; another taxonomy is left alone")
+    func seededSection() throws {
+        // Two outlets in the product's sections, neither with a culture section: culture stories are filed
+        // under middleEast and sport.
+        var training = FixtureCorpus.articles("sport", count: 80, outlet: "A", seed: 1, filedAs: "sport")
+        training += FixtureCorpus.articles("money", count: 80, outlet: "A", seed: 2, filedAs: "economy")
+        training += FixtureCorpus.articles("politics", count: 80, outlet: "B", seed: 3, filedAs: "middleEast")
+        training += FixtureCorpus.articles("arts", count: 30, outlet: "A", seed: 4, filedAs: "middleEast")
+        training += FixtureCorpus.articles("arts", count: 30, outlet: "B", seed: 5, filedAs: "sport")
+        let (model, report) = try TopicTrainer().train(
+            training,
+            labelMap: LabelMap(),
+            provenance: FixtureCorpus.provenance(training.count)
+        )
+        #expect(model.labels == ["culture", "economy", "middleEast", "sport"])
+        #expect((report.seeded["culture"]?.count ?? 0) >= 40, "\(report.seeded)")
+        let classifier = TopicClassifier(model: model)
+        let culture = classifier.classify(
+            title: "مهرجان القاهرة السينمائي يكرّم الفنانة في حفل الافتتاح",
+            text: "عُرض الفيلم في المسرح الكبير بحضور المخرج والموسيقى التصويرية للعمل."
+        )
+        #expect(culture.topic == "culture", "\(culture)")
+        let sport = classifier.classify(title: "المنتخب يفوز في المباراة", text: "سجل اللاعب هدفين في الدوري")
+        #expect(sport.topic == "sport")
+
+        // Seeds are words of the section only: a government being formed («تشكيل») or a party's account of
+        // events («رواية») is not culture.
+        let seeds = TopicSeeds()
+        #expect(seeds.score(title: "مهرجان السينما", text: "فيلم الفنانة", label: "culture", limit: 400) > 0.5)
+        let politics = seeds.score(
+            title: "الرئيس يكلف رئيس الوزراء بتشكيل الحكومة الجديدة",
+            text: "ونفت المعارضة رواية الحكومة عن المفاوضات، وقال ممثل الحزب إن الاتفاق الفني لم يكتمل.",
+            label: "culture",
+            limit: 400
+        )
+        #expect(politics == 0)
+        // A corpus with its own taxonomy (sport, money, arts) is not given the product's culture section.
+        #expect(seeds.missing(from: ["sport", "money", "arts"]).isEmpty)
+        #expect(seeds.missing(from: ["sport", "economy"]) == ["culture"])
+        #expect(seeds.missing(from: ["sport", "culture"]).isEmpty)
+    }
+
+    @Test("places of one region share a feature: Malaysia and Eritrea are the world, Syria is not")
+    func placeLexicon() throws {
+        func buckets(_ word: String, _ features: TopicFeatures = TopicFeatures()) -> Set<UInt32> {
+            var indices: [UInt32] = []
+            features.extract(title: "", text: word, into: &indices)
+            return Set(indices)
+        }
+        #expect(!buckets("ماليزيا").isDisjoint(with: buckets("وإريتريا")))
+        #expect(!buckets("السوري").isDisjoint(with: buckets("اليمن")))
+        #expect(buckets("ماليزيا").isDisjoint(with: buckets("سوريا")))
+        #expect(buckets("ماليزيا", TopicFeatures(lexiconFeatures: false)).count == 1)
+        // A model file written before these features existed decodes with them off.
+        let old = #"{"bits":18,"wordBigrams":true,"charGrams":[],"maximumTokens":400}"#
+        let decoded = try JSONDecoder().decode(TopicFeatures.self, from: Data(old.utf8))
+        #expect(decoded == TopicFeatures(lexiconFeatures: false))
     }
 
     @Test("a rewritten wire story is near its original; an unrelated story is not")

@@ -70,26 +70,17 @@ public struct TopicClassifier: Sendable {
         return found
     }
 
-    private static let sectionWords: [UInt64: String] = {
-        let words: [String: String] = [
-            "sport": "رياضه رياضيه رياض كره sport sports football",
-            "economy": "اقتصاد اقتصادي اعمال مال بورصه economy business markets finance",
-            "technology": "تكنولوجيا تقنيه علوم technology tech science",
-            "culture": "ثقافه ثقافي فن فنون ادب منوعات culture arts entertainment",
-            "middleEast": "عربي عرب الشرق middleeast middle arab arabic",
-            "internationalNews": "دولي عالم العالم world international",
-        ]
-        var table: [UInt64: String] = [:]
-        for (label, list) in words {
-            for word in list.split(separator: " ") {
-                TokenScanner.forEachToken(in: String(word)) { token in
-                    let bounds = LightStemmer.stemBounds(of: token)
-                    table[TokenScanner.hash(UnsafeBufferPointer(rebasing: token[bounds]))] = label
-                }
-            }
-        }
-        return table
-    }()
+    private static let sectionWords: [UInt64: String] = stemTable(sectionNames)
+
+    /// The product's sections (the labels of the shipped taxonomy) and the words publishers name them by.
+    static let sectionNames: [String: String] = [
+        "sport": "رياضه رياضيه رياض كره sport sports football",
+        "economy": "اقتصاد اقتصادي اعمال مال بورصه economy business markets finance",
+        "technology": "تكنولوجيا تقنيه علوم technology tech science",
+        "culture": "ثقافه ثقافي فن فنون ادب منوعات culture arts entertainment",
+        "middleEast": "عربي عرب الشرق middleeast middle arab arabic",
+        "internationalNews": "دولي عالم العالم world international",
+    ]
 
     // MARK: The shipped model
 

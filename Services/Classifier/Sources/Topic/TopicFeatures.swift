@@ -8,7 +8,9 @@ import ArabicText
 /// - word bigrams of consecutive kept stems;
 /// - character n-grams (`charGrams`, e.g. 3 and 4) of each normalised word with its boundaries marked, which
 ///   catch morphology the light stemmer misses (broken plurals, attached pronouns) and names spelled two ways;
-/// - title words again in their own family, since a headline says more about the topic than a paragraph.
+/// - title words again in their own family, since a headline says more about the topic than a paragraph;
+/// - with `lexiconFeatures`, one shared feature per word list for each word in it (`TopicLexicons`: the places
+///   of a region, the seed words of a section).
 /// Every occurrence weighs `1/sqrt(n)` for an article of `n` occurrences, so long and short articles compare.
 /// Only the first `maximumTokens` words of the body count: the topic of a news story is in its opening.
 public struct TopicFeatures: Sendable, Codable, Equatable {
@@ -16,12 +18,30 @@ public struct TopicFeatures: Sendable, Codable, Equatable {
     public var wordBigrams: Bool
     public var charGrams: [Int]
     public var maximumTokens: Int
+    public var lexiconFeatures: Bool
 
-    public init(bits: Int = 18, wordBigrams: Bool = true, charGrams: [Int] = [], maximumTokens: Int = 400) {
+    public init(
+        bits: Int = 18,
+        wordBigrams: Bool = true,
+        charGrams: [Int] = [],
+        maximumTokens: Int = 400,
+        lexiconFeatures: Bool = true
+    ) {
         self.bits = bits
         self.wordBigrams = wordBigrams
         self.charGrams = charGrams
         self.maximumTokens = maximumTokens
+        self.lexiconFeatures = lexiconFeatures
+    }
+
+    /// Model files written before a feature existed decode with it off, so they score as they were trained.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        bits = try container.decode(Int.self, forKey: .bits)
+        wordBigrams = try container.decode(Bool.self, forKey: .wordBigrams)
+        charGrams = try container.decode([Int].self, forKey: .charGrams)
+        maximumTokens = try container.decode(Int.self, forKey: .maximumTokens)
+        lexiconFeatures = try container.decodeIfPresent(Bool.self, forKey: .lexiconFeatures) ?? false
     }
 
     public var dimension: Int { 1 << bits }
@@ -52,6 +72,9 @@ public struct TopicFeatures: Sendable, Codable, Equatable {
             let bounds = LightStemmer.stemBounds(of: token)
             let stem = TokenScanner.hash(UnsafeBufferPointer(rebasing: token[bounds]))
             indices.append(UInt32(truncatingIfNeeded: mix(stem) & mask))
+            if lexiconFeatures, let key = TopicLexicons.feature(ofStem: stem) {
+                indices.append(UInt32(truncatingIfNeeded: mix(key) & mask))
+            }
             if titleFamily { indices.append(UInt32(truncatingIfNeeded: mix(stem ^ family) & mask)) }
             if wordBigrams && previous != 0 {
                 indices.append(UInt32(truncatingIfNeeded: mix(previous &* 31 ^ stem ^ 0x4247) & mask))

@@ -9,6 +9,9 @@ import Foundation
 /// p_k − q_k, with q = p restricted to S and renormalised: the model is free to split the mass between the
 /// candidates as the rest of the corpus teaches it.
 ///
+/// Sections the corpus lacks: a label of `seeds` that no article has is given to the articles densest in its
+/// seed words (`TopicSeeds`), when there are at least `minimumSeeded` of them.
+///
 /// Calibration: a tenth of the articles is held out; after training, the temperature that minimises their
 /// negative log-likelihood is kept (temperature scaling leaves the ranking, hence accuracy, unchanged).
 public struct TopicTrainer: Sendable {
@@ -19,6 +22,8 @@ public struct TopicTrainer: Sendable {
     public var balanced = true
     public var holdOutFraction = 0.1
     public var seed: UInt64 = 0x4e41_5348_5241
+    public var seeds: TopicSeeds? = TopicSeeds()
+    public var minimumSeeded = 20
 
     public init() {}
 
@@ -28,6 +33,8 @@ public struct TopicTrainer: Sendable {
         public var heldOutNLL = 0.0
         public var temperature = 1.0
         public var seconds = 0.0
+        /// Articles given a label the corpus lacked (indices into the corpus), by label.
+        public var seeded: [String: [Int]] = [:]
     }
 
     /// Trains on `articles`; `labelMap` says which outlet labels are partial.
@@ -40,23 +47,38 @@ public struct TopicTrainer: Sendable {
         for article in articles {
             labelSet.formUnion(labelMap.candidates(outlet: article.outlet, label: article.label))
         }
+        var labelOf = articles.map(\.label)
+        var seeded: [String: [Int]] = [:]
+        if let seeds {
+            for label in seeds.missing(from: labelSet) {
+                let chosen = articles.indices.filter {
+                    seeds.score(
+                        title: articles[$0].title,
+                        text: articles[$0].text,
+                        label: label,
+                        limit: features.maximumTokens
+                    ) >= seeds.threshold
+                }
+                guard chosen.count >= minimumSeeded else { continue }
+                for index in chosen { labelOf[index] = label }
+                seeded[label] = chosen
+                labelSet.insert(label)
+            }
+        }
         let labels = labelSet.sorted()
         let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
-        let classes = labels.count
-        var model = TopicModel(labels: labels, features: features, provenance: provenance)
-
         // Features once, flat: offsets[i]..<offsets[i+1] are article i's bucket occurrences.
         var offsets = [0]
         var flat: [UInt32] = []
         var scratch: [UInt32] = []
         var candidates: [[Int]] = []
-        for article in articles {
+        for (article, label) in zip(articles, labelOf) {
             features.extract(title: article.title, text: article.text, into: &scratch)
             flat.append(contentsOf: scratch)
             offsets.append(flat.count)
-            candidates.append(
-                labelMap.candidates(outlet: article.outlet, label: article.label).compactMap { labelIndex[$0] }
-            )
+            let outletLabels =
+                seeded[label] != nil ? [label] : labelMap.candidates(outlet: article.outlet, label: label)
+            candidates.append(outletLabels.compactMap { labelIndex[$0] })
         }
 
         var random = SplitMix(seed: seed)
@@ -64,16 +86,59 @@ public struct TopicTrainer: Sendable {
         order.shuffle(using: &random)
         let heldOutCount = articles.count >= 50 ? Int(Double(articles.count) * holdOutFraction) : 0
         let heldOut = Array(order.prefix(heldOutCount))
-        var training = Array(order.dropFirst(heldOutCount))
+        let training = Array(order.dropFirst(heldOutCount))
 
+        var model = TopicModel(labels: labels, features: features, provenance: provenance)
+        fit(
+            &model,
+            training: training,
+            labelOf: labelOf,
+            candidates: candidates,
+            flat: flat,
+            offsets: offsets,
+            random: &random
+        )
+
+        var report = Report(trained: training.count, heldOut: heldOut.count, seeded: seeded)
+        if !heldOut.isEmpty {
+            let heldOutLogits = heldOut.map { model.logits(of: Array(flat[offsets[$0]..<offsets[$0 + 1]])) }
+            func nll(_ temperature: Double) -> Double {
+                var total = 0.0
+                for (position, index) in heldOut.enumerated() {
+                    let p = model.probabilities(fromLogits: heldOutLogits[position], temperature: temperature)
+                    total -= Foundation.log(max(candidates[index].reduce(0.0) { $0 + p[$1] }, 1e-12))
+                }
+                return total / Double(heldOut.count)
+            }
+            let grid = stride(from: -1.5, through: 2.0, by: 0.05).map { Foundation.exp($0) }
+            let best = grid.min { nll($0) < nll($1) } ?? 1
+            model.temperature = best
+            report.temperature = best
+            report.heldOutNLL = nll(best)
+        }
+        report.seconds = Date().timeIntervalSince(start)
+        return (model, report)
+    }
+
+    /// Stochastic gradient descent over `training` (see the type's comment), from `model`'s current weights.
+    private func fit(
+        _ model: inout TopicModel,
+        training: [Int],
+        labelOf: [String],
+        candidates: [[Int]],
+        flat: [UInt32],
+        offsets: [Int],
+        random: inout SplitMix
+    ) {
+        let classes = model.labels.count
+        var training = training
         // Class weights from the articles' primary labels ("balanced": n / (k · n_c)).
-        var exampleWeight = [Float](repeating: 1, count: articles.count)
+        var exampleWeight = [Float](repeating: 1, count: labelOf.count)
         if balanced {
             var counts: [String: Int] = [:]
-            for index in training { counts[articles[index].label, default: 0] += 1 }
+            for index in training { counts[labelOf[index], default: 0] += 1 }
             for index in training {
-                exampleWeight[index] =
-                    Float(training.count) / Float(counts.count * counts[articles[index].label, default: 1])
+                exampleWeight[index] = Float(training.count) / Float(counts.count * counts[labelOf[index], default: 1])
             }
         }
 
@@ -113,24 +178,5 @@ public struct TopicTrainer: Sendable {
             }
         }
 
-        var report = Report(trained: training.count, heldOut: heldOut.count)
-        if !heldOut.isEmpty {
-            let heldOutLogits = heldOut.map { model.logits(of: Array(flat[offsets[$0]..<offsets[$0 + 1]])) }
-            func nll(_ temperature: Double) -> Double {
-                var total = 0.0
-                for (position, index) in heldOut.enumerated() {
-                    let p = model.probabilities(fromLogits: heldOutLogits[position], temperature: temperature)
-                    total -= Foundation.log(max(candidates[index].reduce(0.0) { $0 + p[$1] }, 1e-12))
-                }
-                return total / Double(heldOut.count)
-            }
-            let grid = stride(from: -1.5, through: 2.0, by: 0.05).map { Foundation.exp($0) }
-            let best = grid.min { nll($0) < nll($1) } ?? 1
-            model.temperature = best
-            report.temperature = best
-            report.heldOutNLL = nll(best)
-        }
-        report.seconds = Date().timeIntervalSince(start)
-        return (model, report)
     }
 }
