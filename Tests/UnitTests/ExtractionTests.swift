@@ -280,6 +280,37 @@ enum Fixture {
         #expect(article.sourceName == "مصرس", "the page's own site name comes first")
     }
 
+    @Test(
+        "boilerplate that looks like content: comments named as text, captions, a heading over dropped links, soft hyphens; a misnamed wrapper"
+    )
+    func contentLookalikes() throws {
+        let paragraph =
+            "أعلنت وزارة الثقافة، اليوم، افتتاح الدورة الجديدة من معرض الكتاب بمشاركة واسعة من دور النشر العربية والأجنبية."
+        let html = """
+            <html><head><title>افتتاح معرض الكتاب</title></head><body>
+            <div class="headline-text"><span>عنوان قصير في الشريط</span></div>
+            <div class="article_content"><div class="article-widgets">
+              <p>\(paragraph)</p>
+              <figure><img src="/a.jpg" alt="صورة"><figcaption>تصوير: وكالة الأنباء، أرشيف الصور الرسمية للمعرض</figcaption></figure>
+              <p>وقال الوزير إن المعرض يضم هذا العام أكثر من ألف دار نشر، وإن الزوار سيجدون برنامجا ثقافيا حافلا.</p>
+              <p>وأضاف أن الدو\u{AD}رة تحمل اسم الكاتب الراحل، تكريما لمسيرته الطويلة في الأدب والصحافة والترجمة.</p>
+              <h3>مواضيع ذات صلة</h3>
+              <ul><li><a href="/1">خبر آخر عن المعرض وعن الكتاب</a></li><li><a href="/2">خبر ثالث عن الثقافة</a></li></ul>
+            </div></div>
+            <div class="comments-area"><div class="wc-comment-text"><p>تعليق قارئ طويل بما يكفي ليبدو فقرة، يقول فيه رأيه في المعرض وفي تنظيمه وفي أسعار الكتب.</p>
+            <p>وتعليق آخر أطول من الأول، فيه فواصل كثيرة، ونقاط، وآراء، وحجج، وردود على القراء الآخرين، وعلى الكاتب.</p></div></div>
+            </body></html>
+            """
+        let article = try extractor.extract(Fixture.page(body: Data(html.utf8)))
+        #expect(article.paragraphs.first == paragraph, "the misnamed wrapper holds the article: \(article.paragraphs)")
+        #expect(article.paragraphs.count == 3, "\(article.paragraphs)")
+        let body = article.paragraphs.joined(separator: "\n")
+        #expect(body.contains("الدورة تحمل"), "soft hyphens are removed")
+        for leak in ["تصوير", "مواضيع ذات صلة", "تعليق", "عنوان قصير"] {
+            #expect(!body.contains(leak), "\(leak) leaked into the body")
+        }
+    }
+
     @Test("unclosed comments and scripts, and a 50 MB page, end quickly with a result or a clear error")
     func hostileMarkup() throws {
         let paragraph = "<p>فقرة عربية طويلة بما يكفي لتكون من نص الخبر، وفيها فواصل، وكلمات كثيرة.</p>"

@@ -145,6 +145,17 @@ public struct ArticleExtractor: Sendable {
     }
 
     /// Whitespace runs (including no-break spaces and newlines) become one space; ends trimmed.
+    /// Soft hyphens, zero-width spaces and word joiners: line-breaking hints with no place in stored text,
+    /// where they would split words for search ("Mag\u{AD}da\u{AD}le\u{AD}ner"). The zero-width non-joiner
+    /// (U+200C) stays: Persian and Urdu spell with it.
+    @inline(__always)
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0xAD, 0x200B, 0x2060, 0xFEFF: return true
+        default: return false
+        }
+    }
+
     static func clean(_ text: String) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count)
@@ -152,6 +163,8 @@ public struct ArticleExtractor: Sendable {
         for scalar in text.unicodeScalars {
             if isSpace(scalar) {
                 pendingSpace = !output.isEmpty
+            } else if isInvisible(scalar) {
+                continue
             } else {
                 if pendingSpace { output.append(0x20) }
                 pendingSpace = false

@@ -69,7 +69,7 @@ struct MainTextScorer {
         "blog", "hentry", "prose", "خبر", "مقال", "تفاصيل",
     ]
     static let negative = [
-        "comment", "meta", "footer", "footnote", "related", "share", "social", "sidebar", "sponsor", "advert",
+        "meta", "footer", "footnote", "related", "share", "social", "sidebar", "sponsor", "advert",
         "promo", "nav", "menu", "breadcrumb", "tags", "widget", "newsletter", "subscribe", "popular",
         "most-read", "mostread", "ticker", "marquee", "banner", "cookie", "consent", "login", "signup", "author-box",
         "readmore", "recommend", "outbrain", "taboola", "trending", "caption", "credit", "more", "report", "notice",
@@ -110,6 +110,8 @@ struct MainTextScorer {
         var positive = false
         var negative = false
         var body = false
+        /// Readers' comments ("comment-body", "wc-comment-text"): negative whatever else the attribute says.
+        var reader = false
         /// The element is a date line ("post-date", "publishTime", "byline"): for the extractor's text dates.
         var date = false
     }
@@ -155,6 +157,9 @@ struct MainTextScorer {
                 for entry in wordIndex[Int(lower(word[0]))] where has(entry.word) {
                     switch entry.meaning {
                     case .negative: hints.negative = true
+                    case .reader:
+                        hints.negative = true
+                        hints.reader = true
                     case .positive: hints.positive = true
                     case .body: hints.body = true
                     case .advert:
@@ -165,7 +170,7 @@ struct MainTextScorer {
         }
     }
 
-    enum Meaning { case positive, negative, body, advert }
+    enum Meaning { case positive, negative, body, advert, reader }
 
     static let dateWords = ["date", "time", "publish", "byline", "posted"].map { Array($0.utf8) }
 
@@ -184,8 +189,13 @@ struct MainTextScorer {
         // boilerplate word in the same attribute.
         add(["body", "content", "articlebody", "text", "story"], .body)
         add(["ad"], .advert)  // "ad" and "ads" as whole words only
+        // Readers' comments: never the article, even where the comment's own text is "comment-text".
+        add(["comment", "reply", "disqus"], .reader)
         return index
     }()
+
+    static let debug = ProcessInfo.processInfo.environment["NASHRA_DEBUG_MAIN"] != nil
+    var debugNames: [Int: String] = [:]
 
     mutating func start(_ name: String, _ attributes: [String: String]) {
         let kind = Self.kind(of: name)
@@ -201,7 +211,7 @@ struct MainTextScorer {
         if let value = attributes["class"], !value.isEmpty { Self.hints(value, into: &hint) }
         if let value = attributes["id"], !value.isEmpty { Self.hints(value, into: &hint) }
         startNamesDate = hint.date
-        if hint.negative && !hint.body {
+        if hint.negative && (!hint.body || hint.reader) {
             weight -= 25
             penalised = true  // "article-meta", "article-related": the boilerplate word wins
         } else if hint.positive {
@@ -213,6 +223,8 @@ struct MainTextScorer {
         }
         if name == "article" || name == "main" { weight += 10 }
         if attributes["hidden"] != nil { penalised = true }
+        // A figure's caption and credit describe an image (the extractor keeps images apart), not the story.
+        if name == "figure" || name == "figcaption" { penalised = true }
         if let style = attributes["style"], Self.contains(style, "none"),
             Self.contains(String(style.unicodeScalars.filter { $0 != " " }), "display:none")
         {
@@ -233,6 +245,7 @@ struct MainTextScorer {
         )
         openBlocks.append(nil)
         stack.append(nodes.count - 1)
+        if Self.debug { debugNames[nodes.count - 1] = (attributes["class"] ?? "") + "#" + (attributes["id"] ?? "") }
     }
 
     mutating func end(_ name: String) {
@@ -322,7 +335,10 @@ struct MainTextScorer {
         var bestScore = 0.0
         for (index, node) in nodes.enumerated() where node.score > 0 {
             let density = Double(node.linkLength) / Double(max(1, node.textLength))
-            let final = (node.score + node.weight) * (1 - density)
+            // A class or id says what a container is, but a short block under it is not an article: the hint
+            // counts in full only from 500 characters of prose ("headline-text" on a 26-character teaser).
+            let weight = node.weight > 0 ? node.weight * min(1, Double(node.proseLength) / 500) : node.weight
+            let final = (node.score + weight) * (1 - density)
             nodes[index].score = final
             if final > bestScore {
                 bestScore = final
@@ -330,6 +346,20 @@ struct MainTextScorer {
             }
         }
         guard best > 0 else { return [] }
+        if MainTextScorer.debug {
+            let top = nodes.indices.filter { nodes[$0].score > 0 }.sorted { nodes[$0].score > nodes[$1].score }.prefix(
+                12
+            )
+            for i in top {
+                let n = nodes[i]
+                FileHandle.standardError.write(
+                    Data(
+                        "DBG node \(i) \(n.tag) \(debugNames[i] ?? "") score \(Int(n.score)) w \(n.weight) prose \(n.proseLength) text \(n.textLength) link \(n.linkLength) parent \(n.parent) pen \(n.penalised)\n"
+                            .utf8
+                    )
+                )
+            }
+        }
         // Climb while an ancestor holds clearly more prose with few links (an article whose paragraphs sit in
         // several wrappers, as page builders write them), through single-child wrappers, at most eight levels,
         // never into a penalised element or the whole body.
@@ -353,7 +383,9 @@ struct MainTextScorer {
             chosen.insert(index)
         }
 
+        let chosenProse = chosen.reduce(0) { $0 + nodes[$1].proseLength }
         var result: [String] = []
+        var lastWasHeading = false
         var seen = Set<UInt64>()  // FNV-1a of the UTF-8: hashing a String normalises it first
         let normalisedTitle = title.map(ArticleExtractor.clean)
         for (block, text) in cleaned {
@@ -366,7 +398,11 @@ struct MainTextScorer {
                     inside = true
                     break
                 }
-                if nodes[index].penalised { penalised = true }
+                // A penalised element holding most of the article is a misnamed wrapper ("article-widgets"
+                // around the paragraphs), not boilerplate inside it.
+                if nodes[index].penalised, Double(nodes[index].proseLength) < 0.5 * Double(chosenProse) {
+                    penalised = true
+                }
                 index = nodes[index].parent
             }
             guard inside, !penalised else { continue }
@@ -380,8 +416,13 @@ struct MainTextScorer {
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
             if !seen.insert(hash).inserted { continue }
+            // A heading with no paragraph after it before the next heading or the end introduces something
+            // that was not kept: a list of related links, a comment form ("Related coverage", «اقرأ أيضا»).
+            if heading, lastWasHeading { result.removeLast() }
             result.append(text)
+            lastWasHeading = heading
         }
+        if lastWasHeading { result.removeLast() }
         return result
     }
 }
