@@ -26,6 +26,8 @@ struct MainTextScorer {
         /// Characters of prose-like blocks (long enough, few links) under this node.
         var proseLength = 0
         var penalised: Bool
+        /// Penalised whatever its share of the article: readers' comments, hidden elements, figures.
+        var strongly = false
         /// A block or container element: text directly inside it is its own.
         var ownsText = false
     }
@@ -57,8 +59,8 @@ struct MainTextScorer {
         switch tag {
         case "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "dd", "dt", "figcaption":
             return .block
-        case "div", "section", "article", "main", "body", "center": return .container
-        case "nav", "footer", "aside", "form", "button", "select", "option", "label", "script", "style", "noscript",
+        case "div", "section", "article", "main", "body", "center", "form": return .container
+        case "nav", "footer", "aside", "button", "select", "option", "label", "script", "style", "noscript",
             "template", "svg", "iframe", "head", "title", "menu", "dialog":
             return .skipped
         default: return .other
@@ -211,6 +213,7 @@ struct MainTextScorer {
         if let value = attributes["class"], !value.isEmpty { Self.hints(value, into: &hint) }
         if let value = attributes["id"], !value.isEmpty { Self.hints(value, into: &hint) }
         startNamesDate = hint.date
+        var strongly = hint.reader
         if hint.negative && (!hint.body || hint.reader) {
             weight -= 25
             penalised = true  // "article-meta", "article-related": the boilerplate word wins
@@ -222,14 +225,16 @@ struct MainTextScorer {
             penalised = false
         }
         if name == "article" || name == "main" { weight += 10 }
-        if attributes["hidden"] != nil { penalised = true }
+        // A form is usually a search box or a comment form, but ASP.NET pages wrap the whole page in one.
+        if name == "form" { penalised = true }
         // A figure's caption and credit describe an image (the extractor keeps images apart), not the story.
-        if name == "figure" || name == "figcaption" { penalised = true }
+        if attributes["hidden"] != nil || name == "figure" || name == "figcaption" { strongly = true }
         if let style = attributes["style"], Self.contains(style, "none"),
             Self.contains(String(style.unicodeScalars.filter { $0 != " " }), "display:none")
         {
-            penalised = true
+            strongly = true
         }
+        if strongly { penalised = true }
         if name == "a" { linkDepth += 1 }
         if name == "br" {
             // <br> ends the current text block of its container (a new paragraph for div-written articles).
@@ -241,7 +246,14 @@ struct MainTextScorer {
             return
         }
         nodes.append(
-            Node(parent: parent, tag: name, weight: weight, penalised: penalised, ownsText: kind != .other)
+            Node(
+                parent: parent,
+                tag: name,
+                weight: weight,
+                penalised: penalised,
+                strongly: strongly,
+                ownsText: kind != .other
+            )
         )
         openBlocks.append(nil)
         stack.append(nodes.count - 1)
@@ -289,7 +301,18 @@ struct MainTextScorer {
             openBlocks[owner] = block
         }
         blocks[block].text += text
-        if linkDepth > 0 { blocks[block].linkLength += text.unicodeScalars.count }
+        // Link text is measured as the cleaned text will be (runs of white space as one), so that link density
+        // stays within 0...1 for menus whose links are mostly indentation.
+        if linkDepth > 0 {
+            var length = 0
+            var afterSpace = true
+            for scalar in text.unicodeScalars {
+                let space = ArticleExtractor.isSpace(scalar)
+                if !space || !afterSpace { length += 1 }
+                afterSpace = space
+            }
+            blocks[block].linkLength += length
+        }
     }
 
     /// The article's paragraphs, in order.
@@ -313,9 +336,12 @@ struct MainTextScorer {
             let length = text.unicodeScalars.count
             let density = Double(block.linkLength) / Double(max(1, length))
             guard length >= 25, density < 0.35 else { continue }
+            // Prose in comments, hidden elements and forms is theirs, not their ancestors': a container is not
+            // bigger for holding a comment thread or a text-only copy of the article in a form.
             var ancestor = block.node
             while ancestor >= 0 {
                 nodes[ancestor].proseLength += length
+                if nodes[ancestor].strongly || nodes[ancestor].tag == "form" { break }
                 ancestor = nodes[ancestor].parent
             }
             let commas = text.unicodeScalars.filter { $0 == "," || $0 == "،" }.count
@@ -338,7 +364,7 @@ struct MainTextScorer {
             // A class or id says what a container is, but a short block under it is not an article: the hint
             // counts in full only from 500 characters of prose ("headline-text" on a 26-character teaser).
             let weight = node.weight > 0 ? node.weight * min(1, Double(node.proseLength) / 500) : node.weight
-            let final = (node.score + weight) * (1 - density)
+            let final = (node.score + weight) * (1 - min(1, density))
             nodes[index].score = final
             if final > bestScore {
                 bestScore = final
@@ -383,29 +409,44 @@ struct MainTextScorer {
             chosen.insert(index)
         }
 
-        let chosenProse = chosen.reduce(0) { $0 + nodes[$1].proseLength }
+        // Which blocks are inside a chosen container, and what penalties lie on the way up to it. When the
+        // class-word penalties would remove most of the article, they are names, not boilerplate
+        // ("article-widgets" around the paragraphs, "TestReport__Section--Ads" on every section): only the
+        // strong ones (comments, hidden elements, figures) apply then.
+        var placement: [(inside: Bool, weakly: Bool, strongly: Bool)] = []
+        placement.reserveCapacity(cleaned.count)
+        var insideLength = 0
+        var weakLength = 0
+        for (block, text) in cleaned {
+            var index = block.node
+            var place = (inside: false, weakly: false, strongly: false)
+            while index >= 0 {
+                if chosen.contains(index) {
+                    place.inside = true
+                    break
+                }
+                if nodes[index].strongly {
+                    place.strongly = true
+                } else if nodes[index].penalised {
+                    place.weakly = true
+                }
+                index = nodes[index].parent
+            }
+            placement.append(place)
+            if place.inside && !place.strongly {
+                let length = text.unicodeScalars.count
+                insideLength += length
+                if place.weakly { weakLength += length }
+            }
+        }
+        let weakPenaltiesApply = weakLength * 2 <= insideLength
+
         var result: [String] = []
         var lastWasHeading = false
         var seen = Set<UInt64>()  // FNV-1a of the UTF-8: hashing a String normalises it first
         let normalisedTitle = title.map(ArticleExtractor.clean)
-        for (block, text) in cleaned {
-            // Inside a chosen container, and not under a penalised element on the way.
-            var index = block.node
-            var inside = false
-            var penalised = false
-            while index >= 0 {
-                if chosen.contains(index) {
-                    inside = true
-                    break
-                }
-                // A penalised element holding most of the article is a misnamed wrapper ("article-widgets"
-                // around the paragraphs), not boilerplate inside it.
-                if nodes[index].penalised, Double(nodes[index].proseLength) < 0.5 * Double(chosenProse) {
-                    penalised = true
-                }
-                index = nodes[index].parent
-            }
-            guard inside, !penalised else { continue }
+        for ((block, text), place) in zip(cleaned, placement) {
+            guard place.inside, !place.strongly, !(place.weakly && weakPenaltiesApply) else { continue }
             let length = text.unicodeScalars.count
             let density = Double(block.linkLength) / Double(max(1, length))
             let heading = block.tag.hasPrefix("h") && block.tag.count == 2
