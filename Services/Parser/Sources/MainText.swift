@@ -28,6 +28,8 @@ struct MainTextScorer {
         var penalised: Bool
         /// Penalised whatever its share of the article: readers' comments, hidden elements, figures.
         var strongly = false
+        /// Named as readers' comments.
+        var reader = false
         /// A block or container element: text directly inside it is its own.
         var ownsText = false
     }
@@ -160,8 +162,11 @@ struct MainTextScorer {
                     switch entry.meaning {
                     case .negative: hints.negative = true
                     case .reader:
-                        hints.negative = true
-                        hints.reader = true
+                        // "commentary" and "commentaire" name an opinion piece, not readers' comments.
+                        if !has(Array("commentar".utf8)) {
+                            hints.negative = true
+                            hints.reader = true
+                        }
                     case .positive: hints.positive = true
                     case .body: hints.body = true
                     case .advert:
@@ -252,6 +257,7 @@ struct MainTextScorer {
                 weight: weight,
                 penalised: penalised,
                 strongly: strongly,
+                reader: hint.reader,
                 ownsText: kind != .other
             )
         )
@@ -316,8 +322,23 @@ struct MainTextScorer {
     }
 
     /// The article's paragraphs, in order.
+    /// A page whose only prose is readers' posts (a forum thread) has those posts as its text.
     func paragraphs(title: String?) -> [String] {
+        let article = paragraphs(title: title, readersCount: false)
+        guard article.isEmpty, nodes.contains(where: \.reader) else { return article }
+        let posts = paragraphs(title: title, readersCount: true)
+        return posts.isEmpty ? article : posts
+    }
+
+    private func paragraphs(title: String?, readersCount: Bool) -> [String] {
         var nodes = self.nodes
+        if readersCount {
+            for index in nodes.indices where nodes[index].reader {
+                nodes[index].weight = 0
+                nodes[index].penalised = false
+                nodes[index].strongly = false
+            }
+        }
         var cleaned: [(block: Block, text: String)] = []
         for block in blocks {
             let text = ArticleExtractor.clean(block.text)
@@ -357,9 +378,15 @@ struct MainTextScorer {
                 level += 1
             }
         }
+        // Nothing in a comment thread is a candidate (parents come before their children in `nodes`, so one
+        // pass marks every descendant). A hidden element can be: paywalled articles are sent hidden.
+        var excluded = [Bool](repeating: false, count: nodes.count)
+        for index in nodes.indices.dropFirst() {
+            excluded[index] = (nodes[index].reader && nodes[index].strongly) || excluded[nodes[index].parent]
+        }
         var best = -1
         var bestScore = 0.0
-        for (index, node) in nodes.enumerated() where node.score > 0 {
+        for (index, node) in nodes.enumerated() where node.score > 0 && !excluded[index] {
             let density = Double(node.linkLength) / Double(max(1, node.textLength))
             // A class or id says what a container is, but a short block under it is not an article: the hint
             // counts in full only from 500 characters of prose ("headline-text" on a 26-character teaser).
