@@ -472,8 +472,27 @@ struct MainTextScorer {
         var lastWasHeading = false
         var seen = Set<UInt64>()  // FNV-1a of the UTF-8: hashing a String normalises it first
         let normalisedTitle = title.map(ArticleExtractor.clean)
-        for ((block, text), place) in zip(cleaned, placement) {
-            guard place.inside, !place.strongly, !(place.weakly && weakPenaltiesApply) else { continue }
+        // The lead: a standfirst written between the headline and the body, outside the body's container
+        // ("article__abstract", a `<h2>` under the `<h1>`). Prose-like blocks there, with no penalty, are kept.
+        var lead = Set<Int>()
+        if let first = placement.firstIndex(where: { $0.inside && !$0.strongly }),
+            let headline = cleaned[max(0, first - 8)..<first].lastIndex(where: { $0.block.tag == "h1" })
+        {
+            for index in (headline + 1)..<first {
+                let (block, text) = cleaned[index]
+                let length = text.unicodeScalars.count
+                guard length >= 80, block.linkLength * 5 < length, block.tag != "li", block.tag != "td",
+                    !placement[index].weakly, !placement[index].strongly
+                else { continue }
+                lead.insert(index)
+            }
+        }
+
+        for (position, ((block, text), place)) in zip(cleaned, placement).enumerated() {
+            guard
+                lead.contains(position)
+                    || (place.inside && !place.strongly && !(place.weakly && weakPenaltiesApply))
+            else { continue }
             let length = text.unicodeScalars.count
             let density = Double(block.linkLength) / Double(max(1, length))
             let heading = block.tag.hasPrefix("h") && block.tag.count == 2
