@@ -473,7 +473,8 @@ struct MainTextScorer {
         var seen = Set<UInt64>()  // FNV-1a of the UTF-8: hashing a String normalises it first
         let normalisedTitle = title.map(ArticleExtractor.clean)
         // The lead: a standfirst written between the headline and the body, outside the body's container
-        // ("article__abstract", a `<h2>` under the `<h1>`). Prose-like blocks there, with no penalty, are kept.
+        // ("article__abstract", a `<h2>` under the `<h1>`), often inside an "article-header" that a class word
+        // penalises. Prose-like blocks there are kept, unless in a comment, a hidden element or a figure.
         var lead = Set<Int>()
         if let first = placement.firstIndex(where: { $0.inside && !$0.strongly }),
             let headline = cleaned[max(0, first - 8)..<first].lastIndex(where: { $0.block.tag == "h1" })
@@ -482,7 +483,7 @@ struct MainTextScorer {
                 let (block, text) = cleaned[index]
                 let length = text.unicodeScalars.count
                 guard length >= 80, block.linkLength * 5 < length, block.tag != "li", block.tag != "td",
-                    !placement[index].weakly, !placement[index].strongly
+                    !placement[index].strongly
                 else { continue }
                 lead.insert(index)
             }
@@ -505,9 +506,10 @@ struct MainTextScorer {
             if !seen.insert(hash).inserted { continue }
             // A heading with no paragraph after it before the next heading or the end introduces something
             // that was not kept: a list of related links, a comment form ("Related coverage", «اقرأ أيضا»).
+            // A heading of a paragraph's length is prose set in large type, not a section title.
             if heading, lastWasHeading { result.removeLast() }
             result.append(text)
-            lastWasHeading = heading
+            lastWasHeading = heading && length < 100
         }
         if lastWasHeading { result.removeLast() }
         return result
