@@ -63,7 +63,7 @@ struct MainTextScorer {
             return .block
         case "div", "section", "article", "main", "body", "center", "form": return .container
         case "nav", "footer", "aside", "button", "select", "option", "label", "script", "style", "noscript",
-            "template", "svg", "iframe", "head", "title", "menu", "dialog":
+            "template", "svg", "iframe", "head", "title", "menu", "dialog", "rt", "rp":
             return .skipped
         default: return .other
         }
