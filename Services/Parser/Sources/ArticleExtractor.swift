@@ -156,6 +156,18 @@ public struct ArticleExtractor: Sendable {
         }
     }
 
+    /// `text` in Unicode NFC, as search and comparison expect: pages mix composed and decomposed forms (Bengali
+    /// «ড়» as U+09DC or as U+09A1 U+09BC, an Arabic hamza as a combining mark). Only text with a combining mark
+    /// or a character NFC replaces is converted; the rest is returned as is.
+    static func composed(_ text: String) -> String {
+        let needed = text.unicodeScalars.contains { scalar in
+            scalar.value >= 0x300
+                && (scalar.properties.canonicalCombiningClass != .notReordered
+                    || scalar.properties.isFullCompositionExclusion)
+        }
+        return needed ? text.precomposedStringWithCanonicalMapping : text
+    }
+
     static func clean(_ text: String) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count)

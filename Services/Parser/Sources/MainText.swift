@@ -508,7 +508,7 @@ struct MainTextScorer {
             // that was not kept: a list of related links, a comment form ("Related coverage", «اقرأ أيضا»).
             // A heading of a paragraph's length is prose set in large type, not a section title.
             if heading, lastWasHeading { result.removeLast() }
-            result.append(text)
+            result.append(ArticleExtractor.composed(text))
             lastWasHeading = heading && length < 100
         }
         if lastWasHeading { result.removeLast() }
