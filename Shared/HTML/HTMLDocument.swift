@@ -51,19 +51,7 @@ public enum HTMLDocument {
         guard data.count < Int(Int32.max) else { throw HTMLError("document of \(data.count) bytes is too large") }
         let status: Int32 = withoutActuallyEscaping(visit) { visit in
             let walker = Walker(wanted: wanted, visit: visit)
-            let context = Unmanaged.passUnretained(walker).toOpaque()
-            let status = data.withUnsafeBytes { raw in
-                nashra_html_sax_parse(
-                    raw.baseAddress?.assumingMemoryBound(to: CChar.self),
-                    Int32(raw.count),
-                    encoding,
-                    context,
-                    { context, name, attributes in Walker.of(context).start(name, attributes) },
-                    { context, name in Walker.of(context).end(name) },
-                    { context, characters, length in Walker.of(context).characters(characters, length) }
-                )
-            }
-            walker.flush()
+            let status = walker.parse(data, encoding: encoding)
             return walker.elements == 0 && status == 0 ? -2 : status
         }
         if status == -1 { throw HTMLError("libxml2 could not parse the document") }
@@ -83,10 +71,48 @@ public enum HTMLDocument {
         /// string per distinct name, looked up by pointer.
         private var names: [UnsafeRawPointer: (name: String, wanted: Bool)] = [:]
 
-        init(wanted: Set<String>, visit: @escaping (HTMLEvent) -> Void) {
+        /// A walk of the HTML inside a page's `<script type="text/template">`, whose events join the page's.
+        let nested: Bool
+        /// The text of the template script being read, if one is open.
+        private var template: [UInt8]?
+
+        init(wanted: Set<String>, nested: Bool = false, visit: @escaping (HTMLEvent) -> Void) {
             self.wanted = wanted
+            self.nested = nested
             self.visit = visit
             names.reserveCapacity(256)
+        }
+
+        func parse(_ data: Data, encoding: String?) -> Int32 {
+            let context = Unmanaged.passUnretained(self).toOpaque()
+            let status = data.withUnsafeBytes { raw in
+                nashra_html_sax_parse(
+                    raw.baseAddress?.assumingMemoryBound(to: CChar.self),
+                    Int32(raw.count),
+                    encoding,
+                    context,
+                    { context, name, attributes in Walker.of(context).start(name, attributes) },
+                    { context, name in Walker.of(context).end(name) },
+                    { context, characters, length in Walker.of(context).characters(characters, length) }
+                )
+            }
+            flush()
+            return status
+        }
+
+        /// Blogger and other template engines send the article as HTML inside `<script type="text/template">`
+        /// for the browser to insert: it is walked as part of the page (one level deep; the fragment's implied
+        /// `html`, `head` and `body` are left out).
+        private func walkTemplate(_ bytes: [UInt8]) {
+            let fragment = Walker(wanted: wanted, nested: true) { [visit] event in
+                switch event {
+                case .start(let name, _), .end(let name):
+                    if name == "html" || name == "head" || name == "body" { return }
+                case .text: break
+                }
+                visit(event)
+            }
+            _ = fragment.parse(Data(bytes), encoding: "UTF-8")
         }
 
         static func of(_ context: UnsafeMutableRawPointer?) -> Walker {
@@ -118,12 +144,15 @@ public enum HTMLDocument {
             let element = name(pointer).name
             var attributes: [String: String] = [:]
             var structuredData = false
+            var htmlTemplate = false
             if var cursor = raw {
                 while let key = cursor.pointee {
                     let value = cursor.successor().pointee
                     let (attribute, isWanted) = name(key)
-                    if attribute == "type", let value, String(cString: value).contains("ld+json") {
-                        structuredData = true
+                    if attribute == "type", let value {
+                        let type = String(cString: value)
+                        structuredData = type.contains("ld+json")
+                        htmlTemplate = type.hasSuffix("/template") || type.hasSuffix("/x-template")
                     }
                     // A value-less attribute (`hidden`) is present with an empty value.
                     if isWanted { attributes[attribute] = value.map { String(cString: $0) } ?? "" }
@@ -135,13 +164,20 @@ public enum HTMLDocument {
             if HTMLDocument.opaque.contains(element), !(element == "script" && structuredData) {
                 visit(.end(name: element))
                 skipDepth = 1
+                if element == "script" && htmlTemplate && !nested { template = [] }
             }
         }
 
         func end(_ pointer: UnsafePointer<xmlChar>?) {
             if skipDepth > 0 {
                 skipDepth -= 1
-                if skipDepth == 0 { text.removeAll(keepingCapacity: true) }
+                if skipDepth == 0 {
+                    text.removeAll(keepingCapacity: true)
+                    if let bytes = template {
+                        template = nil
+                        walkTemplate(bytes)
+                    }
+                }
                 return
             }
             flush()
@@ -149,6 +185,10 @@ public enum HTMLDocument {
         }
 
         func characters(_ characters: UnsafePointer<xmlChar>?, _ length: Int32) {
+            if skipDepth == 1, template != nil, let characters, length > 0 {
+                template?.append(contentsOf: UnsafeBufferPointer(start: characters, count: Int(length)))
+                return
+            }
             guard skipDepth == 0, let characters, length > 0 else { return }
             text.append(contentsOf: UnsafeBufferPointer(start: characters, count: Int(length)))
         }
