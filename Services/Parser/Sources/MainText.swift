@@ -86,6 +86,12 @@ struct MainTextScorer {
     static let boilerplatePhrases = [
         "شكرا على الإبلاغ", "شكرا على الابلاغ", "انقر هنا لقراءة الخبر", "اقرأ أيضا", "اقرأ أيضاً", "اقرا ايضا",
         "جميع الحقوق محفوظة", "تابعونا على", "للمزيد من الأخبار", "Read more", "All rights reserved",
+        // The same notices in the languages of the international outlets Nashra also follows.
+        "Related Coverage", "Related Articles", "Related articles", "You may also like", "This entry was posted",
+        "Lesen Sie auch", "Das könnte Sie auch interessieren", "Das könnte dich auch interessieren",
+        "Das könnte Dich auch interessieren", "Verwandte Beiträge", "Verwandte Artikel", "Mehr zum Thema",
+        "Weiterlesen", "weiterlesen", "Kommentare schreiben", "Lire aussi", "À lire aussi", "Artículos relacionados",
+        "Leer más",
     ]
 
     /// Byte-wise substring test (no Foundation, no Unicode folding: the phrases are matched as written).
