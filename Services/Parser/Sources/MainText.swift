@@ -94,6 +94,12 @@ struct MainTextScorer {
         "Leer más",
     ]
 
+    /// How a photo credit or a source line starts: a short block that does is not the story's text.
+    static let creditPrefixes = [
+        "تصوير:", "صورة:", "الصورة:", "Foto:", "Fotos:", "Bild:", "Photo:", "Photograph by", "Image:", "Credit:",
+        "Quelle:", "(Quelle:", "(Foto:", "©",
+    ]
+
     /// Byte-wise substring test (no Foundation, no Unicode folding: the phrases are matched as written).
     static func contains(_ text: String, _ phrase: String) -> Bool {
         var text = text
@@ -507,6 +513,7 @@ struct MainTextScorer {
             if length < (heading ? 4 : 15) { continue }
             if heading && text == normalisedTitle { continue }
             if length < 200, Self.boilerplatePhrases.contains(where: { Self.contains(text, $0) }) { continue }
+            if length < 100, Self.creditPrefixes.contains(where: { text.hasPrefix($0) }) { continue }
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
             if !seen.insert(hash).inserted { continue }
