@@ -94,10 +94,13 @@ struct MainTextScorer {
         "Leer más",
     ]
 
-    /// How a photo credit or a source line starts: a short block that does is not the story's text.
-    static let creditPrefixes = [
-        "تصوير:", "صورة:", "الصورة:", "Foto:", "Fotos:", "Bild:", "Photo:", "Photograph by", "Image:", "Credit:",
-        "Quelle:", "(Quelle:", "(Foto:", "©",
+    /// How a photo credit, a caption or a date or category line starts: a short block that does is the page's
+    /// metadata (the date and the images are extracted apart), not the story's text.
+    static let metadataPrefixes = [
+        "تصوير:", "صورة:", "الصورة:", "نشر في", "آخر تحديث", "تاريخ النشر", "Foto:", "Fotos:", "Bild:", "Photo:",
+        "Photograph by", "Image:", "Credit:", "Quelle:", "(Quelle:", "(Foto:", "©", "Abbildung:", "Published:",
+        "Updated:", "Publiziert:", "Aktualisiert:", "Veröffentlicht:", "Kategorie:", "Category:", "Permalink",
+        "Permalien",
     ]
 
     /// Byte-wise substring test (no Foundation, no Unicode folding: the phrases are matched as written).
@@ -513,7 +516,7 @@ struct MainTextScorer {
             if length < (heading ? 4 : 15) { continue }
             if heading && text == normalisedTitle { continue }
             if length < 200, Self.boilerplatePhrases.contains(where: { Self.contains(text, $0) }) { continue }
-            if length < 100, Self.creditPrefixes.contains(where: { text.hasPrefix($0) }) { continue }
+            if length < 100, Self.metadataPrefixes.contains(where: { text.hasPrefix($0) }) { continue }
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
             if !seen.insert(hash).inserted { continue }
