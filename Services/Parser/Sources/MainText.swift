@@ -91,7 +91,7 @@ struct MainTextScorer {
         "Lesen Sie auch", "Das könnte Sie auch interessieren", "Das könnte dich auch interessieren",
         "Das könnte Dich auch interessieren", "Verwandte Beiträge", "Verwandte Artikel", "Mehr zum Thema",
         "Weiterlesen", "weiterlesen", "Kommentare schreiben", "Lire aussi", "À lire aussi", "Artículos relacionados",
-        "Leer más",
+        "Leer más", "Weiterführende Links", "Weiterführender Link", "Neueste Artikel", "Externer Inhalt",
     ]
 
     /// How a photo credit, a caption or a date or category line starts: a short block that does is the page's
