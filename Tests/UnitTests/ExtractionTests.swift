@@ -311,6 +311,46 @@ enum Fixture {
         }
     }
 
+    @Test("the lead above the body, a body sent as a template script, a forum thread's posts, NFC text, no date lines")
+    func leadTemplateForumAndForms() throws {
+        let lead =
+            "قررت الحكومة، في اجتماعها الأسبوعي اليوم، رفع الدعم تدريجيا عن الوقود خلال العامين المقبلين وفق خطة معلنة."
+        let body =
+            "وقال المتحدث باسم الحكومة إن الخطة تراعي الفئات الأكثر احتياجا، وإن الدعم النقدي سيزيد بالتوازي مع رفع الأسعار."
+        let page = """
+            <html><body><article><header class="article-header"><h1>الحكومة ترفع دعم الوقود</h1>
+            <div class="article-meta">نشر في اليوم السابع يوم ٢٣ - ١١ - ٢٠٢٥</div><p>\(lead)</p></header>
+            <div class="article-body"><p>\(body)</p>
+            <p>نشر في اليوم السابع يوم ٢٣ - ١١ - ٢٠٢٥</p>
+            <p>وأضاف أن الحكومة ستراجع الأسعار كل ثلاثة أشهر، بحسب تطورات السوق العالمية وسعر الصرف، وبالتشاور مع البرلمان.</p>
+            </div></article></body></html>
+            """
+        let article = try extractor.extract(Fixture.page(body: Data(page.utf8)))
+        #expect(article.paragraphs.first == lead, "the lead comes first: \(article.paragraphs)")
+        #expect(article.paragraphs.count == 3, "the date line is metadata, not text: \(article.paragraphs)")
+
+        // Blogger sends the article as HTML inside a template script.
+        let blogger = """
+            <html><body><div class="post-body" itemprop="articleBody"><script type="text/template">
+            <p>\(body)</p><p>\(lead)</p></script></div></body></html>
+            """
+        let templated = try extractor.extract(Fixture.page(body: Data(blogger.utf8)))
+        #expect(templated.paragraphs == [body, lead])
+
+        // A forum thread is only posts: they are its text.
+        let forum = """
+            <html><body><main><div class="comment-list"><div class="comment-text"><p>\(body)</p></div>
+            <div class="comment-text"><p>\(lead)</p></div></div></main></body></html>
+            """
+        #expect(try extractor.extract(Fixture.page(body: Data(forum.utf8))).paragraphs == [body, lead])
+
+        // Decomposed characters come out composed (NFC): أ written as ا + hamza above.
+        let decomposed = "\u{0627}\u{0654}علنت الوزارة، صباح اليوم، نتائج المسابقة السنوية للمدارس في جميع المحافظات."
+        let composedPage = "<html><body><article><p>\(decomposed)</p><p>\(body)</p></article></body></html>"
+        let composed = try extractor.extract(Fixture.page(body: Data(composedPage.utf8)))
+        #expect(composed.paragraphs.first?.unicodeScalars.first == "\u{0623}")
+    }
+
     @Test("unclosed comments and scripts, and a 50 MB page, end quickly with a result or a clear error")
     func hostileMarkup() throws {
         let paragraph = "<p>فقرة عربية طويلة بما يكفي لتكون من نص الخبر، وفيها فواصل، وكلمات كثيرة.</p>"

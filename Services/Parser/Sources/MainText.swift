@@ -11,10 +11,16 @@ import Foundation
 ///   characters (at most 3); the score goes to its container in full, half to the container's parent, a third
 ///   further up. Containers are weighed by their class and id: "article", "content", "story", "خبر" up;
 ///   "comment", "related", "share", "sidebar", "ticker", "اقرأ أيضا" down; `<article>`, `<main>` and
-///   `itemprop="articleBody"` up.
-/// - The best container wins, with its siblings that score at least a fifth of it. Its blocks are kept in
+///   `itemprop="articleBody"` up. A class word counts in full only over 500 characters of prose (a
+///   "headline-text" teaser is not an article).
+/// - The best container wins, with its siblings that score at least a fifth of it; nothing inside readers'
+///   comments is a candidate (unless the page has nothing else: a forum thread). Its blocks are kept in
 ///   order, except those under a penalised element (share bars, related lists, tickers inside the article),
-///   those that are mostly links, and navigation-sized scraps.
+///   those that are mostly links, and navigation-sized scraps. Penalties by class word are lifted when they
+///   would remove most of the article (they are names then: "article-widgets", "Section--Ads"); those of
+///   comments, hidden elements and figures never are.
+/// - Also kept: the lead between the headline and the body's container. Left out: captions, credit, date and
+///   category lines, related-links notices, and a heading with nothing kept under it.
 struct MainTextScorer {
     struct Node {
         var parent: Int
@@ -216,9 +222,6 @@ struct MainTextScorer {
         return index
     }()
 
-    static let debug = ProcessInfo.processInfo.environment["NASHRA_DEBUG_MAIN"] != nil
-    var debugNames: [Int: String] = [:]
-
     mutating func start(_ name: String, _ attributes: [String: String]) {
         let kind = Self.kind(of: name)
         startNamesDate = false
@@ -278,7 +281,6 @@ struct MainTextScorer {
         )
         openBlocks.append(nil)
         stack.append(nodes.count - 1)
-        if Self.debug { debugNames[nodes.count - 1] = (attributes["class"] ?? "") + "#" + (attributes["id"] ?? "") }
     }
 
     mutating func end(_ name: String) {
@@ -414,20 +416,6 @@ struct MainTextScorer {
             }
         }
         guard best > 0 else { return [] }
-        if MainTextScorer.debug {
-            let top = nodes.indices.filter { nodes[$0].score > 0 }.sorted { nodes[$0].score > nodes[$1].score }.prefix(
-                12
-            )
-            for i in top {
-                let n = nodes[i]
-                FileHandle.standardError.write(
-                    Data(
-                        "DBG node \(i) \(n.tag) \(debugNames[i] ?? "") score \(Int(n.score)) w \(n.weight) prose \(n.proseLength) text \(n.textLength) link \(n.linkLength) parent \(n.parent) pen \(n.penalised)\n"
-                            .utf8
-                    )
-                )
-            }
-        }
         // Climb while an ancestor holds clearly more prose with few links (an article whose paragraphs sit in
         // several wrappers, as page builders write them), through single-child wrappers, at most eight levels,
         // never into a penalised element or the whole body.
@@ -487,12 +475,16 @@ struct MainTextScorer {
         var lastWasHeading = false
         var seen = Set<UInt64>()  // FNV-1a of the UTF-8: hashing a String normalises it first
         let normalisedTitle = title.map(ArticleExtractor.clean)
-        // The lead: a standfirst written between the headline and the body, outside the body's container
-        // ("article__abstract", a `<h2>` under the `<h1>`), often inside an "article-header" that a class word
-        // penalises. Prose-like blocks there are kept, unless in a comment, a hidden element or a figure.
+        // The lead: what is written between the headline (the last `<h1>` before the body) and the body, outside
+        // the body's container: a standfirst ("article__abstract", a `<h2>` under the `<h1>`), often inside an
+        // "article-header" that a class word penalises, or an opening paragraph set apart from the rest.
+        // Prose-like blocks there are kept (80 characters or more, few links, not a list or table cell), unless
+        // in a comment, a hidden element or a figure.
         var lead = Set<Int>()
-        if let first = placement.firstIndex(where: { $0.inside && !$0.strongly }),
-            let headline = cleaned[max(0, first - 8)..<first].lastIndex(where: { $0.block.tag == "h1" })
+        if let first = placement.firstIndex(where: {
+            $0.inside && !$0.strongly && !($0.weakly && weakPenaltiesApply)
+        }),
+            let headline = cleaned[0..<first].lastIndex(where: { $0.block.tag == "h1" })
         {
             for index in (headline + 1)..<first {
                 let (block, text) = cleaned[index]
