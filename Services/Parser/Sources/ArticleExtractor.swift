@@ -161,9 +161,16 @@ public struct ArticleExtractor: Sendable {
     /// or a character NFC replaces is converted; the rest is returned as is.
     static func composed(_ text: String) -> String {
         let needed = text.unicodeScalars.contains { scalar in
-            scalar.value >= 0x300
-                && (scalar.properties.canonicalCombiningClass != .notReordered
-                    || scalar.properties.isFullCompositionExclusion)
+            switch scalar.value {
+            case 0..<0x300: return false
+            // Arabic: only madda and hamza above and below compose (with alef, waw, yeh). The harakat never do;
+            // NFC would only put a stack of them in canonical order, which neither display nor search (which
+            // drops them) sees, so the common Arabic paragraph skips the conversion.
+            case 0x0600...0x06FF: return (0x0653...0x0655).contains(scalar.value)
+            default:
+                return scalar.properties.canonicalCombiningClass != .notReordered
+                    || scalar.properties.isFullCompositionExclusion
+            }
         }
         return needed ? text.precomposedStringWithCanonicalMapping : text
     }
