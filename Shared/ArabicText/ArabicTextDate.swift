@@ -10,6 +10,7 @@ import Foundation
 /// with none of these forms gives nil, and so does a form that names an impossible day.
 public enum ArabicTextDate {
     public static func find(in text: String, now: Date, timeZone: TimeZone, relative: Bool = true) -> Date? {
+        let timeZone = statedOffset(in: text) ?? timeZone
         let folded = ArabicNormalizer.standard.normalize(String(text.prefix(400)))
         let tokens = Token.scan(folded)
         let allowsRelative = relative
@@ -119,30 +120,86 @@ public enum ArabicTextDate {
             }
             return nil
         }
-        // A month name of one or two words, then a four-digit year.
+        // A month name of one or two words, then a four-digit year. Gregorian names may come in pairs that name
+        // the same month in two regions' words: «آب/أغسطس», «كانون الثاني/يناير».
         guard firstDigits <= 2 else { return nil }
-        for width in [2, 1] {
-            guard index + width + 1 < tokens.count else { continue }
-            var words: [String] = []
-            for offset in 1...width {
-                guard case .word(let word) = tokens[index + offset] else { break }
-                words.append(word)
+        func monthName(at start: Int) -> (name: String, end: Int)? {
+            for width in [2, 1] where start + width <= tokens.count {
+                var words: [String] = []
+                for offset in 0..<width {
+                    guard case .word(let word) = tokens[start + offset] else { break }
+                    words.append(word)
+                }
+                guard words.count == width else { continue }
+                let name = words.joined(separator: " ")
+                if gregorianMonth(name) != nil || hijriMonths[name] != nil { return (name, start + width) }
             }
-            guard words.count == width, let year = number(width + 1), year.digits == 4 else { continue }
-            let name = words.joined(separator: " ")
-            let end = index + width + 2
-            if let month = NewsDateParser.arabicMonths[name] ?? NewsDateParser.months[String(name.prefix(3))] {
-                return make(year.value, month, first, time(tokens, from: end), timeZone).map { ($0, false) }
-            }
-            if let month = hijriMonths[name] {
-                var calendar = Calendar(identifier: .islamicUmmAlQura)
-                calendar.timeZone = timeZone
-                let components = DateComponents(year: year.value, month: month, day: first)
-                guard (1...30).contains(first), let date = calendar.date(from: components) else { return nil }
-                return (date, true)
-            }
+            return nil
+        }
+        guard let (name, monthEnd) = monthName(at: index + 1) else { return nil }
+        var end = monthEnd
+        if let month = gregorianMonth(name), end < tokens.count, tokens[end] == .separator,
+            let other = monthName(at: end + 1), gregorianMonth(other.name) == month
+        {
+            end = other.end
+        }
+        guard end < tokens.count, case .number(let year, 4) = tokens[end] else { return nil }
+        if let month = gregorianMonth(name) {
+            return make(year, month, first, time(tokens, from: end + 1), timeZone).map { ($0, false) }
+        }
+        if let month = hijriMonths[name] {
+            var calendar = Calendar(identifier: .islamicUmmAlQura)
+            calendar.timeZone = timeZone
+            let components = DateComponents(year: year, month: month, day: first)
+            guard (1...30).contains(first), let date = calendar.date(from: components) else { return nil }
+            return (date, true)
         }
         return nil
+    }
+
+    /// The offset a date line states after its time, «14:00 (GMT+0400)», «UTC+3», «GMT -05:30», if it does.
+    static func statedOffset(in text: String) -> TimeZone? {
+        let scalars = Array(text.unicodeScalars.prefix(400))
+        var index = 0
+        while index + 3 < scalars.count {
+            let word = String(String.UnicodeScalarView(scalars[index..<(index + 3)])).uppercased()
+            guard word == "GMT" || word == "UTC" else {
+                index += 1
+                continue
+            }
+            var cursor = index + 3
+            while cursor < scalars.count, scalars[cursor] == " " { cursor += 1 }
+            guard cursor < scalars.count, scalars[cursor] == "+" || scalars[cursor] == "-" else { return nil }
+            let sign = scalars[cursor] == "-" ? -1 : 1
+            cursor += 1
+            var digits: [Int] = []
+            while cursor < scalars.count, digits.count < 4 {
+                if let digit = scalars[cursor].properties.numericType != nil
+                    ? Int(scalars[cursor].properties.numericValue ?? -1) : nil, digit >= 0
+                {
+                    digits.append(digit)
+                } else if scalars[cursor] != ":" {
+                    break
+                }
+                cursor += 1
+            }
+            let hours: Int
+            let minutes: Int
+            switch digits.count {
+            case 1: (hours, minutes) = (digits[0], 0)
+            case 2: (hours, minutes) = (digits[0] * 10 + digits[1], 0)
+            case 4: (hours, minutes) = (digits[0] * 10 + digits[1], digits[2] * 10 + digits[3])
+            default: return nil
+            }
+            guard hours <= 14, minutes < 60 else { return nil }
+            return TimeZone(secondsFromGMT: sign * (hours * 3600 + minutes * 60))
+        }
+        return nil
+    }
+
+    /// The Gregorian month a (normalised) month name means: Arabic names of every region, or English.
+    static func gregorianMonth(_ name: String) -> Int? {
+        NewsDateParser.arabicMonths[name] ?? NewsDateParser.months[String(name.prefix(3))]
     }
 
     /// A time of day within the three tokens after a date, with «ص»/«م» (or am/pm) read.

@@ -146,6 +146,14 @@ import Testing
             find("الاثنين 3 جمادى الآخرة 1447 هـ الموافق 24 نوفمبر 2025") == "2025-11-23T22:00:00",
             "the Gregorian date wins over the Hijri one"
         )
+        #expect(find("الأربعاء، 28 آب/أغسطس 2013") == "2013-08-27T22:00:00", "a month named twice, Levant/Egypt")
+        #expect(find("5 كانون الثاني/يناير 2020") == "2020-01-04T22:00:00")
+        #expect(
+            find("الأربعاء، 28 آب/اغسطس 2013، آخر تحديث 14:00 (GMT+0400)") == "2013-08-28T10:00:00",
+            "the offset the line states wins over the source's zone"
+        )
+        #expect(find("١٢ مارس ٢٠٢٤ ١٠:٣٠ م UTC+٠٣:٠٠") == "2024-03-12T19:30:00")
+        #expect(find("28 آب/مارس 2013") == nil, "two names of different months: no date")
         #expect(find("منذ ساعتين") == "2025-11-24T14:00:00")
         #expect(find("منذ 5 دقائق") == "2025-11-24T15:55:00")
         #expect(find("منذ يومين") == "2025-11-22T16:00:00")

@@ -328,6 +328,12 @@ enum Fixture {
         let article = try extractor.extract(Fixture.page(body: Data(page.utf8)))
         #expect(article.paragraphs.first == lead, "the lead comes first: \(article.paragraphs)")
         #expect(article.paragraphs.count == 3, "the date line is metadata, not text: \(article.paragraphs)")
+        let dated = page.replacingOccurrences(
+            of: "<p>نشر في اليوم السابع يوم ٢٣ - ١١ - ٢٠٢٥</p>",
+            with: "<p>الأربعاء، 28 آب/أغسطس 2013، آخر تحديث 14:00 (GMT+0400)</p>"
+        )
+        let datedArticle = try extractor.extract(Fixture.page(body: Data(dated.utf8)))
+        #expect(datedArticle.paragraphs.count == 3, "a day-name date line is metadata too: \(datedArticle.paragraphs)")
 
         // Blogger sends the article as HTML inside a template script.
         let blogger = """

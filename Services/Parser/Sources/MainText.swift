@@ -1,3 +1,4 @@
+import ArabicText
 import Foundation
 
 /// The generic main-text extractor: which text blocks of a page are the article.
@@ -108,6 +109,16 @@ struct MainTextScorer {
         "Updated:", "Publiziert:", "Aktualisiert:", "Veröffentlicht:", "Kategorie:", "Category:", "Permalink",
         "Permalien",
     ]
+
+    /// «الأربعاء، 28 آب/أغسطس 2013، آخر تحديث 14:00»: a day name that opens a short line with a date in it.
+    static func isArabicDateLine(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, (0x0627...0x064A).contains(first.value),
+            arabicDayNames.contains(where: { text.hasPrefix($0) })
+        else { return false }
+        return ArabicTextDate.find(in: text, now: Date(), timeZone: .gmt, relative: false) != nil
+    }
+
+    static let arabicDayNames = ["الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت"]
 
     /// Byte-wise substring test (no Foundation, no Unicode folding: the phrases are matched as written).
     static func contains(_ text: String, _ phrase: String) -> Bool {
@@ -509,6 +520,7 @@ struct MainTextScorer {
             if heading && text == normalisedTitle { continue }
             if length < 200, Self.boilerplatePhrases.contains(where: { Self.contains(text, $0) }) { continue }
             if length < 100, Self.metadataPrefixes.contains(where: { text.hasPrefix($0) }) { continue }
+            if length < 100, Self.isArabicDateLine(text) { continue }
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
             if !seen.insert(hash).inserted { continue }
