@@ -2,11 +2,12 @@ import ArgumentParser
 import Classifier
 import Foundation
 import NashraArchive
+import NashraModel
 import Store
 
 /// Story-grouping decisions of Nashra on a corpus, for scoring against a truth (bench/neardup.py): signatures
 /// (timed, one core), candidates from the store's own bands, and each candidate pair's estimated similarity
-/// with the store's verdict (`ArticleStore.clusterSimilarity`). Reads JSON lines {id, source, title, text}.
+/// with the store's verdict (`StorySimilarity.sameStory`). Reads JSON lines {id, source, title, text}.
 struct NearDuplicateBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "neardup",
@@ -54,19 +55,22 @@ struct NearDuplicateBench: ParsableCommand {
         for pair in candidates {
             let (a, b) = (Int(pair >> 32), Int(pair & 0xffff_ffff))
             let similarity = StorySignature.similarity(signatures[a], signatures[b])
-            let verdict = similarity >= ArticleStore.clusterSimilarity
+            let containment = StorySimilarity.containment(signatures[a], signatures[b], jaccard: similarity)
+            let verdict = StorySimilarity.sameStory(signatures[a], signatures[b]) != nil
             grouped += verdict ? 1 : 0
             if pairs != nil {
                 output.append(
                     Data(
-                        "{\"a\":\"\(records[a].id ?? "")\",\"b\":\"\(records[b].id ?? "")\",\"similarity\":\(similarity),\"grouped\":\(verdict)}\n"
+                        "{\"a\":\"\(records[a].id ?? "")\",\"b\":\"\(records[b].id ?? "")\",\"similarity\":\(similarity),\"containment\":\(containment),\"grouped\":\(verdict)}\n"
                             .utf8
                     )
                 )
             }
         }
         print(
-            "\(candidates.count) candidate pairs from shared bands; \(grouped) grouped (similarity ≥ \(ArticleStore.clusterSimilarity))"
+            "\(candidates.count) candidate pairs from shared bands; \(grouped) grouped (similarity ≥ "
+                + "\(StorySimilarity.sameStorySimilarity), or ≥ \(StorySimilarity.containmentFloor) with containment ≥ "
+                + "\(StorySimilarity.sameStoryContainment))"
         )
         if let pairs { try output.write(to: URL(fileURLWithPath: pairs)) }
     }

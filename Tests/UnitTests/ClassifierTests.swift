@@ -282,6 +282,39 @@ enum FixtureCorpus {
         #expect(signatures.signature(of: sentence).count == 64)
         #expect(signatures.signature(of: "كاريكاتير اليوم").isEmpty, "a caption is not a story to group")
     }
+
+    @Test("a wire story republished with paragraphs added is the same story by containment; another story is not")
+    func containedStory() throws {
+        let extractor = ArticleExtractor()
+        func paragraphs(_ path: String) throws -> [String] {
+            let article: Article = try extractor.extract(try Fixture.page(path))
+            return [article.title] + article.paragraphs
+        }
+        let wire = try paragraphs("deploy/demo/site/cairo/wire-summit.html")
+        let other = try paragraphs("deploy/demo/site/madina/health-vaccine.html")
+        // The wire story inside a long piece: the outlet's own reporting runs three times its length.
+        var own: [String] = []
+        var random = Seeded()
+        let words = other.joined(separator: " ").split(separator: " ")
+        for _ in 0..<(3 * wire.joined().count / 60) {
+            own.append(
+                (0..<12).map { _ in String(words[Int(random.next() % UInt64(words.count))]) }.joined(separator: " ")
+            )
+        }
+        let signer = StorySignature()
+        let short = signer.signature(of: wire.joined(separator: "\n"))
+        let long = signer.signature(of: (wire + own).joined(separator: "\n"))
+        let unrelated = signer.signature(of: other.joined(separator: "\n"))
+        let similarity = StorySimilarity.estimate(short, long)
+        #expect(similarity < StorySimilarity.sameStorySimilarity, "Jaccard alone misses it: \(similarity)")
+        #expect(StorySimilarity.containment(short, long, jaccard: similarity) >= 0.8)
+        #expect(StorySimilarity.sameStory(short, long) != nil)
+        #expect(StorySimilarity.sameStory(short, unrelated) == nil)
+        // The size estimate behind containment: within a third of the true count of shingles.
+        let text = (0..<400).map { "كلمة\($0)" }.joined(separator: " ")
+        let estimated = StorySimilarity.estimatedSize(signer.signature(of: text))
+        #expect(abs(estimated - 398) < 398 / 3, "\(estimated) for 398 shingles")
+    }
 }
 
 /// A fixed-seed generator for reproducible shuffles in tests.

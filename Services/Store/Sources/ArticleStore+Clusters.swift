@@ -4,8 +4,9 @@ import GRDB
 import NashraModel
 
 /// Story clusters: the same story told by several outlets. The classifier's MinHash signature is cut into bands;
-/// articles sharing a band are candidates, and a candidate joins only if the signatures agree on at least
-/// `clusterSimilarity` of their slots (estimated Jaccard similarity of their word 3-shingles): precision first.
+/// articles sharing a band are candidates, and a candidate joins only if `StorySimilarity.sameStory` verifies it:
+/// the signatures agree on half their slots (estimated Jaccard similarity of their word 3-shingles), or the
+/// shorter text is estimated to be contained in the longer (a wire story cut or extended): precision first.
 /// A cluster is named by its first article, so it keeps its first publisher.
 ///
 /// The band index (`story_bands`) holds one integer key per band (the band's number folded into its hash) and the
@@ -15,8 +16,6 @@ import NashraModel
 extension ArticleStore {
     /// Slots per band: 16 bands of 4 slots for a 64-slot signature.
     static let bandWidth = 4
-    /// Estimated Jaccard similarity needed to join a cluster.
-    public static let clusterSimilarity = 0.5
 
     /// The band keys of a signature: each band's slots hashed (FNV-1a) from a seed that differs per band, so that
     /// equal slots in different bands never collide by construction. Empty for signatures too short to band.
@@ -48,8 +47,9 @@ extension ArticleStore {
         for rowid in try Int64.fetchAll(candidates, arguments: StatementArguments([after] + keys))
         where checked.insert(rowid).inserted {
             guard let row = try Row.fetchOne(candidate, arguments: [rowid]), row["id"] != own else { continue }
-            let similarity = StorySimilarity.estimate(signature, decodeSignature(row["signature"]))
-            if similarity >= clusterSimilarity, similarity > best?.similarity ?? 0 {
+            if let similarity = StorySimilarity.sameStory(signature, decodeSignature(row["signature"])),
+                similarity > best?.similarity ?? 0
+            {
                 best = StoryMatch(story: (row["cluster_id"] as String?) ?? row["id"], similarity: similarity)
             }
         }

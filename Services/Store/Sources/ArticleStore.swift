@@ -260,8 +260,12 @@ public final class ArticleStore: Sendable {
                     let keys = Self.bandKeys(item.signature)
                     for earlier in Set(keys.flatMap { batchBands[$0] ?? [] })
                     where prepared.items[earlier].article.id != a.id {
-                        let similarity = StorySimilarity.estimate(item.signature, prepared.items[earlier].signature)
-                        if similarity >= Self.clusterSimilarity, similarity > best?.similarity ?? 0 {
+                        if let similarity = StorySimilarity.sameStory(
+                            item.signature,
+                            prepared.items[earlier].signature
+                        ),
+                            similarity > best?.similarity ?? 0
+                        {
                             best = StoryMatch(story: stories[earlier], similarity: similarity)
                         }
                     }
