@@ -92,7 +92,8 @@ struct MainTextScorer {
     /// notice, "read the original", "read also", copyright and follow-us lines (short blocks only).
     static let boilerplatePhrases = [
         "شكرا على الإبلاغ", "شكرا على الابلاغ", "انقر هنا لقراءة الخبر", "اقرأ أيضا", "اقرأ أيضاً", "اقرا ايضا",
-        "جميع الحقوق محفوظة", "تابعونا على", "للمزيد من الأخبار", "Read more", "All rights reserved",
+        "جميع الحقوق محفوظة", "تابعونا على", "للمزيد من الأخبار", "لا تعبر عن رأي", "لا تعبر بالضرورة عن رأي",
+        "لا تعبّر عن رأي", "إرشادات الاستخدام", "Read more", "All rights reserved",
         // The same notices in the languages of the international outlets Nashra also follows.
         "Related Coverage", "Related Articles", "Related articles", "You may also like", "This entry was posted",
         "Lesen Sie auch", "Das könnte Sie auch interessieren", "Das könnte dich auch interessieren",
