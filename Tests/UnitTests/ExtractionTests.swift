@@ -335,6 +335,18 @@ enum Fixture {
         let datedArticle = try extractor.extract(Fixture.page(body: Data(dated.utf8)))
         #expect(datedArticle.paragraphs.count == 3, "a day-name date line is metadata too: \(datedArticle.paragraphs)")
 
+        // A site whose logo is its `<h1>`: the teaser of another story under it is not a lead.
+        let teaser =
+            "تقرير خاص عن أسعار الذهب في الأسواق العربية هذا الأسبوع، مع توقعات الخبراء للأيام المقبلة وتحليل مفصل للأسباب."
+        let logoPage = """
+            <html><head><meta property="og:title" content="الحكومة ترفع دعم الوقود"></head><body><h1>بوابة الأخبار</h1>
+            <div class="box"><p>\(teaser)</p></div>
+            <article><h2>الحكومة ترفع دعم الوقود</h2><div class="article-body"><p>\(body)</p><p>\(lead)</p></div></article>
+            </body></html>
+            """
+        let logoArticle = try extractor.extract(Fixture.page(body: Data(logoPage.utf8)))
+        #expect(!logoArticle.paragraphs.contains(teaser), "\(logoArticle.paragraphs)")
+
         // Blogger sends the article as HTML inside a template script.
         let blogger = """
             <html><body><div class="post-body" itemprop="articleBody"><script type="text/template">

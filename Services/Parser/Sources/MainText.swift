@@ -121,6 +121,16 @@ struct MainTextScorer {
 
     static let arabicDayNames = ["الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت"]
 
+    /// Whether an `<h1>` is the article's headline, not a site's logo: it shares at least half its words with the
+    /// title the page gives (publishers shorten or reword one of the two).
+    static func namesArticle(_ heading: String, title: String?) -> Bool {
+        guard let title, !title.isEmpty else { return true }
+        let headingWords = Set(heading.split(separator: " "))
+        let titleWords = Set(title.split(separator: " "))
+        guard !headingWords.isEmpty else { return false }
+        return headingWords.intersection(titleWords).count * 2 >= min(headingWords.count, titleWords.count)
+    }
+
     /// Byte-wise substring test (no Foundation, no Unicode folding: the phrases are matched as written).
     static func contains(_ text: String, _ phrase: String) -> Bool {
         var text = text
@@ -496,7 +506,8 @@ struct MainTextScorer {
         if let first = placement.firstIndex(where: {
             $0.inside && !$0.strongly && !($0.weakly && weakPenaltiesApply)
         }),
-            let headline = cleaned[0..<first].lastIndex(where: { $0.block.tag == "h1" })
+            let headline = cleaned[0..<first].lastIndex(where: { $0.block.tag == "h1" }),
+            Self.namesArticle(cleaned[headline].text, title: normalisedTitle)
         {
             for index in (headline + 1)..<first {
                 let (block, text) = cleaned[index]
