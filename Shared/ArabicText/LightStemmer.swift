@@ -18,6 +18,13 @@ public enum LightStemmer {
         return Substring(String(String.UnicodeScalarView(scalars[bounds])))
     }
 
+    /// The hash (`TokenScanner.hash`) of a normalised token's light stem: how the classifier's features and word
+    /// lists look words up.
+    @inlinable
+    public static func stemHash(of token: UnsafeBufferPointer<Unicode.Scalar>) -> UInt64 {
+        TokenScanner.hash(UnsafeBufferPointer(rebasing: token[stemBounds(of: token)]))
+    }
+
     /// Where the stem of a normalised token lies within it (the whole token when nothing is stripped).
     @inlinable
     public static func stemBounds(of token: UnsafeBufferPointer<Unicode.Scalar>) -> Range<Int> {

@@ -64,8 +64,7 @@ public struct TopicClassifier: Sendable {
         var found: String?
         TokenScanner.forEachToken(in: section) { token in
             guard found == nil else { return }
-            let bounds = LightStemmer.stemBounds(of: token)
-            found = sectionWords[TokenScanner.hash(UnsafeBufferPointer(rebasing: token[bounds]))]
+            found = sectionWords[LightStemmer.stemHash(of: token)]
         }
         return found
     }

@@ -69,8 +69,7 @@ public struct TopicFeatures: Sendable, Codable, Equatable {
             taken += 1
             for n in charGrams { addCharGrams(token, n: n, mask: mask, into: &indices) }
             guard !ArabicStopWords.contains(token) else { return }
-            let bounds = LightStemmer.stemBounds(of: token)
-            let stem = TokenScanner.hash(UnsafeBufferPointer(rebasing: token[bounds]))
+            let stem = LightStemmer.stemHash(of: token)
             indices.append(UInt32(truncatingIfNeeded: mix(stem) & mask))
             if lexiconFeatures, let key = TopicLexicons.feature(ofStem: stem) {
                 indices.append(UInt32(truncatingIfNeeded: mix(key) & mask))

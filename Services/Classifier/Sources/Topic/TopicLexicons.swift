@@ -34,8 +34,7 @@ func stemTable<Key>(_ lists: [Key: String]) -> [UInt64: Key] {
     var table: [UInt64: Key] = [:]
     for (key, text) in lists {
         TokenScanner.forEachToken(in: text) { token in
-            let bounds = LightStemmer.stemBounds(of: token)
-            table[TokenScanner.hash(UnsafeBufferPointer(rebasing: token[bounds]))] = key
+            table[LightStemmer.stemHash(of: token)] = key
         }
     }
     return table

@@ -9,10 +9,11 @@ import ArabicText
 /// them. A corpus that has the label trains on its own articles and the seeds are unused. The seed words are also
 /// one of the word lists whose shared feature every model learns (`TopicLexicons`).
 ///
-/// Seeds are words a section's editor would name, written as readers see them and matched by light stem; words
-/// that are as common outside the section, or whose stem is another word's, are left out: «نجم», «جائزة»,
-/// «حفل», «معرض»; «أغنية» (stem of «أغنى», richest); «ممثل» (also a representative), «رواية» (an account), «فني» (technical), «التشكيلي»
-/// (stem of «تشكيل», forming a government), «مخرج» («مخرجات», outcomes), «ديوان» (a royal court).
+/// Seeds are words a section's editor would name, written as readers see them and matched by light stem. Left
+/// out: words as common outside the section («نجم», «جائزة», «حفل», «معرض») and words whose stem is another
+/// word's: «أغنية» (the stem of «أغنى», richest), «ممثل» (also a representative), «رواية» (an account), «فني»
+/// (technical), «التشكيلي» (the stem of «تشكيل», forming a government), «مخرج» («مخرجات», outcomes), «ديوان»
+/// (a royal court).
 public struct TopicSeeds: Sendable {
     /// The seed stems' hashes per label.
     let stems: [String: Set<UInt64>]
@@ -51,8 +52,7 @@ public struct TopicSeeds: Sendable {
             TokenScanner.forEachToken(in: part) { token in
                 guard taken < cap else { return }
                 taken += 1
-                let bounds = LightStemmer.stemBounds(of: token)
-                if seeds.contains(TokenScanner.hash(UnsafeBufferPointer(rebasing: token[bounds]))) { hits += weight }
+                if seeds.contains(LightStemmer.stemHash(of: token)) { hits += weight }
             }
             words += taken
         }
