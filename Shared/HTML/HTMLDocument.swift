@@ -6,7 +6,8 @@ public enum HTMLEvent {
     /// An element opens. Names are lower case; attribute names too.
     case start(name: String, attributes: [String: String])
     /// Text inside the current element (not inside `script`, `style`, `noscript`, `template`, except a
-    /// `<script type="application/ld+json">`, whose text is structured data).
+    /// `<script type="application/ld+json">`, whose text is structured data; the HTML inside a
+    /// `<script type="text/template">` comes as elements and text of their own, after the script's end).
     case text(String)
     /// The element opened by the matching `start` closes.
     case end(name: String)
