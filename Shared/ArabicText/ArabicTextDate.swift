@@ -159,42 +159,34 @@ public enum ArabicTextDate {
 
     /// The offset a date line states after its time, «14:00 (GMT+0400)», «UTC+3», «GMT -05:30», if it does.
     static func statedOffset(in text: String) -> TimeZone? {
-        let scalars = Array(text.unicodeScalars.prefix(400))
-        var index = 0
-        while index + 3 < scalars.count {
-            let word = String(String.UnicodeScalarView(scalars[index..<(index + 3)])).uppercased()
-            guard word == "GMT" || word == "UTC" else {
-                index += 1
-                continue
+        let head = String(text.prefix(400))
+        let marker = [
+            head.range(of: "GMT", options: .caseInsensitive), head.range(of: "UTC", options: .caseInsensitive),
+        ]
+        .compactMap { $0 }.min { $0.lowerBound < $1.lowerBound }
+        guard let marker else { return nil }
+        var rest = head[marker.upperBound...].unicodeScalars.drop { $0 == " " }[...]
+        guard let sign = rest.first, sign == "+" || sign == "-" else { return nil }
+        rest = rest.dropFirst()
+        // Digits of any script (Arabic-Indic too), a colon allowed between hours and minutes.
+        var digits: [Int] = []
+        for scalar in rest where digits.count < 4 {
+            if scalar.properties.numericType == .decimal, let value = scalar.properties.numericValue {
+                digits.append(Int(value))
+            } else if scalar != ":" {
+                break
             }
-            var cursor = index + 3
-            while cursor < scalars.count, scalars[cursor] == " " { cursor += 1 }
-            guard cursor < scalars.count, scalars[cursor] == "+" || scalars[cursor] == "-" else { return nil }
-            let sign = scalars[cursor] == "-" ? -1 : 1
-            cursor += 1
-            var digits: [Int] = []
-            while cursor < scalars.count, digits.count < 4 {
-                if let digit = scalars[cursor].properties.numericType != nil
-                    ? Int(scalars[cursor].properties.numericValue ?? -1) : nil, digit >= 0
-                {
-                    digits.append(digit)
-                } else if scalars[cursor] != ":" {
-                    break
-                }
-                cursor += 1
-            }
-            let hours: Int
-            let minutes: Int
-            switch digits.count {
-            case 1: (hours, minutes) = (digits[0], 0)
-            case 2: (hours, minutes) = (digits[0] * 10 + digits[1], 0)
-            case 4: (hours, minutes) = (digits[0] * 10 + digits[1], digits[2] * 10 + digits[3])
-            default: return nil
-            }
-            guard hours <= 14, minutes < 60 else { return nil }
-            return TimeZone(secondsFromGMT: sign * (hours * 3600 + minutes * 60))
         }
-        return nil
+        let hours: Int
+        let minutes: Int
+        switch digits.count {
+        case 1: (hours, minutes) = (digits[0], 0)
+        case 2: (hours, minutes) = (digits[0] * 10 + digits[1], 0)
+        case 4: (hours, minutes) = (digits[0] * 10 + digits[1], digits[2] * 10 + digits[3])
+        default: return nil
+        }
+        guard hours <= 14, minutes < 60 else { return nil }
+        return TimeZone(secondsFromGMT: (sign == "-" ? -1 : 1) * (hours * 3600 + minutes * 60))
     }
 
     /// The Gregorian month a (normalised) month name means: Arabic names of every region, or English.
