@@ -70,6 +70,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "ReplaySite",
+            dependencies: [
+                "NashraArchive", "NashraHTML",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/ReplaySite",
+            swiftSettings: strict
+        ),
+        .target(
             name: "NashraRuntime",
             dependencies: [
                 "NashraAMQP", "NashraModel", "NashraHTTP",
@@ -113,7 +123,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "NashraModel", "ArabicText", "NashraRuntime", "NashraArchive",
+                "NashraModel", "ArabicText", "NashraRuntime", "NashraArchive", "NashraHTML",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -125,7 +135,7 @@ let package = Package(
         .executableTarget(
             name: "NashraCLI",
             dependencies: [
-                "Fetcher", "Parser", "Classifier", "Store", "NashraAMQP", "NashraHTTP", "DemoSite",
+                "Fetcher", "Parser", "Classifier", "Store", "NashraAMQP", "NashraHTTP", "DemoSite", "ReplaySite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/CLI",
@@ -146,7 +156,7 @@ let package = Package(
             name: "UnitTests",
             dependencies: [
                 "NashraModel", "ArabicText", "NashraAMQP", "NashraRuntime", "NashraHTTP", "Parser", "Classifier",
-                "Fetcher", "Store", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                "Fetcher", "Store", "ReplaySite", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/UnitTests"

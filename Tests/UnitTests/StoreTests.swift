@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NashraHTML
 import NashraModel
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NashraHTML
 import NashraRuntime
 
 /// `/status`: the pipeline at a glance for operators: per queue ready, unacked, consumers, rates, retrying,

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import NashraHTML
 import NashraRuntime
 
 /// The reader web: right-to-left pages rebuilt from stored paragraphs (never the publisher's HTML), every scraped
