@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Runs the whole pipeline on this host without Docker: a private RabbitMQ and every stage as processes.
 #   deploy/local.sh start [--demo]   start the broker and every service (--demo: also the offline demo publisher)
-#   deploy/local.sh stop             stop every service (SIGTERM: they finish the batch in flight), then the broker
+#   deploy/local.sh stop [--keep-broker]   stop every service (SIGTERM: they finish the batch in flight), then
+#                                    the broker
 #   deploy/local.sh status           processes, and queue depth (`nashra status`)
-# Scale a stage with NASHRA_SCALE_<STAGE>=N (WORKER, PARSER, CLASSIFIER), e.g. NASHRA_SCALE_PARSER=4.
+#   deploy/local.sh scale STAGE N    run N instances of worker, parser or classifier now (starts or stops some)
+#   deploy/local.sh restart NAME     start one service again (e.g. parser-2, store), as a supervisor would
+# Scale at start with NASHRA_SCALE_<STAGE>=N (WORKER, PARSER, CLASSIFIER), e.g. NASHRA_SCALE_PARSER=4.
 # Everything lives under NASHRA_RUN_DIR (default: run/): logs, PIDs, the database, the frontier's state.
+# Services' /metrics ports start at NASHRA_PORT_BASE (default 9100): frontier +0, store +4, worker i +1+10(i-1),
+# parser i +2+10(i-1), classifier i +3+10(i-1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 run=${NASHRA_RUN_DIR:-run}
@@ -29,6 +34,23 @@ launch() {  # name, then the command
     echo $! > "$run/pids/$name.pid"
 }
 
+base=${NASHRA_PORT_BASE:-9100}
+
+# Starts one service by its name: frontier, store, web, demo-site, worker-I, parser-I, classifier-I.
+service() {
+    local name=$1 i=${1##*-}
+    case $name in
+        frontier) launch frontier "$bin/nashra-fetcher" frontier --http-port "$base" ;;
+        store) launch store "$bin/nashra-store" --http-port $((base + 4)) ;;
+        web) launch web "$bin/nashra-store" web --http-port "${NASHRA_WEB_PORT:-8080}" ;;
+        demo-site) launch demo-site "$bin/nashra" demo-site --dir deploy/demo/site --port 8701 ;;
+        worker-*) launch "$name" "$bin/nashra-fetcher" worker --http-port $((base + 1 + 10 * (i - 1))) ;;
+        parser-*) launch "$name" "$bin/nashra-parser" --http-port $((base + 2 + 10 * (i - 1))) ;;
+        classifier-*) launch "$name" "$bin/nashra-classifier" --http-port $((base + 3 + 10 * (i - 1))) ;;
+        *) echo "unknown service $name" >&2; return 64 ;;
+    esac
+}
+
 start() {
     local demo=false
     [ "${1:-}" = "--demo" ] && demo=true
@@ -39,20 +61,14 @@ start() {
     if $demo; then
         export NASHRA_SOURCES=${NASHRA_SOURCES:-deploy/demo/sources.yml}
         export NASHRA_FETCH_ALLOW_PRIVATE=${NASHRA_FETCH_ALLOW_PRIVATE:-127.0.0.1/32}
-        launch demo-site "$bin/nashra" demo-site --dir deploy/demo/site --port 8701
+        service demo-site
     fi
-    launch frontier "$bin/nashra-fetcher" frontier --http-port 9100
-    for i in $(seq 1 "${NASHRA_SCALE_WORKER:-1}"); do
-        launch "worker-$i" "$bin/nashra-fetcher" worker --http-port $((9101 + 10 * (i - 1)))
-    done
-    for i in $(seq 1 "${NASHRA_SCALE_PARSER:-1}"); do
-        launch "parser-$i" "$bin/nashra-parser" --http-port $((9102 + 10 * (i - 1)))
-    done
-    for i in $(seq 1 "${NASHRA_SCALE_CLASSIFIER:-1}"); do
-        launch "classifier-$i" "$bin/nashra-classifier" --http-port $((9103 + 10 * (i - 1)))
-    done
-    launch store "$bin/nashra-store" --http-port 9104
-    launch web "$bin/nashra-store" web --http-port "${NASHRA_WEB_PORT:-8080}"
+    service frontier
+    for i in $(seq 1 "${NASHRA_SCALE_WORKER:-1}"); do service "worker-$i"; done
+    for i in $(seq 1 "${NASHRA_SCALE_PARSER:-1}"); do service "parser-$i"; done
+    for i in $(seq 1 "${NASHRA_SCALE_CLASSIFIER:-1}"); do service "classifier-$i"; done
+    service store
+    [ "${NASHRA_WEB:-1}" = 0 ] || service web
     sleep 1
     for pidfile in "$run"/pids/*.pid; do
         if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
@@ -64,12 +80,13 @@ start() {
     echo "Nashra is running (logs in $run/logs). Reader: http://127.0.0.1:${NASHRA_WEB_PORT:-8080}/"
 }
 
-stop() {
+# Stops the named services with SIGTERM (they finish their batch), SIGKILL after 10 s.
+stop_services() {
     local pids=()
-    for pidfile in "$run"/pids/*.pid; do
+    for name in "$@"; do
+        local pidfile=$run/pids/$name.pid
         [ -f "$pidfile" ] || continue
-        pid=$(cat "$pidfile")
-        kill -TERM "$pid" 2>/dev/null && pids+=("$pid")
+        kill -TERM "$(cat "$pidfile")" 2>/dev/null && pids+=("$(cat "$pidfile")")
         rm -f "$pidfile"
     done
     for _ in $(seq 1 100); do
@@ -79,7 +96,26 @@ stop() {
         sleep 0.1
     done
     for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-    deploy/rabbitmq.sh stop
+}
+
+scale() {
+    local stage=${1:-} want=${2:-}
+    case $stage in worker|parser|classifier) ;; *) echo "scale: STAGE is worker, parser or classifier" >&2; exit 64 ;; esac
+    [[ $want =~ ^[0-9]+$ ]] || { echo "scale: N must be a number" >&2; exit 64; }
+    local have=0
+    while [ -f "$run/pids/$stage-$((have + 1)).pid" ]; do have=$((have + 1)); done
+    for i in $(seq $((have + 1)) "$want"); do service "$stage-$i"; done
+    local surplus=()
+    for i in $(seq $((want + 1)) "$have"); do surplus+=("$stage-$i"); done
+    [ ${#surplus[@]} -eq 0 ] || stop_services "${surplus[@]}"
+    echo "$stage: $want instance(s) (was $have)"
+}
+
+stop() {
+    local names=()
+    for pidfile in "$run"/pids/*.pid; do [ -f "$pidfile" ] && names+=("$(basename "$pidfile" .pid)"); done
+    [ ${#names[@]} -eq 0 ] || stop_services "${names[@]}"
+    [ "${1:-}" = "--keep-broker" ] || deploy/rabbitmq.sh stop
 }
 
 status() {
@@ -93,7 +129,9 @@ status() {
 
 case "${1:-}" in
     start) shift; start "$@" ;;
-    stop) stop ;;
+    stop) shift; stop "$@" ;;
     status) status ;;
-    *) echo "usage: $0 start [--demo] | stop | status" >&2; exit 64 ;;
+    scale) shift; scale "$@" ;;
+    restart) shift; service "${1:?restart NAME}" ;;
+    *) echo "usage: $0 start [--demo] | stop | status | scale STAGE N | restart NAME" >&2; exit 64 ;;
 esac
