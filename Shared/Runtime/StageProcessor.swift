@@ -20,6 +20,17 @@ public protocol StageProcessor: Sendable {
     /// Processes a batch and returns one outcome per delivery, in the same order. A processor that commits
     /// (the store) commits the whole batch before returning: the runner acks only after this returns.
     func process(_ batch: [RawDelivery]) async -> [StageOutcome]
+    /// How many batches the runner may have in flight at once (default 1: a batch is processed, published and
+    /// acked before the next starts). A stage whose work is waiting rather than computing (the fetch worker)
+    /// takes small batches many at a time, so that one slow host does not hold back the others' results.
+    var batchesInFlight: Int { get }
+    /// The most deliveries in one batch (default: the prefetch).
+    var maxBatch: Int? { get }
+}
+
+extension StageProcessor {
+    public var batchesInFlight: Int { 1 }
+    public var maxBatch: Int? { nil }
 }
 
 extension StageProcessor {

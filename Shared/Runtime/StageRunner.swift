@@ -56,7 +56,7 @@ public final class StageRunner: Sendable {
             url: settings.url,
             queue: topology.queue(processor.input),
             prefetch: settings.prefetch,
-            maxBatch: settings.prefetch,
+            maxBatch: min(settings.prefetch, processor.maxBatch ?? settings.prefetch),
             topology: topology,
             logger: logger
         )
@@ -71,12 +71,21 @@ public final class StageRunner: Sendable {
     /// Whether the consumer is connected to the broker (for `/health`).
     public var isConnected: Bool { consumer.isConnected }
 
-    /// Consumes until `stop()`; then finishes the batch in flight, acks it and closes.
+    /// Consumes until `stop()`; then finishes the batches in flight, acks them and closes.
     public func run() async {
         consumer.start()
         logger.info("stage started", metadata: ["amqp.queue": "\(consumer.queueName)"])
-        while let batch = await consumer.next() {
-            await handle(batch)
+        let limit = max(1, processor.batchesInFlight)
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            while let batch = await consumer.next() {
+                if running >= limit {
+                    await group.next()
+                    running -= 1
+                }
+                group.addTask { await self.handle(batch) }
+                running += 1
+            }
         }
         await consumer.close()
         publisher.shutdown()

@@ -16,6 +16,10 @@ public struct FetchWorker: StageProcessor {
     public let robots: RobotsCache
     /// How many fetches of one batch run at once (each to a different host: the frontier sends one per host).
     public var concurrency = 16
+    /// Fetches are waiting, not computing: batches of a few jobs, many in flight, so that a slow host's fetch
+    /// does not hold back the reports (and so the next fetches) of the fast ones.
+    public var batchesInFlight: Int { 64 }
+    public var maxBatch: Int? { 4 }
 
     public init(topology: Topology, http: HTTPFetcher) {
         self.topology = topology

@@ -5,6 +5,7 @@ import NashraAMQP
 import NashraModel
 import NashraRuntime
 import ServiceLifecycle
+import Synchronization
 
 /// How the frontier paces and retries fetches.
 public struct FrontierPolicy: Sendable {
@@ -52,23 +53,28 @@ public struct FrontierIntake: StageProcessor {
     let catalog: SourceCatalog
     let policy: FrontierPolicy
     let logger: Logger
+    let wakeup: FrontierWakeup
 
     public init(
         topology: Topology,
         state: FrontierState,
         catalog: SourceCatalog,
         policy: FrontierPolicy = FrontierPolicy(),
+        wakeup: FrontierWakeup = FrontierWakeup(),
         logger: Logger
     ) {
         self.topology = topology
         self.state = state
         self.catalog = catalog
         self.policy = policy
+        self.wakeup = wakeup
         self.logger = logger
     }
 
     public func process(_ batch: [RawDelivery]) async -> [StageOutcome] {
-        batch.map { delivery in
+        // Reports free hosts and results add URLs: the scheduler looks again at once rather than at its next tick.
+        defer { wakeup.signal() }
+        return batch.map { delivery in
             do {
                 if delivery.type == FetchReport.messageType {
                     return .done(try handle(try MessageCodec.decode(FetchReport.self, from: delivery.body)))
@@ -191,6 +197,7 @@ public struct FetchScheduler: Service {
     let policy: FrontierPolicy
     let pollOverride: Int?
     let logger: Logger
+    let wakeup: FrontierWakeup
     private let brokenFeeds = Gauge(label: "nashra_feeds_broken")
     private let pendingArticles = Gauge(label: "nashra_frontier_pending")
 
@@ -201,6 +208,7 @@ public struct FetchScheduler: Service {
         publisher: AMQPPublisher,
         policy: FrontierPolicy = FrontierPolicy(),
         pollOverride: Int?,
+        wakeup: FrontierWakeup = FrontierWakeup(),
         logger: Logger
     ) throws {
         self.state = state
@@ -209,6 +217,7 @@ public struct FetchScheduler: Service {
         self.publisher = publisher
         self.policy = policy
         self.pollOverride = pollOverride
+        self.wakeup = wakeup
         self.logger = logger
         // A source without feeds is followed through its home page: the feeds it advertises are discovered.
         try state.register(
@@ -231,7 +240,9 @@ public struct FetchScheduler: Service {
                 logger.error("scheduling fetches failed", metadata: ["error": "\(error)"])
             }
             ticks += 1
-            try? await Task.sleep(for: .milliseconds(200))
+            // Sleep until a host's pause ends or a feed is due (at most 200 ms), unless the intake wakes us first.
+            let pause = (try? state.secondsUntilNextDue(cap: 0.2)) ?? 0.2
+            await wakeup.wait(seconds: max(0.005, pause))
         }
         publisher.shutdown()
     }
@@ -271,8 +282,15 @@ public struct FetchScheduler: Service {
                 )
             )
         }
-        try await publisher.publish(jobs)
-        try state.markSent(releases, at: now)
+        try state.claim(releases, at: now)
+        do {
+            try await publisher.publish(jobs)
+        } catch {
+            // Not sent (the broker is away): the hosts are free again and the articles still pending.
+            try? state.unclaim(releases)
+            throw error
+        }
+        try state.removePending(releases)
         for release in releases {
             guard case .feed(let feed) = release.kind else { continue }
             let configured = Double(catalog.sources.first { $0.id == feed.sourceID }?.pollInterval ?? 300)
@@ -300,7 +318,15 @@ public struct Frontier {
         pollOverride: Int?,
         logger: Logger
     ) throws {
-        intake = FrontierIntake(topology: topology, state: state, catalog: catalog, policy: policy, logger: logger)
+        let wakeup = FrontierWakeup()
+        intake = FrontierIntake(
+            topology: topology,
+            state: state,
+            catalog: catalog,
+            policy: policy,
+            wakeup: wakeup,
+            logger: logger
+        )
         scheduler = try FetchScheduler(
             state: state,
             catalog: catalog,
@@ -308,7 +334,27 @@ public struct Frontier {
             publisher: AMQPPublisher(url: url, topology: topology, logger: logger),
             policy: policy,
             pollOverride: pollOverride,
+            wakeup: wakeup,
             logger: logger
         )
+    }
+}
+
+/// How the intake tells the scheduler that hosts were freed or URLs added, so that the next fetch of a host goes
+/// out as soon as its pause allows rather than at the scheduler's next tick.
+public final class FrontierWakeup: Sendable {
+    private let signalled = Atomic<Bool>(false)
+
+    public init() {}
+
+    public func signal() { signalled.store(true, ordering: .releasing) }
+
+    /// Returns after `seconds`, or within 5 ms of a signal.
+    func wait(seconds: Double) async {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline && !Task.isCancelled {
+            if signalled.exchange(false, ordering: .acquiring) { return }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
     }
 }

@@ -12,6 +12,9 @@ public struct Release: Sendable, Equatable {
     public var host: String
     public var url: String
     public var kind: Kind
+    /// When an article's pending row was queued: it identifies the row, so that taking a sent article off the
+    /// list never removes the retry that its own report has queued meanwhile.
+    public var queuedAt: Double?
 }
 
 /// Per-host pacing: every host has at most one fetch in flight across all workers, and the next one starts no
@@ -38,13 +41,14 @@ extension FrontierState {
                     arguments: [job.url, job.sourceID, now.timeIntervalSince1970]
                 )
                 guard db.changesCount > 0 else { continue }
+                let host = Self.host(of: job.url)
                 try db.execute(
                     sql: "INSERT INTO pending (url, host, job, not_before, queued_at) VALUES (?, ?, ?, ?, ?)",
                     arguments: [
-                        job.url, Self.host(of: job.url), try encoder.encode(job), now.timeIntervalSince1970,
-                        now.timeIntervalSince1970,
+                        job.url, host, try encoder.encode(job), now.timeIntervalSince1970, now.timeIntervalSince1970,
                     ]
                 )
+                try db.execute(sql: "INSERT OR IGNORE INTO hosts (host) VALUES (?)", arguments: [host])
                 fresh.append(job.url)
             }
             return fresh
@@ -66,6 +70,7 @@ extension FrontierState {
                     Date().timeIntervalSince1970,
                 ]
             )
+            try db.execute(sql: "INSERT OR IGNORE INTO hosts (host) VALUES (?)", arguments: [Self.host(of: job.url)])
         }
     }
 
@@ -92,25 +97,29 @@ extension FrontierState {
                 guard !busy.contains(host), releases[host] == nil else { continue }
                 releases[host] = Release(host: host, url: feed.url, kind: .feed(feed))
             }
-            // The oldest due article of each host.
-            let rows = try Row.fetchAll(
+            // The oldest due article of each free host (every host with pending articles has a row in `hosts`).
+            let free = try String.fetchAll(
                 db,
                 sql: """
-                    SELECT host, url, job, attempts FROM pending p
-                    WHERE not_before <= ? AND queued_at = (
-                        SELECT min(queued_at) FROM pending q WHERE q.host = p.host AND q.not_before <= ?)
-                    LIMIT ?
+                    SELECT host FROM hosts WHERE next_allowed <= ?
+                        AND (in_flight_since IS NULL OR in_flight_since <= ?)
                     """,
-                arguments: [t, t, limit]
+                arguments: [t, t - inFlightTimeout]
             )
-            for row in rows {
-                let host: String = row["host"]
-                guard !busy.contains(host), releases[host] == nil else { continue }
+            let oldest = try db.cachedStatement(
+                sql: """
+                    SELECT url, job, attempts, queued_at FROM pending WHERE host = ? AND not_before <= ?
+                    ORDER BY queued_at LIMIT 1
+                    """
+            )
+            for host in free where releases[host] == nil && releases.count < limit {
+                guard let row = try Row.fetchOne(oldest, arguments: [host, t]) else { continue }
                 let job = try decoder.decode(FetchJob.self, from: row["job"] as Data)
                 releases[host] = Release(
                     host: host,
                     url: row["url"],
-                    kind: .article(job: job, attempts: row["attempts"])
+                    kind: .article(job: job, attempts: row["attempts"]),
+                    queuedAt: row["queued_at"]
                 )
             }
             return Array(releases.values.prefix(limit))
@@ -119,6 +128,13 @@ extension FrontierState {
 
     /// Records that `releases` were sent: their hosts are busy, their articles leave the pending list.
     public func markSent(_ releases: [Release], at now: Date = Date()) throws {
+        try claim(releases, at: now)
+        try removePending(releases)
+    }
+
+    /// Marks the hosts of `releases` busy, *before* their jobs are published: a worker's report may reach the
+    /// intake before the publish call returns, and must find its host in flight to free it.
+    public func claim(_ releases: [Release], at now: Date = Date()) throws {
         try queue.write { db in
             for release in releases {
                 try db.execute(
@@ -129,7 +145,37 @@ extension FrontierState {
                         """,
                     arguments: [release.host, release.url, now.timeIntervalSince1970]
                 )
-                if case .article = release.kind {
+            }
+        }
+    }
+
+    /// Frees the hosts `claim` marked when their jobs could not be sent.
+    public func unclaim(_ releases: [Release]) throws {
+        try queue.write { db in
+            for release in releases {
+                try db.execute(
+                    sql: """
+                        UPDATE hosts SET in_flight_url = NULL, in_flight_since = NULL
+                        WHERE host = ? AND in_flight_url = ?
+                        """,
+                    arguments: [release.host, release.url]
+                )
+            }
+        }
+    }
+
+    /// Takes the articles of `releases` off the pending list, once the broker has confirmed their jobs (a crash
+    /// before that leaves them pending: sent again, never lost).
+    public func removePending(_ releases: [Release]) throws {
+        try queue.write { db in
+            for release in releases {
+                guard case .article = release.kind else { continue }
+                if let queuedAt = release.queuedAt {
+                    try db.execute(
+                        sql: "DELETE FROM pending WHERE url = ? AND queued_at = ?",
+                        arguments: [release.url, queuedAt]
+                    )
+                } else {
                     try db.execute(sql: "DELETE FROM pending WHERE url = ?", arguments: [release.url])
                 }
             }
@@ -163,6 +209,24 @@ extension FrontierState {
                 arguments: [host, finishedAt.timeIntervalSince1970 + pause, crawlDelay, url, url]
             )
         }
+    }
+
+    /// Seconds until a host's pause or a feed's poll interval next ends (0 when one already has), at most `cap`:
+    /// how long the scheduler may sleep when nobody wakes it.
+    public func secondsUntilNextDue(at now: Date = Date(), cap: Double) throws -> Double {
+        let t = now.timeIntervalSince1970
+        let next = try queue.read { db in
+            try Double.fetchOne(
+                db,
+                sql: """
+                    SELECT min(due) FROM (
+                        SELECT min(next_allowed) AS due FROM hosts WHERE next_allowed > ?
+                        UNION ALL SELECT min(next_poll) FROM feeds)
+                    """,
+                arguments: [t]
+            )
+        }
+        return min(cap, max(0, (next ?? .infinity) - t))
     }
 
     /// Articles waiting for their host.
