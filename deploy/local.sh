@@ -6,6 +6,7 @@
 #   deploy/local.sh status           processes, and queue depth (`nashra status`)
 #   deploy/local.sh scale STAGE N    run N instances of worker, parser or classifier now (starts or stops some)
 #   deploy/local.sh restart NAME     start one service again (e.g. parser-2, store), as a supervisor would
+#   deploy/local.sh port NAME        the /metrics and /health port of a service
 # Scale at start with NASHRA_SCALE_<STAGE>=N (WORKER, PARSER, CLASSIFIER), e.g. NASHRA_SCALE_PARSER=4.
 # Everything lives under NASHRA_RUN_DIR (default: run/): logs, PIDs, the database, the frontier's state.
 # Services' /metrics ports start at NASHRA_PORT_BASE (default 9100): frontier +0, store +4, worker i +1+10(i-1),
@@ -36,18 +37,33 @@ launch() {  # name, then the command
 
 base=${NASHRA_PORT_BASE:-9100}
 
-# Starts one service by its name: frontier, store, web, demo-site, worker-I, parser-I, classifier-I.
-service() {
+# The HTTP port (/metrics, /health) of a service by its name.
+port() {
     local name=$1 i=${1##*-}
     case $name in
-        frontier) launch frontier "$bin/nashra-fetcher" frontier --http-port "$base" ;;
-        store) launch store "$bin/nashra-store" --http-port $((base + 4)) ;;
-        web) launch web "$bin/nashra-store" web --http-port "${NASHRA_WEB_PORT:-8080}" ;;
-        demo-site) launch demo-site "$bin/nashra" demo-site --dir deploy/demo/site --port 8701 ;;
-        worker-*) launch "$name" "$bin/nashra-fetcher" worker --http-port $((base + 1 + 10 * (i - 1))) ;;
-        parser-*) launch "$name" "$bin/nashra-parser" --http-port $((base + 2 + 10 * (i - 1))) ;;
-        classifier-*) launch "$name" "$bin/nashra-classifier" --http-port $((base + 3 + 10 * (i - 1))) ;;
+        frontier) echo "$base" ;;
+        store) echo $((base + 4)) ;;
+        web) echo "${NASHRA_WEB_PORT:-8080}" ;;
+        demo-site) echo 8701 ;;
+        worker-*) echo $((base + 1 + 10 * (i - 1))) ;;
+        parser-*) echo $((base + 2 + 10 * (i - 1))) ;;
+        classifier-*) echo $((base + 3 + 10 * (i - 1))) ;;
         *) echo "unknown service $name" >&2; return 64 ;;
+    esac
+}
+
+# Starts one service by its name: frontier, store, web, demo-site, worker-I, parser-I, classifier-I.
+service() {
+    local name=$1 p
+    p=$(port "$name")
+    case $name in
+        frontier) launch frontier "$bin/nashra-fetcher" frontier --http-port "$p" ;;
+        store) launch store "$bin/nashra-store" --http-port "$p" ;;
+        web) launch web "$bin/nashra-store" web --http-port "$p" ;;
+        demo-site) launch demo-site "$bin/nashra" demo-site --dir deploy/demo/site --port "$p" ;;
+        worker-*) launch "$name" "$bin/nashra-fetcher" worker --http-port "$p" ;;
+        parser-*) launch "$name" "$bin/nashra-parser" --http-port "$p" ;;
+        classifier-*) launch "$name" "$bin/nashra-classifier" --http-port "$p" ;;
     esac
 }
 
@@ -133,5 +149,6 @@ case "${1:-}" in
     status) status ;;
     scale) shift; scale "$@" ;;
     restart) shift; service "${1:?restart NAME}" ;;
-    *) echo "usage: $0 start [--demo] | stop | status | scale STAGE N | restart NAME" >&2; exit 64 ;;
+    port) shift; port "${1:?port NAME}" ;;
+    *) echo "usage: $0 start [--demo] | stop | status | scale STAGE N | restart NAME | port NAME" >&2; exit 64 ;;
 esac

@@ -31,22 +31,24 @@ struct AuditCommand: AsyncParsableCommand {
         let url = try configuration.amqpURL()
         let deadline = Date().addingTimeInterval(wait)
         var idleSince: Date?
-        var audit = try await count(pages, store, topology, url, deep: wait == 0)
+        var audit = try await count(pages, store, topology, url)
         while wait > 0 {
             // Cheap checks first (stored rows, queue depths); dead letters are read once those say "done".
             let (_, queues) = await inspector.inspect()
-            let idle = queues.allSatisfy { ($0.ready ?? 1) == 0 && ($0.unacknowledged ?? 0) == 0 && ($0.retrying ?? 0) == 0 }
+            let idle = queues.allSatisfy {
+                ($0.ready ?? 1) == 0 && ($0.unacknowledged ?? 0) == 0 && ($0.retrying ?? 0) == 0
+            }
             let stored = try store.storedRows()
             let expectedStored = Set(stored.map(\.url))
             let done = pages.allSatisfy { $0.fate != .stored || expectedStored.contains($0.url) }
             idleSince = idle && done ? (idleSince ?? Date()) : nil
             // Management statistics lag by a collection tick: idle must hold for a few seconds.
             if let since = idleSince, Date().timeIntervalSince(since) >= 4 {
-                audit = try await count(pages, store, topology, url, deep: true)
+                audit = try await count(pages, store, topology, url)
                 if audit.settled { break }
             }
             if Date() >= deadline {
-                audit = try await count(pages, store, topology, url, deep: true)
+                audit = try await count(pages, store, topology, url)
                 break
             }
             try await Task.sleep(for: .seconds(1))
@@ -57,7 +59,8 @@ struct AuditCommand: AsyncParsableCommand {
         if !audit.passed { throw ExitCode(1) }
     }
 
-    private func count(_ pages: [ReplayArticle], _ store: ArticleStore, _ topology: Topology, _ url: AMQPURL, deep: Bool)
+    /// The audit now: stored rows, and every dead letter (read, left in its queue).
+    private func count(_ pages: [ReplayArticle], _ store: ArticleStore, _ topology: Topology, _ url: AMQPURL)
         async throws -> ReplayAudit
     {
         var letters: [ReplayAudit.DeadLetter] = []

@@ -11,7 +11,7 @@ struct NashraCommand: AsyncParsableCommand {
             ImagesCommand.self, PruneCommand.self,
             TrainCommand.self, EvaluateCommand.self, ClassifyCommand.self, ExtractCommand.self,
             FetchCommand.self,
-            DemoSiteCommand.self, ReplaySiteCommand.self, AuditCommand.self,
+            DemoSiteCommand.self, ReplaySiteCommand.self, AuditCommand.self, PoisonCommand.self,
             BenchCommand.self,
             ConfigCommand.self,
         ]

@@ -45,7 +45,11 @@ struct ReplaySiteCommand: AsyncParsableCommand {
         let site = try ReplaySite(corpus: stories, settings: settings)
         if let manifest { try site.manifestLines().write(toFile: manifest, atomically: true, encoding: .utf8) }
         if let sources {
-            try site.plan.sourcesYAML(pollInterval: pollInterval).write(toFile: sources, atomically: true, encoding: .utf8)
+            try site.plan.sourcesYAML(pollInterval: pollInterval).write(
+                toFile: sources,
+                atomically: true,
+                encoding: .utf8
+            )
         }
         print(
             "replay publisher: \(hosts) outlets on 127.0.0.1:\(port)–\(port + hosts - 1), "

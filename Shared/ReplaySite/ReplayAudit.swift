@@ -37,6 +37,8 @@ public struct ReplayAudit: Codable, Sendable, Equatable {
     public var hostileDeadLettered: Int
     /// Stored rows for URLs the manifest does not have.
     public var unexpected: Int
+    /// Dead letters about no page of the manifest (poison messages).
+    public var deadForeign: Int
     /// Seconds from publication to stored, over the stored expected articles.
     public var freshnessP50: Double?
     public var freshnessP95: Double?
@@ -55,6 +57,7 @@ public struct ReplayAudit: Codable, Sendable, Equatable {
         case hostileStored = "hostile_stored"
         case hostileDeadLettered = "hostile_dead_lettered"
         case unexpected
+        case deadForeign = "dead_foreign"
         case freshnessP50 = "freshness_p50_s"
         case freshnessP95 = "freshness_p95_s"
         case spanSeconds = "span_s"
@@ -96,6 +99,7 @@ public struct ReplayAudit: Codable, Sendable, Equatable {
         duplicates = duplicatesByURL + duplicatesByID
         unexpected = rows.filter { byURL[$0.url] == nil }.count
         deadLettered = deadLetters.count
+        deadForeign = deadLetters.filter { $0.url.map { byURL[$0] == nil } ?? true }.count
         deadWithoutReason = deadLetters.filter { ($0.reason ?? "").isEmpty }.count
         let delays = good.compactMap { article in storedAt[article.url].map { $0 - article.published } }.sorted()
         freshnessP50 = Self.percentile(delays, 0.50)

@@ -11,11 +11,15 @@ struct ReplayPages {
     static let menu = ["الرئيسية", "سياسة", "اقتصاد", "رياضة", "ثقافة", "تكنولوجيا", "منوعات", "فيديو"]
     /// The weight real pages carry besides the article: a stylesheet and an ad/analytics configuration inline
     /// (about 25 KB together, the same on every page of a run).
-    static let inlineStyle = (0..<160).map { ".block-\($0) { margin: \($0 % 9)px; padding: 4px \($0 % 5)px; color: #333; }" }
-        .joined(separator: "\n")
+    static let inlineStyle = (0..<160).map {
+        ".block-\($0) { margin: \($0 % 9)px; padding: 4px \($0 % 5)px; color: #333; }"
+    }
+    .joined(separator: "\n")
     static let inlineScript =
         "window.adSlots = ["
-        + (0..<120).map { "{\"id\": \"slot-\($0)\", \"sizes\": [[300, 250], [728, 90]], \"targeting\": {\"section\": \"news\"}}" }
+        + (0..<120).map {
+            "{\"id\": \"slot-\($0)\", \"sizes\": [[300, 250], [728, 90]], \"targeting\": {\"section\": \"news\"}}"
+        }
         .joined(separator: ", ") + "];"
     static let comments = [
         "خبر مهم، نتمنى أن نرى نتائج ملموسة قريبا.",
@@ -56,7 +60,8 @@ struct ReplayPages {
         for (index, item) in Self.menu.enumerated() { html += "<li><a href=\"/section/\(index)\">\(item)</a></li>" }
         html += "</ul></nav>\n<div class=\"breaking-ticker\"><span>عاجل</span>"
         for (index, other) in others.prefix(3).enumerated() {
-            html += " <a href=\"/news/\(index + 1)/breaking-\(number + index).html\">\(HTMLEscaping.escape(other.title))</a>"
+            html +=
+                " <a href=\"/news/\(index + 1)/breaking-\(number + index).html\">\(HTMLEscaping.escape(other.title))</a>"
         }
         html += """
             </div>
@@ -83,16 +88,19 @@ struct ReplayPages {
 
             """
         for (index, other) in others.enumerated() {
-            html += "<li><a href=\"/news/\(index + 1)/related-\(number + index).html\">\(HTMLEscaping.escape(other.title))</a></li>\n"
+            html +=
+                "<li><a href=\"/news/\(index + 1)/related-\(number + index).html\">\(HTMLEscaping.escape(other.title))</a></li>\n"
         }
         html += "</ul></aside>\n<aside class=\"most-read\"><h3>الأكثر قراءة</h3><ol>\n"
         for index in 1...10 {
             let other = corpus.stories[(article.story + index * 13) % corpus.stories.count]
-            html += "<li><a href=\"/news/\(index % 7 + 1)/popular-\(index).html\">\(HTMLEscaping.escape(other.title))</a></li>\n"
+            html +=
+                "<li><a href=\"/news/\(index % 7 + 1)/popular-\(index).html\">\(HTMLEscaping.escape(other.title))</a></li>\n"
         }
         html += "</ol></aside>\n<section class=\"comments\"><h3>تعليقات القراء</h3>\n"
         for (index, comment) in Self.comments.enumerated() {
-            html += "<div class=\"comment\"><span class=\"comment-author\">قارئ \(index + 1)</span><p>\(comment)</p></div>\n"
+            html +=
+                "<div class=\"comment\"><span class=\"comment-author\">قارئ \(index + 1)</span><p>\(comment)</p></div>\n"
         }
         html += """
             </section>

@@ -1,10 +1,18 @@
+import GRDB
 import Logging
+import Metrics
 import NashraAMQP
 import NashraModel
 import NashraRuntime
+import ServiceLifecycle
 
 /// The store stage: `nashra.classified` → SQLite. The whole batch is committed in one transaction before the
 /// runner acks it; a failed commit retries the batch later, so nothing is acked that is not on disk.
+///
+/// A full disk or an I/O error is the machine's trouble, not the messages': the writer holds the batch (unacked,
+/// safe in the broker) and tries the same commit again with backoff (up to 10 s apart) until it succeeds, so that
+/// no attempt is spent and nothing is dead-lettered while an operator frees space. It gives the batch back to the
+/// retry queue only when the process is asked to stop.
 public struct StoreStage: StageProcessor {
     public let name = "store"
     public let input = Topology.Stage.classified
@@ -32,12 +40,37 @@ public struct StoreStage: StageProcessor {
             }
         }
         guard !valid.isEmpty else { return outcomes }
-        do {
-            try store.upsert(valid.map(\.article))
-        } catch {
-            logger.error("commit failed, batch will be retried", metadata: ["error": "\(error)"])
-            for item in valid { outcomes[item.index] = .retry("SQLite commit failed: \(error)") }
+        var pause = 0.25
+        while true {
+            do {
+                try store.upsert(valid.map(\.article))
+                if pause > 0.25 {
+                    blocked.record(0)
+                    logger.notice("commits succeed again")
+                }
+                return outcomes
+            } catch let error as DatabaseError where Self.isEnvironmental(error) && !Task.isShuttingDownGracefully {
+                blocked.record(1)
+                logger.error(
+                    "commit failed: disk full or I/O error; holding the batch and trying again",
+                    metadata: ["error": "\(error)", "retry.seconds": "\(pause)"]
+                )
+                try? await Task.sleep(for: .milliseconds(Int(pause * 1000)))
+                pause = min(10, pause * 2)
+            } catch {
+                logger.error("commit failed, batch will be retried", metadata: ["error": "\(error)"])
+                for item in valid { outcomes[item.index] = .retry("SQLite commit failed: \(error)") }
+                return outcomes
+            }
         }
-        return outcomes
+    }
+
+    /// 1 while commits fail for want of disk space or I/O (the writer holds its batch and retries).
+    private var blocked: Gauge { Gauge(label: "nashra_store_write_blocked") }
+
+    /// Errors of the machine (disk full, I/O, locks held too long), as opposed to errors of the data.
+    static func isEnvironmental(_ error: DatabaseError) -> Bool {
+        [.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_CANTOPEN, .SQLITE_NOMEM]
+            .contains(error.resultCode)
     }
 }
