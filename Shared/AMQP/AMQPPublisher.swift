@@ -1,9 +1,15 @@
 import Dispatch
 import Foundation
 import Logging
+import Synchronization
 
 /// Publishes batches of persistent messages with publisher confirms: a batch is written in one go and confirmed
 /// with one wait, never one synchronous round trip per message.
+///
+/// Batches published from several tasks at once are written together and confirmed with one wait (a group
+/// commit, as databases do with their log): a confirm of persistent messages costs the broker a disk sync, so a
+/// process with many batches in flight (the fetch worker) would otherwise be bounded by one confirm round trip
+/// per batch, one after another.
 ///
 /// `@unchecked Sendable` because the non-Sendable `AMQPConnection` and all mutable state are only touched on
 /// `queue`, a private serial dispatch queue (a thread outside Swift's cooperative pool, so blocking rabbitmq-c
@@ -20,6 +26,8 @@ public final class AMQPPublisher: @unchecked Sendable {
     private var lastUse = Date()
     private var timer: (any DispatchSourceTimer)?
     private let heartbeat: Int
+    /// Batches waiting for the next write-and-confirm round, with the callers to resume.
+    private let waiting = Mutex<[(messages: [OutgoingMessage], done: CheckedContinuation<AMQPError?, Never>)]>([])
 
     /// - Parameters:
     ///   - topology: declared on every (re)connection when given.
@@ -46,12 +54,29 @@ public final class AMQPPublisher: @unchecked Sendable {
     ///   `.nacked` after the broker refused a message three times.
     public func publish(_ messages: [OutgoingMessage]) async throws(AMQPError) {
         guard !messages.isEmpty else { return }
-        let result: Result<Void, AMQPError> = await withCheckedContinuation { continuation in
-            queue.async {
-                continuation.resume(returning: Result { () throws(AMQPError) in try self.publishWithRetry(messages) })
+        let failure: AMQPError? = await withCheckedContinuation { continuation in
+            let first = waiting.withLock { list in
+                list.append((messages, continuation))
+                return list.count == 1
             }
+            // The first batch of a round schedules it; later ones join it until it starts.
+            if first { queue.async { self.publishWaiting() } }
         }
-        try result.get()
+        if let failure { throw failure }
+    }
+
+    /// Writes every waiting batch and confirms them with one wait; runs on `queue`.
+    private func publishWaiting() {
+        while true {
+            let round = waiting.withLock { list in
+                defer { list.removeAll() }
+                return list
+            }
+            guard !round.isEmpty else { return }
+            var failure: AMQPError?
+            do { try publishWithRetry(round.flatMap(\.messages)) } catch { failure = error }
+            for request in round { request.done.resume(returning: failure) }
+        }
     }
 
     /// Publishes synchronously; for callers already on a thread of their own (benchmarks, CLI tools).

@@ -44,6 +44,9 @@ public struct ReplayAudit: Codable, Sendable, Equatable {
     public var freshnessP95: Double?
     /// From the first publication to the last article stored.
     public var spanSeconds: Double?
+    /// Articles stored per second between the moments a tenth and nine tenths of them were stored: the rate the
+    /// pipeline sustains, without the start (first feed polls) and the tail (the last hosts' own pace).
+    public var sustainedPerSecond: Double?
 
     enum CodingKeys: String, CodingKey {
         case `case`, expected, stored, lost, duplicates
@@ -61,6 +64,7 @@ public struct ReplayAudit: Codable, Sendable, Equatable {
         case freshnessP50 = "freshness_p50_s"
         case freshnessP95 = "freshness_p95_s"
         case spanSeconds = "span_s"
+        case sustainedPerSecond = "sustained_per_s"
     }
 
     /// Whether the run kept the promise: nothing lost, nothing stored twice, every dead letter with its reason.
@@ -106,6 +110,12 @@ public struct ReplayAudit: Codable, Sendable, Equatable {
         freshnessP95 = Self.percentile(delays, 0.95)
         if let first = manifest.map(\.published).min(), let last = storedAt.values.max() {
             spanSeconds = last - first
+        }
+        let times = good.compactMap { storedAt[$0.url] }.sorted()
+        if times.count >= 20 {
+            let (low, high) = (times.count / 10, times.count * 9 / 10)
+            let seconds = times[high] - times[low]
+            if seconds > 0 { sustainedPerSecond = (Double(high - low) / seconds * 10).rounded() / 10 }
         }
     }
 

@@ -4,11 +4,12 @@ import Foundation
     import Glibc
 #endif
 
-/// Text to windows-1256 bytes through the C library's iconv (Foundation on Linux has no windows-1256 encoder).
-/// A character windows-1256 cannot hold is transliterated or becomes `?`, as a legacy CMS would store it.
+/// HTML or XML text to windows-1256 bytes through the C library's iconv (Foundation on Linux has no windows-1256
+/// encoder). A character windows-1256 cannot hold (Eastern Arabic digits, for one) becomes a numeric character
+/// reference, as browsers and legacy CMSs write it: the page still says the same thing.
 enum WindowsArabic {
     static func encode(_ text: String) -> Data {
-        let converter = iconv_open("WINDOWS-1256//TRANSLIT", "UTF-8")
+        let converter = iconv_open("WINDOWS-1256", "UTF-8")
         guard converter != iconv_t(bitPattern: -1) else { return Data(text.utf8) }
         defer { iconv_close(converter) }
         var input = Array(text.utf8).map { CChar(bitPattern: $0) }
@@ -26,15 +27,15 @@ enum WindowsArabic {
                         UnsafeRawBufferPointer(start: outBuffer.baseAddress, count: outBuffer.count - outLeft)
                             .bindMemory(to: UInt8.self)
                     )
-                    if converted == -1 && errno != E2BIG {
-                        // Not convertible even by transliteration: write `?` and skip the character's bytes.
-                        result.append(UInt8(ascii: "?"))
-                        inPointer = inPointer?.advanced(by: 1)
-                        inLeft -= 1
-                        while inLeft > 0, let byte = inPointer?.pointee, UInt8(bitPattern: byte) & 0xC0 == 0x80 {
-                            inPointer = inPointer?.advanced(by: 1)
-                            inLeft -= 1
-                        }
+                    if converted == -1 && errno != E2BIG, let start = inPointer {
+                        // Not in windows-1256: `&#N;` for the scalar, then go on after its bytes.
+                        let lead = UInt8(bitPattern: start.pointee)
+                        let length = lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+                        let bytes = UnsafeRawBufferPointer(start: start, count: min(length, inLeft))
+                        let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first?.value ?? 0xFFFD
+                        result.append(contentsOf: Array("&#\(scalar);".utf8))
+                        inPointer = start.advanced(by: min(length, inLeft))
+                        inLeft -= min(length, inLeft)
                     }
                 }
             }

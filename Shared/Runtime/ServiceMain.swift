@@ -85,16 +85,22 @@ public enum ServiceMain {
     }
 }
 
-/// A stage as a swift-service-lifecycle `Service`: graceful shutdown finishes the batch in flight.
+/// A stage as a swift-service-lifecycle `Service`: graceful shutdown finishes the batch in flight. Cancellation
+/// stops it the same way: the service group cancels its services when one of them fails (the HTTP server cannot
+/// bind its port), and a stage that ignored that kept consuming and then hung on SIGTERM.
 public struct StageService: Service {
     public let runner: StageRunner
 
     public init(runner: StageRunner) { self.runner = runner }
 
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            await runner.run()
-        } onGracefulShutdown: {
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await runner.run()
+            } onGracefulShutdown: {
+                runner.stop()
+            }
+        } onCancel: {
             runner.stop()
         }
     }

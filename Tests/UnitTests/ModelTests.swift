@@ -1,7 +1,9 @@
 import Foundation
+import Hummingbird
 import NashraAMQP
 import NashraModel
 import NashraRuntime
+import TestSupport
 import Testing
 
 @Suite("Messages, configuration and AMQP pieces") struct ModelTests {
@@ -84,5 +86,47 @@ import Testing
         #expect(delays[0] <= 0.2)
         #expect(delays.allSatisfy { $0 <= 10 })
         #expect(delays.last! >= 5)
+    }
+
+    struct IdleStage: StageProcessor {
+        let name = "idle"
+        let input = Topology.Stage.pages
+        func process(_ batch: [RawDelivery]) async -> [StageOutcome] { batch.map { _ in .done([]) } }
+    }
+
+    @Test("a stage whose /metrics port is taken stops with the error, rather than consuming on and ignoring SIGTERM")
+    func portInUse() async throws {
+        let blocker = try await TestHTTPServer.start(router: Router())
+        let port = try #require(blocker.base.split(separator: ":").last.flatMap { Int($0) })
+        let runner = StageRunner(
+            processor: IdleStage(),
+            settings: .init(url: try AMQPURL("amqp://guest:guest@127.0.0.1:1/"), topology: Topology(prefix: "idle")),
+            logger: TestEnvironment.logger
+        )
+        let configuration = try Configuration(environment: ["NASHRA_HTTP_PORT": "\(port)"], arguments: [])
+        let outcome = await withTaskGroup(of: String.self) { group in
+            group.addTask {
+                do {
+                    try await runner.serve(
+                        name: "idle",
+                        configuration: configuration,
+                        defaultPort: 0,
+                        logger: TestEnvironment.logger
+                    )
+                    return "returned"
+                } catch {
+                    return "threw"
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(30))
+                return "still running"
+            }
+            let first = await group.next() ?? "-"
+            group.cancelAll()
+            return first
+        }
+        await blocker.stop()
+        #expect(outcome == "threw")
     }
 }

@@ -1,6 +1,7 @@
 import Fetcher
 import Foundation
 import NashraModel
+import TestSupport
 import Testing
 
 @Suite("Politeness: robots.txt and per-host pacing") struct PolitenessTests {
@@ -98,6 +99,39 @@ import Testing
         #expect(
             try state.releasable(at: t0.addingTimeInterval(190), inFlightTimeout: 120).contains { $0.host == "a.com" }
         )
+    }
+
+    @Test("a report that arrives before the scheduler's publish returns frees its host; its retry stays queued")
+    func reportBeforePublishReturns() throws {
+        let state = try FrontierState(directory: try TestEnvironment.temporaryDirectory())
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        let job = FetchJob(kind: .article, url: "https://a.com/1", sourceID: "s")
+        try state.enqueue([job, FetchJob(kind: .article, url: "https://a.com/2", sourceID: "s")], at: t0)
+        let sent = try state.releasable(at: t0)
+        // The scheduler claims the host, publishes; the worker answers 503 at once and the intake handles the
+        // report (host freed, the job queued again) before the scheduler takes the article off the pending list.
+        try state.claim(sent, at: t0)
+        try state.finished(url: "https://a.com/1", at: t0, delay: 1, crawlDelay: nil, retryAfter: nil)
+        try state.requeue(job, attempts: 1, notBefore: t0.addingTimeInterval(5))
+        try state.removePending(sent)
+        #expect(try state.pendingCount() == 2, "the retry queued by the report is still pending")
+        #expect(try state.releasable(at: t0.addingTimeInterval(1.5)).map(\.url) == ["https://a.com/2"], "host free")
+        #expect(try state.releasable(at: t0.addingTimeInterval(1.5)).first?.queuedAt != nil)
+
+        // A publish that fails gives the host back at once.
+        let next = try state.releasable(at: t0.addingTimeInterval(1.5))
+        try state.claim(next, at: t0.addingTimeInterval(1.5))
+        #expect(try state.releasable(at: t0.addingTimeInterval(2)).isEmpty)
+        try state.unclaim(next)
+        #expect(try state.releasable(at: t0.addingTimeInterval(2)).map(\.url) == ["https://a.com/2"])
+        try state.finished(
+            url: "https://a.com/2",
+            at: t0.addingTimeInterval(2),
+            delay: 1,
+            crawlDelay: nil,
+            retryAfter: nil
+        )
+        #expect(try state.secondsUntilNextDue(at: t0.addingTimeInterval(2), cap: 10) == 1, "the scheduler sleeps 1 s")
     }
 
     @Test("adaptive polling: sooner when a feed publishes, later when it is quiet, within bounds")

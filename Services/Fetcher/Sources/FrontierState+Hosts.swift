@@ -211,8 +211,8 @@ extension FrontierState {
         }
     }
 
-    /// Seconds until a host's pause or a feed's poll interval next ends (0 when one already has), at most `cap`:
-    /// how long the scheduler may sleep when nobody wakes it.
+    /// Seconds until the next host's pause or feed's poll interval ends, at most `cap`: how long the scheduler
+    /// may sleep when nobody wakes it.
     public func secondsUntilNextDue(at now: Date = Date(), cap: Double) throws -> Double {
         let t = now.timeIntervalSince1970
         let next = try queue.read { db in
