@@ -35,6 +35,25 @@ public struct RawDelivery: Sendable {
     /// String and integer headers; other kinds (tables such as `x-death`) are left out.
     public var headers: [String: QueueArgument]
 
+    /// A delivery made in code: tests of a stage's logic without a broker.
+    public init(
+        deliveryTag: UInt64 = 0,
+        redelivered: Bool = false,
+        routingKey: String = "",
+        body: Data,
+        messageID: String? = nil,
+        type: String? = nil,
+        headers: [String: QueueArgument] = [:]
+    ) {
+        self.deliveryTag = deliveryTag
+        self.redelivered = redelivered
+        self.routingKey = routingKey
+        self.body = body
+        self.messageID = messageID
+        self.type = type
+        self.headers = headers
+    }
+
     init(envelope: amqp_envelope_t) {
         deliveryTag = envelope.delivery_tag
         redelivered = envelope.redelivered != 0

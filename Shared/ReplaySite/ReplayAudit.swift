@@ -136,7 +136,8 @@ public struct ReplayAudit: Codable, Sendable, Equatable {
 
     /// The URL a dead-lettered body is about: `url` at its top level (fetch job, page) or in `article` or `job`.
     public static func url(inBody body: Data) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: body.prefix(1 << 20)) as? [String: Any] else {
+        // The whole body: a page's dead letter carries the page (a 1.7 MB body for the deeply nested one).
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
             return nil
         }
         if let url = object["url"] as? String { return url }

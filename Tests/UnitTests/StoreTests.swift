@@ -1,7 +1,9 @@
 import Foundation
 import GRDB
+import NashraAMQP
 import NashraHTML
 import NashraModel
+import TestSupport
 import Testing
 
 @testable import Store
@@ -68,6 +70,36 @@ import Testing
         }
         #expect(leftovers == [3, 0, 0, 3])
         #expect(try store.prune(olderThan: now.addingTimeInterval(-30 * 86_400)) == 0, "nothing more to do")
+    }
+
+    @Test("a full disk: the writer holds its batch and commits it once space returns, spending no attempt")
+    func diskFull() async throws {
+        let store = try ArticleStore(path: try temporaryDatabase())
+        try store.upsert([classified(title: "خبر أول عن الانتخابات", url: "https://example.com/0")])
+        // The writer's connection may not grow the file: what SQLite answers when the disk is full (SQLITE_FULL).
+        let pages = try store.write { db in try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0 }
+        try store.write { db in try db.execute(sql: "PRAGMA max_page_count = \(pages)") }
+        let batch = try (1...40).map { n in
+            let message = classified(
+                title: "مجلس الوزراء يناقش الموازنة الجديدة رقم \(n) ونصها طويل بما يكفي لملء صفحات",
+                url: "https://example.com/\(n)"
+            )
+            return RawDelivery(
+                deliveryTag: UInt64(n),
+                redelivered: false,
+                routingKey: "nashra.classified",
+                body: try MessageCodec.encode(message),
+                messageID: message.messageID
+            )
+        }
+        let stage = StoreStage(store: store, logger: TestEnvironment.logger)
+        let outcomes = Task { await stage.process(batch) }
+        try await Task.sleep(for: .seconds(1.5))
+        #expect(try store.count() == 1, "nothing committed while the disk is full")
+        try store.write { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
+        let results = await outcomes.value
+        #expect(results.allSatisfy { if case .done = $0 { true } else { false } }, "no retry spent, nothing dead")
+        #expect(try store.count() == 41)
     }
 
     @Test("a redelivered article updates its row and never duplicates it")

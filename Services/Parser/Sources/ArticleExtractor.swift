@@ -45,6 +45,11 @@ public struct ArticleExtractor: Sendable {
         } catch {
             throw ExtractionError("\(page.url): \(error)")
         }
+        guard !collector.scorer.tooDeep else {
+            throw ExtractionError(
+                "\(page.url): elements nested deeper than \(MainTextScorer.maximumDepth) levels: not a page we read"
+            )
+        }
         let base = URL(string: page.finalURL)
         let structured = StructuredData(jsonLD: collector.jsonLD)
         let title = Self.clean(

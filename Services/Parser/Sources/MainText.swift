@@ -58,6 +58,12 @@ struct MainTextScorer {
     /// Whether the element just started has a class or id that names a date line.
     private(set) var startNamesDate = false
     private var skipDepth = 0
+    /// Elements nested deeper than `maximumDepth` get no node of their own, so that a hostile page of 100,000
+    /// nested elements costs no more memory than a real one; such a page is refused (`tooDeep`), since its
+    /// structure, which the scores read, is gone. Real pages nest a few dozen levels.
+    private var flattened = 0
+    private(set) var tooDeep = false
+    static let maximumDepth = 512
 
     enum TagKind { case block, container, skipped, other }
 
@@ -185,6 +191,11 @@ struct MainTextScorer {
             skipDepth += 1
             return
         }
+        if stack.count >= Self.maximumDepth || flattened > 0 {
+            flattened += 1
+            tooDeep = true
+            return
+        }
         let parent = stack.last ?? 0
         var weight = 0.0
         var penalised = false
@@ -242,6 +253,10 @@ struct MainTextScorer {
     mutating func end(_ name: String) {
         if skipDepth > 0 {
             skipDepth -= 1
+            return
+        }
+        if flattened > 0 {
+            flattened -= 1
             return
         }
         if name == "br" { return }
