@@ -140,7 +140,8 @@ def main():
     fresh = json.load(open(os.path.join(args.work, "fresh", "audit.json")))
     print(f"Freshness run: {fresh['expected']} articles published over time; publish-to-stored p50 "
           f"{fmt(fresh['freshness_p50_s'], 2)} s, p95 {fmt(fresh['freshness_p95_s'], 2)} s "
-          f"(includes waiting for the next feed poll, every 1 s)")
+          f"(includes waiting for the next feed poll, every 1 s, and the 503/429-once articles' retry); "
+          f"p95 of the articles served at the first request {fmt(fresh.get('freshness_first_try_p95_s'), 2)} s")
     scaling = {}
     if args.scale_stage:
         stage = args.scale_stage
@@ -162,7 +163,8 @@ def main():
     print(json.dumps({
         "articles": audit["expected"], "stored": audit["stored"], "seconds": round(seconds, 2),
         "articles_per_s": round(rate, 1), "sustained_per_s": audit.get("sustained_per_s"), "max_rss_mb": max_rss, "freshness_p95_s": fresh["freshness_p95_s"],
-        "freshness_p50_s": fresh["freshness_p50_s"], "scaling": scaling, "hosts": args.hosts,
+        "freshness_p50_s": fresh["freshness_p50_s"],
+        "freshness_first_try_p95_s": fresh.get("freshness_first_try_p95_s"), "scaling": scaling, "hosts": args.hosts,
         "host_delay_ms": args.delay, "lost": audit["lost"], "duplicates": audit["duplicates"],
     }))
 

@@ -42,6 +42,9 @@ public struct ReplayAudit: Codable, Sendable, Equatable {
     /// Seconds from publication to stored, over the stored expected articles.
     public var freshnessP50: Double?
     public var freshnessP95: Double?
+    /// The same over the articles served at the first request (not the ones that answer 503 or 429 first and so
+    /// wait for a retry, by design).
+    public var freshnessFirstTryP95: Double?
     /// From the first publication to the last article stored.
     public var spanSeconds: Double?
     /// Articles stored per second between the moments a tenth and nine tenths of them were stored: the rate the
@@ -63,6 +66,7 @@ public struct ReplayAudit: Codable, Sendable, Equatable {
         case deadForeign = "dead_foreign"
         case freshnessP50 = "freshness_p50_s"
         case freshnessP95 = "freshness_p95_s"
+        case freshnessFirstTryP95 = "freshness_first_try_p95_s"
         case spanSeconds = "span_s"
         case sustainedPerSecond = "sustained_per_s"
     }
@@ -108,6 +112,11 @@ public struct ReplayAudit: Codable, Sendable, Equatable {
         let delays = good.compactMap { article in storedAt[article.url].map { $0 - article.published } }.sorted()
         freshnessP50 = Self.percentile(delays, 0.50)
         freshnessP95 = Self.percentile(delays, 0.95)
+        freshnessFirstTryP95 = Self.percentile(
+            good.filter { $0.behaviour == .article }.compactMap { a in storedAt[a.url].map { $0 - a.published } }
+                .sorted(),
+            0.95
+        )
         if let first = manifest.map(\.published).min(), let last = storedAt.values.max() {
             spanSeconds = last - first
         }

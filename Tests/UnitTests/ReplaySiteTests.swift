@@ -139,7 +139,14 @@ private func testCorpus() throws -> ReplayCorpus {
         }
         let nested = try await http.fetch(try first(.deepNesting))
         #expect(nested.body.count > 1_000_000)
-        let page = FetchedPage(url: outlet.base, finalURL: outlet.base, sourceID: "t", status: 200, contentType: nil, body: nested.body)
+        let page = FetchedPage(
+            url: outlet.base,
+            finalURL: outlet.base,
+            sourceID: "t",
+            status: 200,
+            contentType: nil,
+            body: nested.body
+        )
         #expect(throws: ExtractionError.self, "100,000 nested elements: refused with a reason, in bounded memory") {
             try ArticleExtractor().extract(page)
         }
