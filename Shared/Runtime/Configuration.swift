@@ -82,6 +82,12 @@ public enum Setting {
         "10485760",
         "cap on a fetched body, counted on decoded bytes"
     )
+    public static let maxPageBytes = SettingKey(
+        "NASHRA_FETCH_MAX_PAGE_BYTES",
+        "5242880",
+        "cap on an article page, counted on decoded bytes (feeds and sitemaps get NASHRA_FETCH_MAX_BYTES); "
+            + "the largest of 645 real news pages is 1.7 MB"
+    )
     public static let imageReportThreshold = SettingKey(
         "NASHRA_IMAGE_REPORT_THRESHOLD",
         "3",
@@ -115,8 +121,8 @@ public enum Setting {
 
     public static let all: [SettingKey] = [
         amqpURL, managementURL, queuePrefix, prefetch, retryDelay, maxAttempts, httpHost, httpPort, logLevel, database,
-        stateDir, sources, allowPrivate, userAgent, maxBodyBytes, hostDelay, pollInterval, imageReportThreshold,
-        retentionDays, topicModel, topicThreshold,
+        stateDir, sources, allowPrivate, userAgent, maxBodyBytes, maxPageBytes, hostDelay, pollInterval,
+        imageReportThreshold, retentionDays, topicModel, topicThreshold,
     ]
 }
 

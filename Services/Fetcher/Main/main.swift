@@ -44,11 +44,9 @@ do {
             maxBodyBytes: try configuration.integer(Setting.maxBodyBytes, in: 1024...1_073_741_824),
             addressPolicy: AddressPolicy(allowList: configuration[Setting.allowPrivate])
         )
-        let runner = StageRunner(
-            processor: FetchWorker(topology: settings.topology, http: http),
-            settings: settings,
-            logger: logger
-        )
+        var worker = FetchWorker(topology: settings.topology, http: http)
+        worker.maxPageBytes = try configuration.integer(Setting.maxPageBytes, in: 1024...1_073_741_824)
+        let runner = StageRunner(processor: worker, settings: settings, logger: logger)
         try await runner.serve(name: "fetcher", configuration: configuration, defaultPort: 9101, logger: logger)
     default:
         logger.critical("unknown role \(role): use frontier or worker")

@@ -20,6 +20,9 @@ public struct FetchWorker: StageProcessor {
     /// does not hold back the reports (and so the next fetches) of the fast ones.
     public var batchesInFlight: Int { 64 }
     public var maxBatch: Int? { 4 }
+    /// Cap on an article page (decoded), below the fetcher's own cap, which feeds and sitemaps keep: a hostile page
+    /// is buffered up to its cap before it is refused, and a worker may hold several at once.
+    public var maxPageBytes: Int?
 
     public init(topology: Topology, http: HTTPFetcher) {
         self.topology = topology
@@ -145,6 +148,8 @@ public struct FetchWorker: StageProcessor {
         }
         guard rules.allows(job.url) else { return (nil, report(.disallowed, 0, "disallowed by robots.txt")) }
         let response: FetchResponse
+        var http = self.http
+        if let maxPageBytes { http.maxBodyBytes = min(http.maxBodyBytes, maxPageBytes) }
         do {
             response = try await http.fetch(job.url)
         } catch {

@@ -343,18 +343,55 @@ public struct Frontier {
 /// How the intake tells the scheduler that hosts were freed or URLs added, so that the next fetch of a host goes
 /// out as soon as its pause allows rather than at the scheduler's next tick.
 public final class FrontierWakeup: Sendable {
-    private let signalled = Atomic<Bool>(false)
+    private struct State {
+        var signalled = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
-    public func signal() { signalled.store(true, ordering: .releasing) }
+    /// Wakes the scheduler now, or at its next wait.
+    public func signal() {
+        let waiter = state.withLock { state in
+            guard let waiter = state.waiter else {
+                state.signalled = true
+                return nil as CheckedContinuation<Void, Never>?
+            }
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
 
-    /// Returns after `seconds`, or within 5 ms of a signal.
+    /// Returns after `seconds`, or at once on a signal (one since the last wait counts). Nothing polls: a waiter is
+    /// resumed exactly once, by the signal or by its timer, whichever takes it first.
     func wait(seconds: Double) async {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < deadline && !Task.isCancelled {
-            if signalled.exchange(false, ordering: .acquiring) { return }
-            try? await Task.sleep(for: .milliseconds(5))
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state in
+                if state.signalled {
+                    state.signalled = false
+                    return true
+                }
+                state.waiter = continuation
+                return false
+            }
+            if now {
+                continuation.resume()
+                return
+            }
+            Task {
+                try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+                // Resumes whoever waits now: if a signal already ended this wait, a later wait ends early, which
+                // costs one extra tick and nothing else.
+                let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                    guard let waiter = state.waiter else { return nil }
+                    state.waiter = nil
+                    return waiter
+                }
+                waiter?.resume()
+            }
         }
     }
 }
