@@ -19,6 +19,7 @@ bin=/usr/lib/rabbitmq/bin
 export HOME="$dir/home" RABBITMQ_NODENAME="$node" RABBITMQ_NODE_PORT="$port" RABBITMQ_DIST_PORT=$((port + 20000))
 export RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_PID_FILE="$dir/rabbitmq.pid"
 export RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" RABBITMQ_CONFIG_FILE="$dir/rabbitmq"
+export ERL_CRASH_DUMP="$dir/erl_crash.dump"  # not in the caller's working folder
 ctl() { "$bin/rabbitmqctl" -n "$node" "$@"; }
 
 running() { [ -f "$dir/rabbitmq.pid" ] && kill -0 "$(cat "$dir/rabbitmq.pid")" 2>/dev/null; }

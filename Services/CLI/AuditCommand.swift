@@ -31,8 +31,12 @@ struct AuditCommand: AsyncParsableCommand {
         let url = try configuration.amqpURL()
         let deadline = Date().addingTimeInterval(wait)
         var idleSince: Date?
-        var audit = try await count(pages, store, topology, url)
-        while wait > 0 {
+        var audit: ReplayAudit
+        while true {
+            if wait <= 0 {
+                audit = try await count(pages, store, topology, url)
+                break
+            }
             // Cheap checks first (stored rows, queue depths); dead letters are read once those say "done".
             let (_, queues) = await inspector.inspect()
             let idle = queues.allSatisfy {

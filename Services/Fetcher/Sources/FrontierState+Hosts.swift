@@ -81,16 +81,17 @@ extension FrontierState {
         decoder.dateDecodingStrategy = .iso8601
         return try queue.read { db in
             let t = now.timeIntervalSince1970
-            let busy = Set(
-                try String.fetchAll(
-                    db,
-                    sql: """
-                        SELECT host FROM hosts WHERE next_allowed > ?
-                            OR (in_flight_since IS NOT NULL AND in_flight_since > ?)
-                        """,
-                    arguments: [t, t - inFlightTimeout]
-                )
+            // One read of the hosts: busy ones (pausing, or with a fetch in flight) and free ones.
+            let hosts = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT host, next_allowed > ? OR (in_flight_since IS NOT NULL AND in_flight_since > ?) AS busy
+                    FROM hosts
+                    """,
+                arguments: [t, t - inFlightTimeout]
             )
+            let busy = Set(hosts.filter { $0["busy"] }.map { $0["host"] as String })
+            let free = hosts.filter { !$0["busy"] }.map { $0["host"] as String }
             var releases: [String: Release] = [:]
             for feed in try Self.dueFeeds(db, at: now) {
                 let host = Self.host(of: feed.url)
@@ -98,14 +99,6 @@ extension FrontierState {
                 releases[host] = Release(host: host, url: feed.url, kind: .feed(feed))
             }
             // The oldest due article of each free host (every host with pending articles has a row in `hosts`).
-            let free = try String.fetchAll(
-                db,
-                sql: """
-                    SELECT host FROM hosts WHERE next_allowed <= ?
-                        AND (in_flight_since IS NULL OR in_flight_since <= ?)
-                    """,
-                arguments: [t, t - inFlightTimeout]
-            )
             let oldest = try db.cachedStatement(
                 sql: """
                     SELECT url, job, attempts, queued_at FROM pending WHERE host = ? AND not_before <= ?

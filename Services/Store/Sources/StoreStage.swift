@@ -41,15 +41,17 @@ public struct StoreStage: StageProcessor {
         }
         guard !valid.isEmpty else { return outcomes }
         var pause = 0.25
+        var held = false
         while true {
             do {
                 try store.upsert(valid.map(\.article))
-                if pause > 0.25 {
+                if held {
                     blocked.record(0)
                     logger.notice("commits succeed again")
                 }
                 return outcomes
             } catch let error as DatabaseError where Self.isEnvironmental(error) && !Task.isShuttingDownGracefully {
+                held = true
                 blocked.record(1)
                 logger.error(
                     "commit failed: disk full or I/O error; holding the batch and trying again",
@@ -66,7 +68,7 @@ public struct StoreStage: StageProcessor {
     }
 
     /// 1 while commits fail for want of disk space or I/O (the writer holds its batch and retries).
-    private var blocked: Gauge { Gauge(label: "nashra_store_write_blocked") }
+    private let blocked = Gauge(label: "nashra_store_write_blocked")
 
     /// Errors of the machine (disk full, I/O, locks held too long), as opposed to errors of the data.
     static func isEnvironmental(_ error: DatabaseError) -> Bool {
