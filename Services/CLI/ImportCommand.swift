@@ -17,7 +17,7 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let path = try db ?? environmentConfiguration()[Setting.database]
         let store = try ArticleStore(path: path)
-        let classifier = try ClassifierStage(topology: .init())
+        let classifier = try ClassifierStage()
         let importer = CorpusImporter(store: store) { classifier.classify($0) }
         for file in files {
             let start = Date()

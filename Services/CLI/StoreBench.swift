@@ -66,7 +66,7 @@ struct StoreBench: ParsableCommand {
 
     /// Stores `articles` articles drawn from `source` and prints the insert rate.
     func fill(from source: [LabeledArticle], generator: inout BenchRandom) throws {
-        let stage = try ClassifierStage(topology: .init())
+        let stage = try ClassifierStage()
         let paragraphs = source.flatMap { $0.text.split(separator: "\n").map(String.init) }.filter { $0.count > 40 }
         let start0 = Date(timeIntervalSince1970: 1_735_689_600)
         print("preparing \(articles) articles (classified and signed before timing)…")

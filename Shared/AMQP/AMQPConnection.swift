@@ -230,19 +230,34 @@ public final class AMQPConnection {
         }
     }
 
-    /// Starts consuming a queue with manual acks (`amqp_basic_consume`).
-    public func consume(queue: String) throws(AMQPError) {
-        _ = amqp_basic_consume(
-            state,
-            channel,
-            amqp_cstring_bytes(queue),
-            nashra_amqp_bytes(nil, 0),
-            0,
-            0,
-            0,
-            nashra_amqp_empty_table()
-        )
+    /// Starts consuming a queue with manual acks (`amqp_basic_consume`) under `consumerTag`, which
+    /// `cancel(consumerTag:)` names.
+    public func consume(queue: String, consumerTag: String) throws(AMQPError) {
+        queue.withCString { queueName in
+            consumerTag.withCString { tag in
+                _ = amqp_basic_consume(
+                    state,
+                    channel,
+                    amqp_cstring_bytes(queueName),
+                    amqp_cstring_bytes(tag),
+                    0,
+                    0,
+                    0,
+                    nashra_amqp_empty_table()
+                )
+            }
+        }
         if let error = Self.error(from: amqp_get_rpc_reply(state), state: state, doing: "consume \(queue)") {
+            throw error
+        }
+    }
+
+    /// Stops a consumer (`amqp_basic_cancel`): once this returns, the broker sends it nothing more, and what it
+    /// sent before is already read (rabbitmq-c queues the deliveries that arrive while it waits for `cancel-ok`),
+    /// for `nextDelivery` to return.
+    public func cancel(consumerTag: String) throws(AMQPError) {
+        consumerTag.withCString { tag in _ = amqp_basic_cancel(state, channel, amqp_cstring_bytes(tag)) }
+        if let error = Self.error(from: amqp_get_rpc_reply(state), state: state, doing: "cancel \(consumerTag)") {
             throw error
         }
     }

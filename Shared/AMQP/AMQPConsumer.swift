@@ -10,7 +10,13 @@ import Logging
 /// thread between reads; a pipe wakes it so an ack never waits for a poll timeout.
 ///
 /// After a lost connection it reconnects with backoff; deliveries of the old connection are stale (their
-/// delivery tags mean nothing on the new channel), so their acks are dropped and the broker redelivers them.
+/// delivery tags mean nothing on the new channel), so their acks are dropped, those not yet handed out are
+/// discarded, and the broker redelivers them.
+///
+/// A graceful stop returns nothing to the queue: `stopDelivering()` cancels the consumer (`basic.cancel`), and
+/// every delivery the broker sent before its `cancel-ok` is still handed out, so the stage finishes and acks it.
+/// A delivery returned to the queue comes back marked redelivered, which the stage runner must count as a failed
+/// attempt (its consumer may have died of it): draining is how a stop costs no message an attempt.
 ///
 /// `@unchecked Sendable`: the `AMQPConnection` lives only on the consume thread; every field shared with other
 /// threads is guarded by `lock`.
@@ -27,6 +33,8 @@ public final class AMQPConsumer: @unchecked Sendable {
     }
 
     public let queueName: String
+    /// Names this consumer to the broker, so that a stop can cancel it.
+    private let consumerTag = "nashra-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     private let url: AMQPURL
     private let topology: Topology?
     private let prefetch: Int
@@ -90,13 +98,14 @@ public final class AMQPConsumer: @unchecked Sendable {
         thread.start()
     }
 
-    /// The next batch: every delivery read so far, up to `maxBatch`, waiting for one if none is there. Returns
-    /// nil once `stopDelivering()` was called or the consumer closed. Call from one task only.
+    /// The next batch: every delivery read so far, up to `maxBatch`, waiting for one if none is there. After
+    /// `stopDelivering()`, it returns what the broker had sent before the consumer was cancelled, then nil. Call
+    /// from one task only.
     public func next() async -> [Delivery]? {
         await withCheckedContinuation { (continuation: CheckedContinuation<[Delivery]?, Never>) in
             let ready: [Delivery]?? = lock.withLock {
-                if finished { return .some(nil) }
                 if !buffer.isEmpty { return .some(takeBatch()) }
+                if finished { return .some(nil) }
                 waiter = continuation
                 return .none
             }
@@ -122,11 +131,12 @@ public final class AMQPConsumer: @unchecked Sendable {
         waiting?.resume(returning: batch)
     }
 
-    /// Ends `next()`: pending and later calls return nil.
-    private func finishDelivering() {
+    /// Ends `next()`: once the buffer is empty, pending and later calls return nil. `discarding` empties it first.
+    private func finishDelivering(discarding: Bool) {
         let waiting = lock.withLock {
             finished = true
-            buffer.removeAll()
+            if discarding { buffer.removeAll() }
+            guard buffer.isEmpty else { return nil as CheckedContinuation<[Delivery]?, Never>? }
             defer { waiter = nil }
             return waiter
         }
@@ -142,19 +152,21 @@ public final class AMQPConsumer: @unchecked Sendable {
     /// Returns deliveries to the queue (`requeue`) or to its dead-letter queue.
     public func reject(_ deliveries: [Delivery], requeue: Bool) { settle(deliveries, .reject(requeue: requeue)) }
 
-    /// Stops handing out deliveries (`next()` returns nil) but keeps the connection open so that acks of work in
-    /// flight are still sent. Deliveries not handed out are returned to the queue by `close()`.
+    /// Stops consuming: the consumer is cancelled, what the broker already sent is still handed out, then
+    /// `next()` returns nil. The connection stays open so that the acks of that work are sent; `close()` ends it.
+    /// Without a connection, `next()` returns nil at once.
     public func stopDelivering() {
         lock.withLock { draining = true }
-        finishDelivering()
         wake()
     }
 
     /// Sends the acks still queued, closes the connection (unacked deliveries return to the queue) and waits for
     /// the consume thread to end.
     public func close() async {
-        stopDelivering()
-        lock.withLock { closing = true }
+        lock.withLock {
+            draining = true
+            closing = true
+        }
         wake()
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
             let done = lock.withLock {
@@ -196,7 +208,7 @@ public final class AMQPConsumer: @unchecked Sendable {
                 connection = try AMQPConnection(url: url, heartbeat: heartbeat)
                 try topology?.declare(on: connection)
                 try connection.setPrefetch(prefetch)
-                try connection.consume(queue: queueName)
+                try connection.consume(queue: queueName, consumerTag: consumerTag)
             } catch {
                 let delay = backoff.next()
                 logger.warning(
@@ -220,11 +232,13 @@ public final class AMQPConsumer: @unchecked Sendable {
             }
             lock.withLock {
                 connected = false
+                // Not handed out yet, and unackable now: the broker redelivers them.
+                buffer.removeAll { $0.generation == generation }
                 generation += 1
                 pending.removeAll()
             }
         }
-        finishDelivering()
+        finishDelivering(discarding: lock.withLock { closing })
         let waiters = lock.withLock {
             exited = true
             defer { exitWaiters.removeAll() }
@@ -236,10 +250,26 @@ public final class AMQPConsumer: @unchecked Sendable {
     private func consume(on connection: AMQPConnection) throws(AMQPError) {
         var outstanding = Set<UInt64>()
         let myGeneration = lock.withLock { generation }
+        var cancelled = false
         while true {
             let (isClosing, isDraining) = lock.withLock { (closing, draining) }
             try flushSettlements(on: connection, outstanding: &outstanding, generation: myGeneration)
             if isClosing { return }
+            if isDraining && !cancelled {
+                try connection.cancel(consumerTag: consumerTag)
+                cancelled = true
+                var rest: [Delivery] = []
+                while let message = try connection.nextDelivery(timeoutSeconds: 0) {
+                    outstanding.insert(message.deliveryTag)
+                    rest.append(Delivery(message: message, generation: myGeneration))
+                }
+                if !rest.isEmpty { deliver(rest) }
+                finishDelivering(discarding: false)
+                logger.info(
+                    "consumer cancelled; finishing what was delivered",
+                    metadata: ["amqp.queue": "\(queueName)", "deliveries": "\(rest.count)"]
+                )
+            }
             if !connection.hasBufferedInput {
                 var fds = [
                     pollfd(fd: connection.socketDescriptor, events: Int16(POLLIN), revents: 0),
@@ -250,7 +280,6 @@ public final class AMQPConsumer: @unchecked Sendable {
             }
             var batch: [Delivery] = []
             while batch.count < maxBatch, let message = try connection.nextDelivery(timeoutSeconds: 0) {
-                if isDraining { continue }  // not handed out: returns to the queue when the connection closes
                 outstanding.insert(message.deliveryTag)
                 batch.append(Delivery(message: message, generation: myGeneration))
             }

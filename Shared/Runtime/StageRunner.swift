@@ -35,7 +35,12 @@ public final class StageRunner: Sendable {
         }
     }
 
-    private let processor: any StageProcessor
+    private let name: String
+    private let input: Topology.Stage
+    private let batchesInFlight: Int
+    /// Decodes a batch's deliveries into the processor's input type (dead-lettering what does not decode) and
+    /// processes the rest: one outcome per delivery, in order.
+    private let decodeAndProcess: @Sendable ([RawDelivery]) async -> [StageOutcome]
     private let settings: Settings
     private let logger: Logger
     private let consumer: AMQPConsumer
@@ -45,8 +50,11 @@ public final class StageRunner: Sendable {
     private let dead: Counter
     private let batchTimer: Metrics.Timer
 
-    public init(processor: any StageProcessor, settings: Settings, logger: Logger) {
-        self.processor = processor
+    public init<Processor: StageProcessor>(processor: Processor, settings: Settings, logger: Logger) {
+        name = processor.name
+        input = processor.input
+        batchesInFlight = max(1, processor.batchesInFlight)
+        decodeAndProcess = { deliveries in await Self.decodeAndProcess(deliveries, with: processor) }
         self.settings = settings
         var logger = logger
         logger[metadataKey: "stage"] = "\(processor.name)"
@@ -61,7 +69,7 @@ public final class StageRunner: Sendable {
             logger: logger
         )
         publisher = AMQPPublisher(url: settings.url, topology: topology, logger: logger)
-        let stage = processor.name
+        let stage = name
         done = Counter(label: "nashra_stage_messages_total", dimensions: [("stage", stage), ("outcome", "done")])
         retried = Counter(label: "nashra_stage_messages_total", dimensions: [("stage", stage), ("outcome", "retried")])
         dead = Counter(label: "nashra_stage_messages_total", dimensions: [("stage", stage), ("outcome", "dead")])
@@ -75,7 +83,7 @@ public final class StageRunner: Sendable {
     public func run() async {
         consumer.start()
         logger.info("stage started", metadata: ["amqp.queue": "\(consumer.queueName)"])
-        let limit = max(1, processor.batchesInFlight)
+        let limit = batchesInFlight
         await withTaskGroup(of: Void.self) { group in
             var running = 0
             while let batch = await consumer.next() {
@@ -88,13 +96,16 @@ public final class StageRunner: Sendable {
             }
         }
         await consumer.close()
-        publisher.shutdown()
+        await publisher.close()
         logger.info("stage stopped")
     }
 
-    /// Asks the stage to stop after the batch in flight.
+    /// Asks the stage to stop after the batches in flight. A publish that fails from now on is not retried (its
+    /// input stays unacked and returns to the queue), so a stop during a broker outage does not wait for the
+    /// broker.
     public func stop() {
         consumer.stopDelivering()
+        publisher.stopRetrying()
     }
 
     private func handle(_ batch: [AMQPConsumer.Delivery]) async {
@@ -111,13 +122,16 @@ public final class StageRunner: Sendable {
                 fresh.append(delivery)
             }
         }
-        let outcomes = fresh.isEmpty ? [] : await processor.process(fresh.map(\.message))
-        for (index, delivery) in fresh.enumerated() {
-            let outcome = index < outcomes.count ? outcomes[index] : .retry("the stage returned no outcome")
+        let outcomes = fresh.isEmpty ? [] : await decodeAndProcess(fresh.map(\.message))
+        for (delivery, outcome) in zip(fresh, outcomes) {
             switch outcome {
-            case .done(let messages):
-                outgoing.append(contentsOf: messages)
-                counts.done += 1
+            case .done(let outputs):
+                do {
+                    outgoing.append(contentsOf: try outputs.map(encode))
+                    counts.done += 1
+                } catch {
+                    outgoing.append(failure(delivery.message, reason: "encoding the outputs: \(error)", &counts))
+                }
             case .retry(let reason):
                 outgoing.append(failure(delivery.message, reason: reason, &counts))
             case .deadLetter(let reason):
@@ -143,6 +157,55 @@ public final class StageRunner: Sendable {
         batchTimer.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
     }
 
+    /// Decodes each delivery as the processor's input; what fails is dead-lettered with the decoder's reason.
+    private static func decodeAndProcess<Processor: StageProcessor>(
+        _ deliveries: [RawDelivery],
+        with processor: Processor
+    ) async -> [StageOutcome] {
+        var outcomes = [StageOutcome?](repeating: nil, count: deliveries.count)
+        var inputs: [Processor.Input] = []
+        var positions: [Int] = []
+        for (position, delivery) in deliveries.enumerated() {
+            do {
+                inputs.append(try Processor.Input.decode(delivery))
+                positions.append(position)
+            } catch {
+                outcomes[position] = .deadLetter(String(describing: error))
+            }
+        }
+        if !inputs.isEmpty {
+            let results = await processor.process(inputs)
+            for (index, position) in positions.enumerated() {
+                outcomes[position] = index < results.count ? results[index] : .retry("the stage returned no outcome")
+            }
+        }
+        return outcomes.map { $0 ?? .retry("the stage returned no outcome") }
+    }
+
+    /// The AMQP message of an output.
+    private func encode(_ output: StageOutput) throws -> OutgoingMessage {
+        switch output {
+        case .send(let message, let stage):
+            return OutgoingMessage(
+                routingKey: settings.topology.queue(stage),
+                body: try MessageCodec.encode(message),
+                messageID: message.messageID,
+                type: type(of: message).messageType
+            )
+        case .deadLetter(let message, let queue, let stage, let reason, let attempt):
+            return DeadLetter.message(
+                body: try MessageCodec.encode(message),
+                messageID: message.messageID,
+                type: type(of: message).messageType,
+                reason: reason,
+                attempt: attempt,
+                stage: stage,
+                from: queue,
+                in: settings.topology
+            )
+        }
+    }
+
     private func attempt(of message: RawDelivery) -> Int {
         Int(message.intHeader(NashraHeader.attempt) ?? 0)
     }
@@ -165,7 +228,7 @@ public final class StageRunner: Sendable {
         headers[NashraHeader.attempt] = .int(Int64(next))
         headers[NashraHeader.error] = .string(String(reason.prefix(1000)))
         return OutgoingMessage(
-            routingKey: settings.topology.retryQueue(processor.input),
+            routingKey: settings.topology.retryQueue(input),
             body: message.body,
             messageID: message.messageID,
             type: message.type,
@@ -181,8 +244,8 @@ public final class StageRunner: Sendable {
             headers: message.headers,
             reason: reason,
             attempt: attempt,
-            stage: processor.name,
-            from: processor.input,
+            stage: name,
+            from: input,
             in: settings.topology
         )
     }

@@ -114,7 +114,7 @@ extension BrokerTests {
             let topology = Topology(prefix: TestEnvironment.uniquePrefix("restart"), retryDelayMilliseconds: 200)
             let publisher = AMQPPublisher(url: url, topology: topology, logger: TestEnvironment.logger)
             defer { publisher.shutdown() }
-            let relay = RelayStage(topology: topology)
+            let relay = RelayStage()
             let stage = RunningStage(relay, settings: .init(url: url, topology: topology, prefetch: 20))
             let probe = QueueProbe(url: url)
 
@@ -152,11 +152,8 @@ extension BrokerTests {
 struct RelayStage: StageProcessor {
     let name = "relay"
     let input = Topology.Stage.articles
-    let topology: Topology
 
-    func process(_ batch: [RawDelivery]) async -> [StageOutcome] {
-        batch.map {
-            .done([OutgoingMessage(routingKey: topology.queue(.classified), body: $0.body, messageID: $0.messageID)])
-        }
+    func process(_ batch: [Article]) async -> [StageOutcome] {
+        batch.map { .done([.send($0, to: .classified)]) }
     }
 }

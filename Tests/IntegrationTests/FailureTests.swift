@@ -16,9 +16,9 @@ final class FlakyStage: StageProcessor, @unchecked Sendable {
 
     init(failures: Int) { self.failures = failures }
 
-    func process(_ batch: [RawDelivery]) async -> [StageOutcome] {
-        batch.map { delivery in
-            let key = delivery.messageID ?? ""
+    func process(_ batch: [Article]) async -> [StageOutcome] {
+        batch.map { article in
+            let key = article.messageID
             let count = lock.withLock {
                 seen[key, default: 0] += 1
                 return seen[key]!
@@ -61,7 +61,7 @@ extension BrokerTests {
             ]
             try await publish(bodies, to: topology.queue(.articles), url: url, topology: topology)
             let stage = RunningStage(
-                try ClassifierStage(topology: topology),
+                try ClassifierStage(),
                 settings: .init(url: url, topology: topology, prefetch: 10)
             )
             let probe = QueueProbe(url: url)
@@ -94,7 +94,7 @@ extension BrokerTests {
             )
             let flaky = FlakyStage(failures: 2)
             let stage = RunningStage(flaky, settings: .init(url: url, topology: topology, maxAttempts: 5))
-            let done = await TestEnvironment.waitUntil(timeout: 20) { flaky.attempts["m0"] == 3 }
+            let done = await TestEnvironment.waitUntil(timeout: 20) { flaky.attempts[article(1).messageID] == 3 }
             await stage.stop()
             #expect(done, "two transient failures, then success on the third try")
             #expect(try QueueProbe(url: url).depth(topology.deadQueue(.articles)) == 0)
@@ -134,7 +134,7 @@ extension BrokerTests {
             let stage = RunningStage(flaky, settings: .init(url: url, topology: topology, maxAttempts: 3))
             let dead = await QueueProbe(url: url).take(1, from: topology.deadQueue(.articles))
             await stage.stop()
-            #expect(flaky.attempts["m0"] == 3)
+            #expect(flaky.attempts[article(1).messageID] == 3)
             let letter = try #require(dead.first)
             #expect(letter.stringHeader(NashraHeader.error)?.hasPrefix("gave up after 3 attempts") == true)
             #expect(letter.intHeader(NashraHeader.attempt) == 3)
@@ -153,7 +153,7 @@ extension BrokerTests.FailureTests {
             url: url,
             topology: topology
         )
-        let stage = RunningStage(try ClassifierStage(topology: topology), settings: .init(url: url, topology: topology))
+        let stage = RunningStage(try ClassifierStage(), settings: .init(url: url, topology: topology))
         var queue = DeadLetterQueue(url: url, topology: topology, stage: .articles)
         queue.idleSeconds = 0.5
         #expect(await TestEnvironment.waitUntil(timeout: 20) { (try? queue.count()) == 2 })

@@ -32,9 +32,9 @@ extension BrokerTests {
             let policy = FrontierPolicy(hostDelay: 0.05, retryBase: 0.5)
             let frontier = try RunningFrontier(state: state, catalog: catalog, policy: policy, settings: settings)
             let stages = [
-                RunningStage(FetchWorker(topology: topology, http: http), settings: settings),
-                RunningStage(ParserStage(topology: topology), settings: settings),
-                RunningStage(try ClassifierStage(topology: topology), settings: settings),
+                RunningStage(FetchWorker(http: http), settings: settings),
+                RunningStage(ParserStage(), settings: settings),
+                RunningStage(try ClassifierStage(), settings: settings),
                 RunningStage(StoreStage(store: store, logger: logger), settings: settings),
             ]
 

@@ -95,7 +95,7 @@ extension BrokerTests {
             let http = HTTPFetcher(userAgent: "NashraBot/0.1", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
             let frontier = try RunningFrontier(state: state, catalog: catalog, policy: policy, settings: settings)
             let workers = (0..<3).map { _ in
-                RunningStage(FetchWorker(topology: topology, http: http), settings: settings)
+                RunningStage(FetchWorker(http: http), settings: settings)
             }
 
             let probe = QueueProbe(url: url)

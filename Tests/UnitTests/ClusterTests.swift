@@ -17,7 +17,7 @@ import Testing
 
     /// The demo pages through the real extractor and classifier.
     func classified() throws -> [ClassifiedArticle] {
-        let classifier = try ClassifierStage(topology: .init())
+        let classifier = try ClassifierStage()
         return try Self.pages.map { path in
             let url = "https://demo.example/" + path
             let article = try ArticleExtractor().extract(try Fixture.page("deploy/demo/site/" + path, url: url))

@@ -235,7 +235,7 @@ import Testing
     @Test("conditional GET: validators are sent back verbatim and a 304 means nothing new")
     func conditionalGet() async throws {
         try await Self.withServer { base in
-            let worker = FetchWorker(topology: Topology(), http: local)
+            let worker = FetchWorker(http: local)
             var job = FetchJob(kind: .feed, url: base + "/feed304", sourceID: "s")
             let first = await worker.pollFeed(job, rules: .allowAll)
             #expect(first.status == 200)

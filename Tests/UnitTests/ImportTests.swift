@@ -10,7 +10,7 @@ import Testing
     @Test("a gzip JSON-lines corpus goes in through the store's path; bad lines are counted, not dropped silently")
     func importsCorpus() throws {
         let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/archive.sqlite")
-        let classifier = try ClassifierStage(topology: .init())
+        let classifier = try ClassifierStage()
         let importer = CorpusImporter(store: store) { classifier.classify($0) }
         let summary = try importer.importFile(Fixture.root.path + "/Tests/Fixtures/corpus-sample.jsonl.gz")
         #expect(summary.read == 5)

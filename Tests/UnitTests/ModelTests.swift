@@ -91,7 +91,7 @@ import Testing
     struct IdleStage: StageProcessor {
         let name = "idle"
         let input = Topology.Stage.pages
-        func process(_ batch: [RawDelivery]) async -> [StageOutcome] { batch.map { _ in .done([]) } }
+        func process(_ batch: [FetchedPage]) async -> [StageOutcome] { batch.map { _ in .done([]) } }
     }
 
     @Test("a stage whose /metrics port is taken stops with the error, rather than consuming on and ignoring SIGTERM")

@@ -79,17 +79,10 @@ import Testing
         // The writer's connection may not grow the file: what SQLite answers when the disk is full (SQLITE_FULL).
         let pages = try store.write { db in try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0 }
         try store.write { db in try db.execute(sql: "PRAGMA max_page_count = \(pages)") }
-        let batch = try (1...40).map { n in
-            let message = classified(
+        let batch = (1...40).map { n in
+            classified(
                 title: "مجلس الوزراء يناقش الموازنة الجديدة رقم \(n) ونصها طويل بما يكفي لملء صفحات",
                 url: "https://example.com/\(n)"
-            )
-            return RawDelivery(
-                deliveryTag: UInt64(n),
-                redelivered: false,
-                routingKey: "nashra.classified",
-                body: try MessageCodec.encode(message),
-                messageID: message.messageID
             )
         }
         let stage = StoreStage(store: store, logger: TestEnvironment.logger)

@@ -7,7 +7,6 @@ await StageRunner.main(
     usage: "nashra-classifier: topic and story signature of each article (nashra.articles → nashra.classified)"
 ) { configuration, _ in
     try ClassifierStage(
-        topology: try configuration.topology(),
         classifier: TopicClassifier.load(
             path: configuration[Setting.topicModel],
             threshold: try configuration.double(Setting.topicThreshold)

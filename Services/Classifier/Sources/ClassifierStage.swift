@@ -6,16 +6,10 @@ import NashraRuntime
 public struct ClassifierStage: StageProcessor {
     public let name = "classifier"
     public let input = Topology.Stage.articles
-    public let topology: Topology
     public let classifier: TopicClassifier
     public let signatures: StorySignature
 
-    public init(
-        topology: Topology,
-        classifier: TopicClassifier? = nil,
-        signatures: StorySignature = .init()
-    ) throws {
-        self.topology = topology
+    public init(classifier: TopicClassifier? = nil, signatures: StorySignature = .init()) throws {
         self.classifier = try classifier ?? TopicClassifier.load()
         self.signatures = signatures
     }
@@ -32,17 +26,12 @@ public struct ClassifierStage: StageProcessor {
         )
     }
 
-    public func process(_ batch: [RawDelivery]) async -> [StageOutcome] {
-        batch.map { delivery in
-            do {
-                let article = try MessageCodec.decode(Article.self, from: delivery.body)
-                guard !article.title.isEmpty || !article.paragraphs.isEmpty else {
-                    return .deadLetter("article \(article.url) has neither title nor text")
-                }
-                return .done([try output(classify(article), to: .classified, in: topology)])
-            } catch {
-                return .deadLetter(String(describing: error))
+    public func process(_ batch: [Article]) async -> [StageOutcome] {
+        batch.map { article in
+            guard !article.title.isEmpty || !article.paragraphs.isEmpty else {
+                return .deadLetter("article \(article.url) has neither title nor text")
             }
+            return .done([.send(classify(article), to: .classified)])
         }
     }
 }

@@ -44,7 +44,7 @@ do {
             maxBodyBytes: try configuration.integer(Setting.maxBodyBytes, in: 1024...1_073_741_824),
             addressPolicy: AddressPolicy(allowList: configuration[Setting.allowPrivate])
         )
-        var worker = FetchWorker(topology: settings.topology, http: http)
+        var worker = FetchWorker(http: http)
         worker.maxPageBytes = try configuration.integer(Setting.maxPageBytes, in: 1024...1_073_741_824)
         let runner = StageRunner(processor: worker, settings: settings, logger: logger)
         try await runner.serve(name: "fetcher", configuration: configuration, defaultPort: 9101, logger: logger)

@@ -11,7 +11,6 @@ import NashraRuntime
 public struct FetchWorker: StageProcessor {
     public let name = "fetcher"
     public let input = Topology.Stage.fetch
-    public let topology: Topology
     public let http: HTTPFetcher
     public let robots: RobotsCache
     /// How many fetches of one batch run at once (each to a different host: the frontier sends one per host).
@@ -24,13 +23,12 @@ public struct FetchWorker: StageProcessor {
     /// is buffered up to its cap before it is refused, and a worker may hold several at once.
     public var maxPageBytes: Int?
 
-    public init(topology: Topology, http: HTTPFetcher) {
-        self.topology = topology
+    public init(http: HTTPFetcher) {
         self.http = http
         self.robots = RobotsCache(http: http)
     }
 
-    public func process(_ batch: [RawDelivery]) async -> [StageOutcome] {
+    public func process(_ batch: [FetchJob]) async -> [StageOutcome] {
         var outcomes = [StageOutcome](repeating: .retry("not processed"), count: batch.count)
         var next = 0
         await withTaskGroup(of: (Int, StageOutcome).self) { group in
@@ -49,27 +47,14 @@ public struct FetchWorker: StageProcessor {
         return outcomes
     }
 
-    func handle(_ delivery: RawDelivery) async -> StageOutcome {
-        let job: FetchJob
-        do {
-            job = try MessageCodec.decode(FetchJob.self, from: delivery.body)
-        } catch {
-            return .deadLetter(String(describing: error))
-        }
-        do {
-            let rules = await robots.policy(for: job.url)
-            switch job.kind {
-            case .feed:
-                return .done([try output(await pollFeed(job, rules: rules), to: .discovered, in: topology)])
-            case .article:
-                let (page, report) = await fetchArticle(job, rules: rules)
-                return .done(
-                    try (page.map { [try output($0, to: .pages, in: topology)] } ?? [])
-                        + [output(report, to: .discovered, in: topology)]
-                )
-            }
-        } catch {
-            return .retry("encoding output: \(error)")
+    func handle(_ job: FetchJob) async -> StageOutcome {
+        let rules = await robots.policy(for: job.url)
+        switch job.kind {
+        case .feed:
+            return .done([.send(await pollFeed(job, rules: rules), to: .discovered)])
+        case .article:
+            let (page, report) = await fetchArticle(job, rules: rules)
+            return .done((page.map { [.send($0, to: .pages)] } ?? []) + [.send(report, to: .discovered)])
         }
     }
 

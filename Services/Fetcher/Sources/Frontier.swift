@@ -46,9 +46,21 @@ public struct FrontierPolicy: Sendable {
 /// fetched twice; reports free their host and set its next allowed time; failed fetches are retried with
 /// backoff or dead-lettered here, since the frontier owns pacing.
 public struct FrontierIntake: StageProcessor {
+    /// What the workers send the frontier: a feed's poll result or an article fetch's report, told apart by the
+    /// AMQP `type`.
+    public enum Discovery: StageInput {
+        case feed(FeedResult)
+        case report(FetchReport)
+
+        public static func decode(_ delivery: RawDelivery) throws -> Discovery {
+            delivery.type == FetchReport.messageType
+                ? .report(try MessageCodec.decode(FetchReport.self, from: delivery.body))
+                : .feed(try MessageCodec.decode(FeedResult.self, from: delivery.body))
+        }
+    }
+
     public let name = "frontier"
     public let input = Topology.Stage.discovered
-    let topology: Topology
     let state: FrontierState
     let catalog: SourceCatalog
     let policy: FrontierPolicy
@@ -56,14 +68,12 @@ public struct FrontierIntake: StageProcessor {
     let wakeup: FrontierWakeup
 
     public init(
-        topology: Topology,
         state: FrontierState,
         catalog: SourceCatalog,
         policy: FrontierPolicy = FrontierPolicy(),
         wakeup: FrontierWakeup = FrontierWakeup(),
         logger: Logger
     ) {
-        self.topology = topology
         self.state = state
         self.catalog = catalog
         self.policy = policy
@@ -71,18 +81,18 @@ public struct FrontierIntake: StageProcessor {
         self.logger = logger
     }
 
-    public func process(_ batch: [RawDelivery]) async -> [StageOutcome] {
+    public func process(_ batch: [Discovery]) async -> [StageOutcome] {
         // Reports free hosts and results add URLs: the scheduler looks again at once rather than at its next tick.
         defer { wakeup.signal() }
-        return batch.map { delivery in
+        return batch.map { discovery in
             do {
-                if delivery.type == FetchReport.messageType {
-                    return .done(try handle(try MessageCodec.decode(FetchReport.self, from: delivery.body)))
+                switch discovery {
+                case .report(let report):
+                    return .done(try handle(report))
+                case .feed(let result):
+                    try handle(result)
+                    return .done([])
                 }
-                try handle(try MessageCodec.decode(FeedResult.self, from: delivery.body))
-                return .done([])
-            } catch let error as MessageDecodingError {
-                return .deadLetter(error.description)
             } catch {
                 return .retry("frontier state: \(error)")
             }
@@ -140,7 +150,7 @@ public struct FrontierIntake: StageProcessor {
     }
 
     /// - Returns: a dead letter for a fetch that failed for good.
-    func handle(_ report: FetchReport) throws -> [OutgoingMessage] {
+    func handle(_ report: FetchReport) throws -> [StageOutput] {
         let now = Date()
         try state.finished(
             url: report.job.url,
@@ -159,7 +169,7 @@ public struct FrontierIntake: StageProcessor {
         case .retry:
             let attempt = (report.job.attempt ?? 0) + 1
             guard attempt < policy.maxAttempts else {
-                return [try deadLetter(report, reason: "gave up after \(attempt) attempts: \(report.reason ?? "")")]
+                return [deadLetter(report, reason: "gave up after \(attempt) attempts: \(report.reason ?? "")")]
             }
             var job = report.job
             job.attempt = attempt
@@ -167,21 +177,18 @@ public struct FrontierIntake: StageProcessor {
             try state.requeue(job, attempts: attempt, notBefore: now.addingTimeInterval(wait))
             return []
         case .failed:
-            return [try deadLetter(report, reason: report.reason ?? "HTTP \(report.status)")]
+            return [deadLetter(report, reason: report.reason ?? "HTTP \(report.status)")]
         }
     }
 
-    private func deadLetter(_ report: FetchReport, reason: String) throws -> OutgoingMessage {
+    private func deadLetter(_ report: FetchReport, reason: String) -> StageOutput {
         logger.warning("fetch failed for good", metadata: ["url": "\(report.job.url)", "reason": "\(reason)"])
-        return DeadLetter.message(
-            body: try MessageCodec.encode(report.job),
-            messageID: report.job.messageID,
-            type: FetchJob.messageType,
-            reason: reason,
-            attempt: (report.job.attempt ?? 0) + 1,
+        return .deadLetter(
+            report.job,
+            of: .fetch,
             stage: "fetcher",
-            from: .fetch,
-            in: topology
+            reason: reason,
+            attempt: (report.job.attempt ?? 0) + 1
         )
     }
 }
@@ -228,6 +235,17 @@ public struct FetchScheduler: Service {
     }
 
     public func run() async throws {
+        // A tick whose publish waits for an absent broker gives up when the process stops: its hosts are freed
+        // and its articles stay pending on disk.
+        try await withGracefulShutdownHandler {
+            try await schedule()
+        } onGracefulShutdown: {
+            publisher.stopRetrying()
+        }
+        await publisher.close()
+    }
+
+    private func schedule() async throws {
         var ticks = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
@@ -244,7 +262,6 @@ public struct FetchScheduler: Service {
             let pause = (try? state.secondsUntilNextDue(cap: 0.2)) ?? 0.2
             await wakeup.wait(seconds: max(0.005, pause))
         }
-        publisher.shutdown()
     }
 
     /// Sends every fetch that may start now.
@@ -320,7 +337,6 @@ public struct Frontier {
     ) throws {
         let wakeup = FrontierWakeup()
         intake = FrontierIntake(
-            topology: topology,
             state: state,
             catalog: catalog,
             policy: policy,

@@ -31,8 +31,6 @@ extension FrontierState {
     /// - Returns: the URLs that were new.
     @discardableResult
     public func enqueue(_ jobs: [FetchJob], at now: Date = Date()) throws -> [String] {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
         return try queue.write { db in
             var fresh: [String] = []
             for job in jobs {
@@ -45,7 +43,8 @@ extension FrontierState {
                 try db.execute(
                     sql: "INSERT INTO pending (url, host, job, not_before, queued_at) VALUES (?, ?, ?, ?, ?)",
                     arguments: [
-                        job.url, host, try encoder.encode(job), now.timeIntervalSince1970, now.timeIntervalSince1970,
+                        job.url, host, try MessageCodec.encode(job), now.timeIntervalSince1970,
+                        now.timeIntervalSince1970,
                     ]
                 )
                 try db.execute(sql: "INSERT OR IGNORE INTO hosts (host) VALUES (?)", arguments: [host])
@@ -57,8 +56,6 @@ extension FrontierState {
 
     /// Puts a job back to be tried again no sooner than `notBefore`.
     public func requeue(_ job: FetchJob, attempts: Int, notBefore: Date) throws {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
         try queue.write { db in
             try db.execute(
                 sql: """
@@ -66,7 +63,8 @@ extension FrontierState {
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    job.url, Self.host(of: job.url), try encoder.encode(job), attempts, notBefore.timeIntervalSince1970,
+                    job.url, Self.host(of: job.url), try MessageCodec.encode(job), attempts,
+                    notBefore.timeIntervalSince1970,
                     Date().timeIntervalSince1970,
                 ]
             )
@@ -77,8 +75,6 @@ extension FrontierState {
     /// Fetches that may start now: for every host that is free and past its delay, its due feed if any, else its
     /// oldest due article. A fetch in flight longer than `inFlightTimeout` counts as lost (its report never came).
     public func releasable(at now: Date = Date(), inFlightTimeout: Double = 120, limit: Int = 500) throws -> [Release] {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
         return try queue.read { db in
             let t = now.timeIntervalSince1970
             // One read of the hosts: busy ones (pausing, or with a fetch in flight) and free ones.
@@ -107,7 +103,7 @@ extension FrontierState {
             )
             for host in free where releases[host] == nil && releases.count < limit {
                 guard let row = try Row.fetchOne(oldest, arguments: [host, t]) else { continue }
-                let job = try decoder.decode(FetchJob.self, from: row["job"] as Data)
+                let job = try MessageCodec.decode(FetchJob.self, from: row["job"] as Data)
                 releases[host] = Release(
                     host: host,
                     url: row["url"],

@@ -5,6 +5,6 @@ await StageRunner.main(
     name: "parser",
     defaultPort: 9102,
     usage: "nashra-parser: extracts articles from fetched pages (nashra.pages → nashra.articles)"
-) { configuration, _ in
-    ParserStage(topology: try configuration.topology())
+) { _, _ in
+    ParserStage()
 }

@@ -6,23 +6,19 @@ import NashraRuntime
 public struct ParserStage: StageProcessor {
     public let name = "parser"
     public let input = Topology.Stage.pages
-    public let topology: Topology
     public let extractor: ArticleExtractor
 
-    public init(topology: Topology, extractor: ArticleExtractor = ArticleExtractor()) {
-        self.topology = topology
+    public init(extractor: ArticleExtractor = ArticleExtractor()) {
         self.extractor = extractor
     }
 
-    public func process(_ batch: [RawDelivery]) async -> [StageOutcome] {
-        batch.map { delivery in
+    public func process(_ batch: [FetchedPage]) async -> [StageOutcome] {
+        batch.map { page in
+            guard (200..<300).contains(page.status) else {
+                return .deadLetter("page \(page.url) answered HTTP \(page.status), not an article")
+            }
             do {
-                let page = try MessageCodec.decode(FetchedPage.self, from: delivery.body)
-                guard (200..<300).contains(page.status) else {
-                    return .deadLetter("page \(page.url) answered HTTP \(page.status), not an article")
-                }
-                let article = try extractor.extract(page)
-                return .done([try output(article, to: .articles, in: topology)])
+                return .done([.send(try extractor.extract(page), to: .articles)])
             } catch {
                 return .deadLetter(String(describing: error))
             }

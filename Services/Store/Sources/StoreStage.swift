@@ -24,20 +24,15 @@ public struct StoreStage: StageProcessor {
         self.logger = logger
     }
 
-    public func process(_ batch: [RawDelivery]) async -> [StageOutcome] {
+    public func process(_ batch: [ClassifiedArticle]) async -> [StageOutcome] {
         var outcomes = [StageOutcome](repeating: .done([]), count: batch.count)
         var valid: [(index: Int, article: ClassifiedArticle)] = []
-        for (index, delivery) in batch.enumerated() {
-            do {
-                let article = try MessageCodec.decode(ClassifiedArticle.self, from: delivery.body)
-                guard !article.article.url.isEmpty, !article.article.id.isEmpty else {
-                    outcomes[index] = .deadLetter("classified article without url or id")
-                    continue
-                }
-                valid.append((index, article))
-            } catch {
-                outcomes[index] = .deadLetter(String(describing: error))
+        for (index, article) in batch.enumerated() {
+            guard !article.article.url.isEmpty, !article.article.id.isEmpty else {
+                outcomes[index] = .deadLetter("classified article without url or id")
+                continue
             }
+            valid.append((index, article))
         }
         guard !valid.isEmpty else { return outcomes }
         var pause = 0.25
