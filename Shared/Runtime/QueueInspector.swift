@@ -1,6 +1,7 @@
 import Foundation
 import NashraAMQP
 import NashraHTTP
+import Synchronization
 
 /// Depth and flow of one queue of the topology.
 public struct QueueStatus: Codable, Sendable {
@@ -46,8 +47,12 @@ public struct QueueInspector: Sendable {
 
     public func inspect() async -> (source: String, queues: [QueueStatus]) {
         if let queues = try? await fromManagementAPI() { return ("management API", queues) }
-        return ("AMQP (management API unreachable: no unacked counts or rates)", fromAMQP())
+        let queues = await Self.amqpExecutor.run { fromAMQP() }
+        return ("AMQP (management API unreachable: no unacked counts or rates)", queues)
     }
+
+    /// Passive declares block on the broker: they run here, one inspection at a time, off the cooperative pool.
+    private static let amqpExecutor = BlockingExecutor(label: "nashra.status.amqp")
 
     private func fromManagementAPI() async throws -> [QueueStatus] {
         let vhost = amqpURL.virtualHost.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2F"
@@ -87,11 +92,23 @@ public struct QueueInspector: Sendable {
     }
 
     private func fromAMQP() -> [QueueStatus] {
-        Topology.Stage.allCases.map { stage in
+        var connection: AMQPConnection?
+        var unreachable = false
+        return Topology.Stage.allCases.map { stage in
             func depth(_ name: String) -> (messages: Int, consumers: Int)? {
-                // A passive declare of a missing queue closes the channel, so each gets its own connection.
-                guard let connection = try? AMQPConnection(url: amqpURL, connectTimeout: 2) else { return nil }
-                return try? connection.declareQueue(name, passive: true)
+                guard !unreachable else { return nil }
+                if connection == nil { connection = try? AMQPConnection(url: amqpURL, connectTimeout: 2) }
+                guard let open = connection else {
+                    unreachable = true
+                    return nil
+                }
+                do {
+                    return try open.declareQueue(name, passive: true)
+                } catch {
+                    // A passive declare of a missing queue closes the channel: the next one needs a new connection.
+                    connection = nil
+                    return nil
+                }
             }
             let main = depth(topology.queue(stage))
             return QueueStatus(
@@ -103,5 +120,44 @@ public struct QueueInspector: Sendable {
                 retrying: depth(topology.retryQueue(stage))?.messages
             )
         }
+    }
+}
+
+/// The last inspection, kept `maxAge` seconds: `/status` is public, and each inspection costs the broker an API
+/// call or a handful of declares. Concurrent requests share one inspection in progress, so however many arrive,
+/// the broker sees at most one inspection per `maxAge`.
+public final class CachedQueueInspection: Sendable {
+    public typealias Inspection = (source: String, queues: [QueueStatus])
+    private let inspector: QueueInspector
+    private let maxAge: Duration
+    private let state = Mutex<
+        (last: (at: ContinuousClock.Instant, value: Inspection)?, running: Task<Inspection, Never>?)
+    >(
+        (nil, nil)
+    )
+
+    public init(_ inspector: QueueInspector, maxAge: Duration = .seconds(5)) {
+        self.inspector = inspector
+        self.maxAge = maxAge
+    }
+
+    public func inspect() async -> Inspection {
+        let now = ContinuousClock.now
+        let task: Task<Inspection, Never> = state.withLock { state in
+            if let last = state.last, now - last.at < maxAge { return Task { last.value } }
+            if let running = state.running { return running }
+            let inspector = self.inspector
+            let running = Task { await inspector.inspect() }
+            state.running = running
+            return running
+        }
+        let value = await task.value
+        state.withLock { state in
+            if state.running == task {
+                state.running = nil
+                state.last = (ContinuousClock.now, value)
+            }
+        }
+        return value
     }
 }

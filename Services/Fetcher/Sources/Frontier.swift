@@ -84,19 +84,22 @@ public struct FrontierIntake: StageProcessor {
     public func process(_ batch: [Discovery]) async -> [StageOutcome] {
         // Reports free hosts and results add URLs: the scheduler looks again at once rather than at its next tick.
         defer { wakeup.signal() }
-        return batch.map { discovery in
-            do {
-                switch discovery {
-                case .report(let report):
-                    return .done(try handle(report))
-                case .feed(let result):
-                    try handle(result)
-                    return .done([])
+        let outcomes = try? await state.run { _ in
+            batch.map { discovery -> StageOutcome in
+                do {
+                    switch discovery {
+                    case .report(let report):
+                        return .done(try handle(report))
+                    case .feed(let result):
+                        try handle(result)
+                        return .done([])
+                    }
+                } catch {
+                    return .retry("frontier state: \(error)")
                 }
-            } catch {
-                return .retry("frontier state: \(error)")
             }
         }
+        return outcomes ?? batch.map { _ in .retry("frontier state unavailable") }
     }
 
     func handle(_ result: FeedResult) throws {
@@ -251,15 +254,18 @@ public struct FetchScheduler: Service {
             do {
                 try await tick()
                 if ticks % 50 == 0 {
-                    brokenFeeds.record(try state.feeds().filter(\.isBroken).count)
-                    pendingArticles.record(try state.pendingCount())
+                    let (broken, pending) = try await state.run {
+                        (try $0.feeds().filter(\.isBroken).count, try $0.pendingCount())
+                    }
+                    brokenFeeds.record(broken)
+                    pendingArticles.record(pending)
                 }
             } catch {
                 logger.error("scheduling fetches failed", metadata: ["error": "\(error)"])
             }
             ticks += 1
             // Sleep until a host's pause ends or a feed is due (at most 200 ms), unless the intake wakes us first.
-            let pause = (try? state.secondsUntilNextDue(cap: 0.2)) ?? 0.2
+            let pause = (try? await state.run { try $0.secondsUntilNextDue(cap: 0.2) }) ?? 0.2
             await wakeup.wait(seconds: max(0.005, pause))
         }
     }
@@ -268,55 +274,60 @@ public struct FetchScheduler: Service {
     /// - Returns: how many were sent.
     @discardableResult
     public func tick(now: Date = Date()) async throws -> Int {
-        let releases = try state.releasable(at: now, inFlightTimeout: policy.inFlightTimeout)
-        guard !releases.isEmpty else { return 0 }
-        var jobs: [OutgoingMessage] = []
-        for release in releases {
-            let job: FetchJob
-            switch release.kind {
-            case .feed(let feed):
-                let source = catalog.sources.first { $0.id == feed.sourceID }
-                let refresh =
-                    now.timeIntervalSince(feed.lastUnconditional ?? .distantPast) >= policy.unconditionalRefresh
-                job = FetchJob(
-                    kind: .feed,
-                    url: feed.url,
-                    sourceID: feed.sourceID,
-                    sourceName: source?.name,
-                    etag: refresh ? nil : feed.etag,
-                    lastModified: refresh ? nil : feed.lastModified
-                )
-                if refresh { try state.markUnconditional(feed: feed.url, at: now) }
-            case .article(let article, _):
-                job = article
-            }
-            jobs.append(
-                OutgoingMessage(
-                    routingKey: topology.queue(.fetch),
-                    body: try MessageCodec.encode(job),
-                    messageID: job.messageID,
-                    type: FetchJob.messageType
-                )
-            )
+        let (releases, jobs) = try await state.run { state in
+            let releases = try state.releasable(at: now, inFlightTimeout: policy.inFlightTimeout)
+            let jobs = try releases.map { try job(for: $0, now: now, state: state) }
+            try state.claim(releases, at: now)
+            return (releases, jobs)
         }
-        try state.claim(releases, at: now)
+        guard !releases.isEmpty else { return 0 }
         do {
             try await publisher.publish(jobs)
         } catch {
             // Not sent (the broker is away): the hosts are free again and the articles still pending.
-            try? state.unclaim(releases)
+            _ = try? await state.run { try $0.unclaim(releases) }
             throw error
         }
-        try state.removePending(releases)
-        for release in releases {
-            guard case .feed(let feed) = release.kind else { continue }
-            let configured = Double(catalog.sources.first { $0.id == feed.sourceID }?.pollInterval ?? 300)
-            let interval = pollOverride.map(Double.init) ?? feed.interval ?? configured
-            let backoff = min(86_400, interval * pow(2, Double(min(feed.failures, 8))))
-            try state.schedule(feed: feed.url, at: now.addingTimeInterval(feed.failures > 0 ? backoff : interval))
+        try await state.run { state in
+            try state.removePending(releases)
+            for release in releases {
+                guard case .feed(let feed) = release.kind else { continue }
+                let configured = Double(catalog.sources.first { $0.id == feed.sourceID }?.pollInterval ?? 300)
+                let interval = pollOverride.map(Double.init) ?? feed.interval ?? configured
+                let backoff = min(86_400, interval * pow(2, Double(min(feed.failures, 8))))
+                try state.schedule(feed: feed.url, at: now.addingTimeInterval(feed.failures > 0 ? backoff : interval))
+            }
         }
         logger.debug("fetches sent", metadata: ["count": "\(releases.count)"])
         return releases.count
+    }
+
+    /// The fetch job of a release: an article's own job, or a feed poll with its stored validators (none when an
+    /// unconditional refresh is due, which is then recorded).
+    private func job(for release: Release, now: Date, state: FrontierState) throws -> OutgoingMessage {
+        let job: FetchJob
+        switch release.kind {
+        case .feed(let feed):
+            let source = catalog.sources.first { $0.id == feed.sourceID }
+            let refresh = now.timeIntervalSince(feed.lastUnconditional ?? .distantPast) >= policy.unconditionalRefresh
+            job = FetchJob(
+                kind: .feed,
+                url: feed.url,
+                sourceID: feed.sourceID,
+                sourceName: source?.name,
+                etag: refresh ? nil : feed.etag,
+                lastModified: refresh ? nil : feed.lastModified
+            )
+            if refresh { try state.markUnconditional(feed: feed.url, at: now) }
+        case .article(let article, _):
+            job = article
+        }
+        return OutgoingMessage(
+            routingKey: topology.queue(.fetch),
+            body: try MessageCodec.encode(job),
+            messageID: job.messageID,
+            type: FetchJob.messageType
+        )
     }
 }
 

@@ -26,6 +26,13 @@ public struct FeedState: Sendable, Equatable {
 /// kill: a new process resumes the schedule and never re-fetches a seen article.
 public final class FrontierState: Sendable {
     let queue: DatabaseQueue
+    private let executor = BlockingExecutor(label: "nashra.frontier.state")
+
+    /// Runs state calls from async code (the intake, the scheduler) one at a time on the state's own thread, off
+    /// the cooperative pool.
+    public func run<T: Sendable>(_ work: @escaping @Sendable (FrontierState) throws -> T) async throws -> T {
+        try await executor.run { try work(self) }
+    }
 
     /// - Throws: when the directory or database cannot be created.
     public init(directory: String) throws {

@@ -61,6 +61,20 @@ public struct StoredImage: Sendable, Codable, Equatable {
 public final class ArticleStore: Sendable {
     private let pool: DatabasePool
     public let path: String
+    /// Where async callers run the store's synchronous calls: reads several at once, writes one at a time.
+    private let readers = BlockingExecutor(label: "nashra.store.read", width: 4)
+    private let writer = BlockingExecutor(label: "nashra.store.write")
+
+    /// Runs reads from async code (the reader site) on the store's own threads, off the cooperative pool.
+    public func reading<T: Sendable>(_ work: @escaping @Sendable (ArticleStore) throws -> T) async throws -> T {
+        try await readers.run { try work(self) }
+    }
+
+    /// Runs writes from async code (the store stage, image reports) on the store's writer thread, off the
+    /// cooperative pool: a batch's preparation fans out over every core there, and its commit waits for the disk.
+    public func writing<T: Sendable>(_ work: @escaping @Sendable (ArticleStore) throws -> T) async throws -> T {
+        try await writer.run { try work(self) }
+    }
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// - Throws: GRDB's `DatabaseError` when the file cannot be opened or migrated.

@@ -10,23 +10,31 @@ extension ReaderSite {
 
     func addSectionRoutes(to router: Router<ReaderContext>) {
         router.get("/section/:slug") { request, context -> Response in
-            guard let slug = context.parameters.get("slug"), try isSection(slug) else {
-                return page(title: "غير موجود", body: "<p>لا يوجد قسم بهذا الاسم.</p>", status: .notFound)
-            }
+            let slug = context.parameters.get("slug").map { String($0) }
             let before = request.uri.queryParameters.get("before", as: Double.self).map(
                 Date.init(timeIntervalSince1970:)
             )
-            return try sectionPage(slug, before: before)
-        }
-        router.get("/feed.xml") { request, _ in try rss(topic: nil, base: Self.base(of: request)) }
-        router.get("/section/:slug/feed.xml") { request, context -> Response in
-            guard let slug = context.parameters.get("slug"), try isSection(slug) else {
-                return Response(status: .notFound)
+            return try await build {
+                guard let slug, try isSection(slug) else {
+                    return page(title: "غير موجود", body: "<p>لا يوجد قسم بهذا الاسم.</p>", status: .notFound)
+                }
+                return try sectionPage(slug, before: before)
             }
-            return try rss(topic: slug, base: Self.base(of: request))
+        }
+        router.get("/feed.xml") { request, _ in
+            let base = Self.base(of: request)
+            return try await build { try rss(topic: nil, base: base) }
+        }
+        router.get("/section/:slug/feed.xml") { request, context -> Response in
+            let slug = context.parameters.get("slug").map { String($0) }
+            let base = Self.base(of: request)
+            return try await build {
+                guard let slug, try isSection(slug) else { return Response(status: .notFound) }
+                return try rss(topic: slug, base: base)
+            }
         }
         router.get("/api/sections") { _, _ -> Response in
-            try json(try sections().map { ["slug": $0, "name": Self.topicNames[$0] ?? $0] })
+            try await build { try json(try sections().map { ["slug": $0, "name": Self.topicNames[$0] ?? $0] }) }
         }
     }
 

@@ -12,7 +12,7 @@ extension ReaderSite {
 
     func statusPage() async throws -> Response {
         var body = "<h1><a href=\"/\">نشرة</a> — حالة خط المعالجة</h1>"
-        body += "<p>الأخبار المخزنة: \(try store.count())</p>"
+        body += "<p>الأخبار المخزنة: \(try await store.reading { try $0.count() })</p>"
         guard let inspector else {
             return page(title: "الحالة", body: body + "<p>لم يضبط عنوان الوسيط (NASHRA_AMQP_URL).</p>")
         }

@@ -5,9 +5,10 @@ import NashraHTML
 import NashraRuntime
 
 /// The reader web: right-to-left pages rebuilt from stored paragraphs (never the publisher's HTML), every scraped
-/// string escaped, and a Content-Security-Policy that allows no script at all. This is the first cut: the home
-/// page lists the latest articles and each article has its page; issue #6 adds sections, search, clusters and
-/// image reports.
+/// string escaped, and a Content-Security-Policy that allows no script at all. The home page (ticker and section
+/// blocks), article pages with the story's other outlets, section pages, search, RSS feeds, image reports, a JSON
+/// API and `/status`. Every handler reads the store on the store's reader threads (`build`), never on the
+/// cooperative pool.
 public struct ReaderSite: Sendable {
     public let store: ArticleStore
     public let displayTimeZone: TimeZone
@@ -15,8 +16,9 @@ public struct ReaderSite: Sendable {
     /// Distinct readers whose reports hide an image, and the most reports one reader may make in an hour.
     public let reportThreshold: Int
     public let reportsPerHour: Int
-    /// Reads queue depths for `/status`; nil when the site runs without a broker (an archive).
-    public let inspector: QueueInspector?
+    /// Reads queue depths for `/status` (cached a few seconds); nil when the site runs without a broker (an
+    /// archive).
+    public let inspector: CachedQueueInspection?
 
     public init(
         store: ArticleStore,
@@ -25,7 +27,7 @@ public struct ReaderSite: Sendable {
         reportsPerHour: Int = 20,
         inspector: QueueInspector? = nil
     ) {
-        self.inspector = inspector
+        self.inspector = inspector.map { CachedQueueInspection($0) }
         self.store = store
         self.displayTimeZone = displayTimeZone
         self.reportThreshold = reportThreshold
@@ -61,32 +63,35 @@ public struct ReaderSite: Sendable {
         return try store.topics().sorted { (order[$0] ?? Int.max, $0) < (order[$1] ?? Int.max, $1) }
     }
 
+    /// Builds a response on the store's reader threads: a page is synchronous SQLite reads and string work, which
+    /// must not hold a thread of the cooperative pool that serves every other request.
+    func build(_ make: @escaping @Sendable () throws -> Response) async throws -> Response {
+        try await store.reading { _ in try make() }
+    }
+
     /// Adds the reader's routes to `router`.
     public func addRoutes(to router: Router<ReaderContext>) {
-        router.get("/") { _, _ in try home() }
+        router.get("/") { _, _ in try await build { try home() } }
         router.get("/article/:id") { _, context in
-            guard let id = context.parameters.get("id"), id.count <= 64,
-                let article = try store.article(id: id)
-            else {
-                return page(title: "غير موجود", body: "<p>لم نجد هذا الخبر.</p>", status: .notFound)
+            let id = context.parameters.get("id").map { String($0) }
+            return try await build {
+                guard let id, id.count <= 64, let article = try store.article(id: id) else {
+                    return page(title: "غير موجود", body: "<p>لم نجد هذا الخبر.</p>", status: .notFound)
+                }
+                return articlePage(article)
             }
-            return articlePage(article)
         }
         addSectionRoutes(to: router)
         addStatusRoute(to: router)
         router.post("/api/images/:id/report") { request, context -> Response in
             guard let id = context.parameters.get("id", as: Int64.self) else { return Response(status: .badRequest) }
             let address = context.remoteAddress?.ipAddress ?? "unknown"
-            let reader = try store.readerIdentity(
-                address: address,
-                userAgent: String((request.headers[.userAgent] ?? "").prefix(300))
-            )
-            let outcome = try store.report(
-                image: id,
-                reader: reader,
-                threshold: reportThreshold,
-                perHour: reportsPerHour
-            )
+            let userAgent = String((request.headers[.userAgent] ?? "").prefix(300))
+            let (threshold, perHour) = (reportThreshold, reportsPerHour)
+            let outcome = try await store.writing { store in
+                let reader = try store.readerIdentity(address: address, userAgent: userAgent)
+                return try store.report(image: id, reader: reader, threshold: threshold, perHour: perHour)
+            }
             switch outcome {
             case .unknownImage:
                 return page(title: "غير موجود", body: "<p>لا توجد صورة بهذا الرقم.</p>", status: .notFound)
@@ -101,37 +106,46 @@ public struct ReaderSite: Sendable {
             }
         }
         router.get("/search") { request, _ in
-            try searchPage(query: request.uri.queryParameters.get("q") ?? "")
+            let query = request.uri.queryParameters.get("q") ?? ""
+            return try await build { try searchPage(query: query) }
         }
         router.get("/api/search") { request, _ -> Response in
-            let hits = try store.search(request.uri.queryParameters.get("q") ?? "", limit: 20)
-            return try json(
-                hits.map {
-                    SearchResult(
-                        id: $0.article.id,
-                        title: $0.article.title,
-                        source: $0.article.sourceName ?? $0.article.sourceID,
-                        published: $0.article.published,
-                        url: $0.article.url,
-                        snippet: $0.snippetText,
-                        matched: $0.snippet.filter(\.highlighted).map(\.text)
-                    )
-                }
-            )
+            let query = request.uri.queryParameters.get("q") ?? ""
+            return try await build {
+                let hits = try store.search(query, limit: 20)
+                return try json(
+                    hits.map {
+                        SearchResult(
+                            id: $0.article.id,
+                            title: $0.article.title,
+                            source: $0.article.sourceName ?? $0.article.sourceID,
+                            published: $0.article.published,
+                            url: $0.article.url,
+                            snippet: $0.snippetText,
+                            matched: $0.snippet.filter(\.highlighted).map(\.text)
+                        )
+                    }
+                )
+            }
         }
         router.get("/api/articles") { request, _ -> Response in
             let parameters = request.uri.queryParameters
             let limit = min(max(parameters.get("limit", as: Int.self) ?? 50, 1), 200)
-            var section = parameters.get("section").map { String($0) }
-            if let slug = section, !(try isSection(slug)) { section = nil }
+            let requested = parameters.get("section").map { String($0) }
             let before = parameters.get("before", as: Double.self).map(Date.init(timeIntervalSince1970:))
-            return try json(try store.latest(limit: limit, topic: section, before: before))
+            return try await build {
+                let section = try requested.flatMap { try isSection($0) ? $0 : nil }
+                return try json(try store.latest(limit: limit, topic: section, before: before))
+            }
         }
         router.get("/api/articles/:id") { _, context -> Response in
-            guard let id = context.parameters.get("id"), id.count <= 64, let article = try store.article(id: id) else {
-                return Response(status: .notFound)
+            let id = context.parameters.get("id").map { String($0) }
+            return try await build {
+                guard let id, id.count <= 64, let article = try store.article(id: id) else {
+                    return Response(status: .notFound)
+                }
+                return try json(article)
             }
-            return try json(article)
         }
     }
 

@@ -39,7 +39,8 @@ public struct StoreStage: StageProcessor {
         var held = false
         while true {
             do {
-                try store.upsert(valid.map(\.article))
+                let articles = valid.map(\.article)
+                _ = try await store.writing { try $0.upsert(articles) }
                 if held {
                     blocked.record(0)
                     logger.notice("commits succeed again")

@@ -1,0 +1,71 @@
+import Dispatch
+import Synchronization
+
+/// Runs blocking work (synchronous SQLite through GRDB, CPU fan-out with `concurrentPerform`, blocking AMQP
+/// calls) on dispatch threads of its own, so that it never holds a thread of Swift's cooperative pool: that pool
+/// has one thread per core, and each one blocked is a core's worth of async work (HTTP handlers, consumers,
+/// timers) stalled.
+///
+/// We chose this over GRDB's async `read`/`write` because the same code serves synchronous callers too (the CLI,
+/// the importer, benchmarks): the store keeps one synchronous API, and async callers cross to it here, at one
+/// visible boundary. `width` bounds how many run at once (1: in submission order, one at a time); callers beyond
+/// it wait suspended, not blocking a thread.
+public final class BlockingExecutor: Sendable {
+    private let queue: DispatchQueue
+    private let permits: Permits
+
+    public init(label: String, width: Int = 1) {
+        queue = DispatchQueue(label: label, attributes: width > 1 ? .concurrent : [])
+        permits = Permits(max(1, width))
+    }
+
+    /// Runs `work` on this executor's threads and returns its result.
+    public func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        await permits.acquire()
+        defer { permits.release() }
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    /// `run` for work that cannot fail.
+    public func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await permits.acquire()
+        defer { permits.release() }
+        return await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: work()) }
+        }
+    }
+}
+
+/// A counting semaphore for tasks: waiting suspends the task instead of blocking its thread.
+private final class Permits: Sendable {
+    private let state: Mutex<(free: Int, waiting: [CheckedContinuation<Void, Never>])>
+
+    init(_ count: Int) { state = Mutex((count, [])) }
+
+    func acquire() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let granted = state.withLock { state in
+                if state.free > 0 {
+                    state.free -= 1
+                    return true
+                }
+                state.waiting.append(continuation)
+                return false
+            }
+            if granted { continuation.resume() }
+        }
+    }
+
+    func release() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if state.waiting.isEmpty {
+                state.free += 1
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.resume()
+    }
+}
