@@ -1,12 +1,12 @@
 // swift-tools-version:6.2
 // Nashra — an Arabic news aggregation pipeline: fetcher → parser → classifier → store over RabbitMQ.
+// Linux only (Debian/Ubuntu): the AMQP consumer and the test helpers call Glibc directly.
 import PackageDescription
 
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 let package = Package(
     name: "Nashra",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "nashra-fetcher", targets: ["FetcherService"]),
         .executable(name: "nashra-parser", targets: ["ParserService"]),
@@ -25,7 +25,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        // C libraries: one system-library module each, imported by exactly one Swift wrapper.
+        // C libraries: one system-library module each, imported by one Swift wrapper (CZlib also by the tests'
+        // PNG reader, which inflates screenshots).
         .systemLibrary(
             name: "CRabbitMQ",
             path: "Shared/CRabbitMQ",
@@ -47,9 +48,10 @@ let package = Package(
         ),
 
         // Shared modules.
-        .target(name: "NashraModel", path: "Shared/Model", swiftSettings: strict),
+        .target(name: "NashraHashing", path: "Shared/Hashing", swiftSettings: strict),
+        .target(name: "NashraModel", dependencies: ["NashraHashing"], path: "Shared/Model", swiftSettings: strict),
         .target(name: "NashraArchive", dependencies: ["CZlib"], path: "Shared/Archive", swiftSettings: strict),
-        .target(name: "ArabicText", path: "Shared/ArabicText", swiftSettings: strict),
+        .target(name: "ArabicText", dependencies: ["NashraHashing"], path: "Shared/ArabicText", swiftSettings: strict),
         .target(
             name: "NashraAMQP",
             dependencies: ["CRabbitMQ", .product(name: "Logging", package: "swift-log")],
@@ -106,14 +108,14 @@ let package = Package(
         .executableTarget(name: "FetcherService", dependencies: ["Fetcher"], path: "Services/Fetcher/Main"),
         .target(
             name: "Parser",
-            dependencies: ["NashraModel", "NashraHTML", "ArabicText", "NashraRuntime"],
+            dependencies: ["NashraModel", "NashraHTML", "ArabicText", "NashraRuntime", "NashraHashing"],
             path: "Services/Parser/Sources",
             swiftSettings: strict
         ),
         .executableTarget(name: "ParserService", dependencies: ["Parser"], path: "Services/Parser/Main"),
         .target(
             name: "Classifier",
-            dependencies: ["NashraModel", "ArabicText", "NashraRuntime", "NashraArchive"],
+            dependencies: ["NashraModel", "ArabicText", "NashraRuntime", "NashraArchive", "NashraHashing"],
             path: "Services/Classifier/Sources",
             exclude: ["Resources/ant-label-map.json", "Resources/README.md"],
             resources: [.copy("Resources/topic-ant.nmodel")],
@@ -123,7 +125,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "NashraModel", "ArabicText", "NashraRuntime", "NashraArchive", "NashraHTML",
+                "NashraModel", "ArabicText", "NashraRuntime", "NashraArchive", "NashraHTML", "NashraHashing",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -22,25 +22,7 @@ struct StatusCommand: AsyncParsableCommand {
             print(String(decoding: try encoder.encode(StatusReport(queues: queues, frontier: frontier)), as: UTF8.self))
             return
         }
-        func cell(_ value: Int?) -> String { value.map(String.init) ?? "-" }
-        func rate(_ value: Double?) -> String { value.map { String(format: "%.1f/s", $0) } ?? "-" }
-        let header = ["queue", "ready", "unacked", "consumers", "in", "out", "retrying", "dead", "drain"]
-        var rows = [header]
-        for queue in queues {
-            rows.append([
-                queue.name, cell(queue.ready), cell(queue.unacknowledged), cell(queue.consumers), rate(queue.inRate),
-                rate(queue.outRate), cell(queue.retrying), cell(queue.deadLetters),
-                queue.drainSeconds.map { String(format: "%.0fs", $0) } ?? (queue.ready == 0 ? "drained" : "-"),
-            ])
-        }
-        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        for row in rows {
-            print(
-                row.enumerated().map { column, text in
-                    text.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-                }.joined(separator: "  ")
-            )
-        }
+        print(QueueStatusTable.text(queues))
         print("(from the \(source))")
         if let frontier {
             print(

@@ -35,7 +35,7 @@ public enum SearchText {
     public static func termHashes(_ text: String) -> Set<UInt64> {
         var hashes = Set<UInt64>()
         TokenScanner.forEachToken(in: text) { token in
-            if !ArabicStopWords.contains(token) { hashes.insert(stemHash(of: token)) }
+            if !ArabicStopWords.contains(token) { hashes.insert(LightStemmer.stemHash(of: token)) }
         }
         return hashes
     }
@@ -45,13 +45,9 @@ public enum SearchText {
     public static func containsTerm(_ word: Substring, of hashes: Set<UInt64>) -> Bool {
         var found = false
         TokenScanner.forEachToken(in: String(word)) { token in
-            if !found, hashes.contains(stemHash(of: token)) { found = true }
+            if !found, hashes.contains(LightStemmer.stemHash(of: token)) { found = true }
         }
         return found
-    }
-
-    static func stemHash(of token: UnsafeBufferPointer<Unicode.Scalar>) -> UInt64 {
-        TokenScanner.hash(UnsafeBufferPointer(rebasing: token[LightStemmer.stemBounds(of: token)]))
     }
 
     /// Appends the UTF-8 of a token's light stem.

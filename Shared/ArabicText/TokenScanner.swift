@@ -1,3 +1,5 @@
+import NashraHashing
+
 /// Normalises and tokenises a text in one pass over its Unicode scalars, handing each token to a closure as a
 /// buffer of folded scalars: no string is built per token. The classifier, the story signatures and search all
 /// see the same tokens as `ArabicTokenizer.tokens(ArabicNormalizer.normalize(text))`; this is the fast path.
@@ -34,18 +36,16 @@ public enum TokenScanner {
 
     /// A 64-bit FNV-1a hash of a token's scalars, seeded so that different feature families do not collide.
     @inlinable
-    public static func hash(_ token: UnsafeBufferPointer<Unicode.Scalar>, seed: UInt64 = 0xcbf2_9ce4_8422_2325)
-        -> UInt64
-    {
+    public static func hash(_ token: UnsafeBufferPointer<Unicode.Scalar>, seed: UInt64 = FNV1a.offsetBasis) -> UInt64 {
         var value = seed
-        for scalar in token { value = (value ^ UInt64(scalar.value)) &* 0x100_0000_01b3 }
+        for scalar in token { value = FNV1a.mix(value, UInt64(scalar.value)) }
         return value
     }
 
     /// The same hash over a string's scalars (for word lists known ahead of time).
-    public static func hash(_ word: some StringProtocol, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+    public static func hash(_ word: some StringProtocol, seed: UInt64 = FNV1a.offsetBasis) -> UInt64 {
         var value = seed
-        for scalar in word.unicodeScalars { value = (value ^ UInt64(scalar.value)) &* 0x100_0000_01b3 }
+        for scalar in word.unicodeScalars { value = FNV1a.mix(value, UInt64(scalar.value)) }
         return value
     }
 }

@@ -38,13 +38,11 @@ public enum HTMLDocument {
     /// - Parameters:
     ///   - encoding: the page's charset, if known (e.g. `windows-1256`); otherwise libxml2 reads the BOM and
     ///     `<meta charset>`.
-    ///   - url: the document's URL (kept for callers' messages).
     ///   - attributes: the attribute names to pass on.
     /// - Throws: `HTMLError` when there is nothing to parse or no element in it.
     public static func walk(
         _ data: Data,
         encoding: String? = nil,
-        url: String? = nil,
         attributes wanted: Set<String> = readAttributes,
         visit: (HTMLEvent) -> Void
     ) throws(HTMLError) {

@@ -7,7 +7,9 @@ public struct DeadLetterQueue: Sendable {
     public let url: AMQPURL
     public let topology: Topology
     public let stage: Topology.Stage
-    /// How long a read waits for more messages before it decides the queue has no more.
+    /// How long a read runs, from its start, before it decides it has seen the queue (a deadline, not an idle
+    /// timeout: an empty queue sends nothing, so nothing marks the end). The deliveries prefetched by then are
+    /// still read; a queue far longer than a read can take in this time is read in part.
     public var idleSeconds: Double = 2
 
     public init(url: AMQPURL, topology: Topology, stage: Topology.Stage) {
@@ -94,12 +96,12 @@ public struct DeadLetterQueue: Sendable {
         }
         idle.cancel()
         await consumer.close()
-        publisher.shutdown()
+        await publisher.close()
         if let failure { throw failure }
         return replayed
     }
 
-    /// Ends the consumer's deliveries after `idleSeconds` (an empty queue sends nothing, so there is no end).
+    /// Ends the consumer's deliveries `idleSeconds` after the read starts.
     private func stopWhenIdle(_ consumer: AMQPConsumer) -> Task<Void, Never> {
         let seconds = idleSeconds
         return Task {

@@ -23,6 +23,35 @@ public struct QueueStatus: Codable, Sendable {
     }
 }
 
+/// The queue table that `nashra status` prints and `/status` shows: one set of columns and cell formats.
+public enum QueueStatusTable {
+    public static let header = ["queue", "ready", "unacked", "consumers", "in", "out", "retrying", "dead", "drain"]
+
+    /// One row of text cells per queue, in `header`'s order ("—" where the source has no figure).
+    public static func rows(_ queues: [QueueStatus]) -> [[String]] {
+        func cell(_ value: Int?) -> String { value.map(String.init) ?? "—" }
+        func rate(_ value: Double?) -> String { value.map { String(format: "%.1f/s", $0) } ?? "—" }
+        return queues.map { queue in
+            [
+                queue.name, cell(queue.ready), cell(queue.unacknowledged), cell(queue.consumers), rate(queue.inRate),
+                rate(queue.outRate), cell(queue.retrying), cell(queue.deadLetters),
+                queue.drainSeconds.map { String(format: "%.0f s", $0) } ?? (queue.ready == 0 ? "drained" : "—"),
+            ]
+        }
+    }
+
+    /// The table as aligned plain text, a header line first.
+    public static func text(_ queues: [QueueStatus]) -> String {
+        let rows = [header] + rows(queues)
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, text in
+                text.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}
+
 /// Reads queue depths from RabbitMQ's management API (ready, unacked, consumers, rates) and falls back to
 /// passive declares over AMQP (ready and consumers) when the API is unreachable.
 public struct QueueInspector: Sendable {

@@ -33,6 +33,22 @@ public enum TestEnvironment {
 
     public static var binDirectory: String? { environment["NASHRA_BIN_DIR"] }
 
+    /// Whether the built executables are known (`NASHRA_BIN_DIR`), for `.enabled(if:)`: tests of the commands are
+    /// reported skipped, not passed, without them.
+    public static var hasExecutables: Bool { binDirectory != nil }
+
+    /// The shared data's root (`NASHRA_DATA`, default `../shared/data` beside the repository).
+    public static var sharedDataRoot: String {
+        environment["NASHRA_DATA"]
+            ?? URL(fileURLWithPath: repositoryRoot).deletingLastPathComponent().appendingPathComponent("shared/data")
+            .path
+    }
+
+    /// Whether a file of the shared data exists, for `.enabled(if:)`.
+    public static func hasSharedData(_ relativePath: String) -> Bool {
+        FileManager.default.fileExists(atPath: sharedDataRoot + "/" + relativePath)
+    }
+
     /// The path of a built executable, or nil — after saying that the test skips — without `NASHRA_BIN_DIR`.
     public static func executable(_ name: String) -> String? {
         guard let directory = binDirectory else {
@@ -81,11 +97,7 @@ public enum TestEnvironment {
     /// A file or folder of the shared real data (`NASHRA_DATA`, default `../shared/data` beside the repository),
     /// or nil — after saying that the test skips — when it is absent.
     public static func sharedData(_ relativePath: String) -> String? {
-        let root =
-            environment["NASHRA_DATA"]
-            ?? URL(fileURLWithPath: repositoryRoot).deletingLastPathComponent()
-            .appendingPathComponent("shared/data").path
-        let path = root + "/" + relativePath
+        let path = sharedDataRoot + "/" + relativePath
         guard FileManager.default.fileExists(atPath: path) else {
             FileHandle.standardError.write(Data("skipping: \(path) is absent (set NASHRA_DATA)\n".utf8))
             return nil

@@ -5,30 +5,34 @@ import Store
 import TestSupport
 import Testing
 
-/// The reader site in a real browser: headless Chromium (the Debian package) loads the home page, an article
-/// and a search result page of the demo and takes a screenshot of each; the test reads the pixels back.
-/// Skips, saying so, when Chromium is absent, unless `NASHRA_REQUIRE_BROWSER=1` (as CI sets).
-/// With `NASHRA_SCREENSHOT_DIR` set, the screenshots are kept there (the README's comes from this test).
-@Suite("Reader site in Chromium", .serialized) struct BrowserTests {
-    static var chromium: String? {
+/// Headless Chromium, when installed (`NASHRA_CHROMIUM` or the Debian package's paths).
+enum Chromium {
+    static var path: String? {
         let candidates = [
             TestEnvironment.environment["NASHRA_CHROMIUM"], "/usr/bin/chromium", "/usr/bin/chromium-browser",
         ]
         return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
+}
 
+/// The reader site in a real browser: headless Chromium (the Debian package) loads the home page, an article
+/// and a search result page of the demo and takes a screenshot of each; the test reads the pixels back.
+/// Skips, saying so, when Chromium is absent, unless `NASHRA_REQUIRE_BROWSER=1` (as CI sets).
+/// With `NASHRA_SCREENSHOT_DIR` set, the screenshots are kept there (the README's comes from this test).
+@Suite(
+    "Reader site in Chromium",
+    .serialized,
+    .enabled(
+        if: Chromium.path != nil || TestEnvironment.environment["NASHRA_REQUIRE_BROWSER"] == "1",
+        "Chromium is not installed (apt-get install chromium fonts-noto-core)"
+    )
+) struct BrowserTests {
     @Test("home, article and search pages render right-to-left with their Arabic text visible")
     func screenshots() async throws {
-        guard let chromium = Self.chromium else {
-            if TestEnvironment.environment["NASHRA_REQUIRE_BROWSER"] == "1" {
-                Issue.record(
-                    "NASHRA_REQUIRE_BROWSER=1 but no Chromium found (apt-get install chromium fonts-noto-core)"
-                )
-            } else {
-                FileHandle.standardError.write(Data("skipping browser test: Chromium is not installed\n".utf8))
-            }
-            return
-        }
+        let chromium = try #require(
+            Chromium.path,
+            "NASHRA_REQUIRE_BROWSER=1 but no Chromium found (apt-get install chromium fonts-noto-core)"
+        )
         let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
         let articles = try ClusterTests().classified()
         try store.upsert(articles)

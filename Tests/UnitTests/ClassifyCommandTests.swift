@@ -3,10 +3,13 @@ import TestSupport
 import Testing
 
 /// The `nashra classify` contract, through the built executable (`NASHRA_BIN_DIR`, set by deploy/test.sh).
-@Suite("nashra classify") struct ClassifyCommandTests {
+@Suite(
+    "nashra classify",
+    .enabled(if: TestEnvironment.hasExecutables, "NASHRA_BIN_DIR is not set (deploy/test.sh sets it)")
+) struct ClassifyCommandTests {
     @Test("JSON lines in, {id, category, confidence} out, one per line in order; bad lines answered, not dropped")
     func contract() async throws {
-        guard let nashra = TestEnvironment.executable("nashra") else { return }
+        let nashra = try #require(TestEnvironment.executable("nashra"))
         let input = """
             {"id": "a1", "title": "الأهلي يفوز على الزمالك في قمة الدوري", "text": "سجّل اللاعب هدفين في المباراة."}
             not json

@@ -1,4 +1,5 @@
 import ArabicText
+import NashraHashing
 import NashraModel
 
 /// MinHash signatures of an article's normalised word 3-shingles. Two copies of one wire story share most
@@ -39,7 +40,7 @@ public struct StorySignature: Sendable {
                     TokenScanner.forEachToken(in: text) { token in
                         let hash = TokenScanner.hash(token)
                         seen += 1
-                        if seen >= 3 { add(((window.0 &* 0x100_0000_01b3) ^ window.1) &* 0x100_0000_01b3 ^ hash) }
+                        if seen >= 3 { add(FNV1a.mix(FNV1a.mix(window.0, 0), window.1) ^ hash) }
                         window = (window.1, hash)
                     }
                 }

@@ -12,7 +12,7 @@ public enum FeedDiscovery {
 
     public static func feeds(inPage data: Data, pageURL: String) -> [String] {
         var found: [String] = []
-        try? HTMLDocument.walk(data, url: pageURL) { event in
+        try? HTMLDocument.walk(data) { event in
             guard case .start("link", let attributes) = event,
                 let rel = attributes["rel"]?.lowercased(), rel.split(separator: " ").contains("alternate"),
                 let type = attributes["type"]?.lowercased(), feedTypes.contains(type),

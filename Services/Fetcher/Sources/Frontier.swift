@@ -34,10 +34,9 @@ public struct FrontierPolicy: Sendable {
         self.inFlightTimeout = inFlightTimeout
     }
 
-    /// The delay before try `attempt` (1-based), with full jitter over its upper half.
+    /// The delay before try `attempt` (1-based): `Backoff` from `retryBase`, up to an hour.
     func retryDelay(attempt: Int) -> Double {
-        let ceiling = min(3600, retryBase * pow(2, Double(max(0, attempt - 1))))
-        return Double.random(in: (ceiling / 2)...ceiling)
+        Backoff.delay(attempt: attempt - 1, initial: retryBase, maximum: 3600)
     }
 }
 
@@ -294,7 +293,7 @@ public struct FetchScheduler: Service {
                 guard case .feed(let feed) = release.kind else { continue }
                 let configured = Double(catalog.sources.first { $0.id == feed.sourceID }?.pollInterval ?? 300)
                 let interval = pollOverride.map(Double.init) ?? feed.interval ?? configured
-                let backoff = min(86_400, interval * pow(2, Double(min(feed.failures, 8))))
+                let backoff = Backoff.delay(attempt: min(feed.failures, 8), initial: interval, maximum: 86_400)
                 try state.schedule(feed: feed.url, at: now.addingTimeInterval(feed.failures > 0 ? backoff : interval))
             }
         }

@@ -37,8 +37,7 @@ public struct ArticleExtractor: Sendable {
                     page.body,
                     header: Self.charset(of: page.contentType),
                     hint: page.sourceHints?.charset
-                ),
-                url: page.finalURL
+                )
             ) {
                 collector.handle($0)
             }

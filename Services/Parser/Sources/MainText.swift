@@ -1,4 +1,5 @@
 import Foundation
+import NashraHashing
 
 /// The generic main-text extractor: which text blocks of a page are the article.
 ///
@@ -482,8 +483,7 @@ struct MainTextScorer {
             if length < 200, Self.boilerplatePhrases.contains(where: { Self.contains(text, $0) }) { continue }
             if length < 100, Self.metadataPrefixes.contains(where: { text.hasPrefix($0) }) { continue }
             if length < 100, Self.isArabicDateLine(text) { continue }
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            let hash = FNV1a.hash(utf8: text)
             if !seen.insert(hash).inserted { continue }
             // A heading with no paragraph after it before the next heading or the end introduces something
             // that was not kept: a list of related links, a comment form ("Related coverage", «اقرأ أيضا»).

@@ -1,6 +1,7 @@
 import ArabicText
 import Foundation
 import GRDB
+import NashraHashing
 import NashraModel
 
 /// Story clusters: the same story told by several outlets. The classifier's MinHash signature is cut into bands;
@@ -22,8 +23,8 @@ extension ArticleStore {
     public static func bandKeys(_ signature: [UInt32]) -> [Int64] {
         guard signature.count >= bandWidth * 2 else { return [] }
         return stride(from: 0, to: signature.count - bandWidth + 1, by: bandWidth).enumerated().map { band, start in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(band)
-            for slot in signature[start..<(start + bandWidth)] { hash = (hash ^ UInt64(slot)) &* 0x100_0000_01b3 }
+            var hash = FNV1a.offsetBasis ^ UInt64(band)
+            for slot in signature[start..<(start + bandWidth)] { hash = FNV1a.mix(hash, UInt64(slot)) }
             return Int64(bitPattern: hash)
         }
     }

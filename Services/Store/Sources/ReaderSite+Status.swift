@@ -17,17 +17,16 @@ extension ReaderSite {
             return page(title: "الحالة", body: body + "<p>لم يضبط عنوان الوسيط (NASHRA_AMQP_URL).</p>")
         }
         let (source, queues) = await inspector.inspect()
-        func cell(_ value: Int?) -> String { value.map(String.init) ?? "—" }
-        func rate(_ value: Double?) -> String { value.map { String(format: "%.1f/s", $0) } ?? "—" }
-        body += "<table dir=\"ltr\"><thead><tr><th>queue</th><th>ready</th><th>unacked</th><th>consumers</th>"
-        body += "<th>in</th><th>out</th><th>retrying</th><th>dead</th><th>drain</th></tr></thead><tbody>"
-        for queue in queues {
-            let drain = queue.drainSeconds.map { String(format: "%.0f s", $0) } ?? (queue.ready == 0 ? "drained" : "—")
-            body += "<tr><td>\(HTMLEscaping.escape(queue.name))</td><td>\(cell(queue.ready))</td>"
-            body += "<td>\(cell(queue.unacknowledged))</td><td>\(cell(queue.consumers))</td>"
-            body += "<td>\(rate(queue.inRate))</td><td>\(rate(queue.outRate))</td><td>\(cell(queue.retrying))</td>"
-            body += "<td class=\"\((queue.deadLetters ?? 0) > 0 ? "bad" : "")\">\(cell(queue.deadLetters))</td>"
-            body += "<td>\(drain)</td></tr>"
+        let deadColumn = QueueStatusTable.header.firstIndex(of: "dead")
+        body += "<table dir=\"ltr\"><thead><tr>"
+        body += QueueStatusTable.header.map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>"
+        for (queue, row) in zip(queues, QueueStatusTable.rows(queues)) {
+            body += "<tr>"
+            for (column, text) in row.enumerated() {
+                let bad = column == deadColumn && (queue.deadLetters ?? 0) > 0
+                body += "<td\(bad ? " class=\"bad\"" : "")>\(HTMLEscaping.escape(text))</td>"
+            }
+            body += "</tr>"
         }
         body += "</tbody></table><p><small>\(HTMLEscaping.escape(source))</small></p>"
         var response = page(title: "الحالة", body: body)

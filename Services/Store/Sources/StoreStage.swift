@@ -35,7 +35,7 @@ public struct StoreStage: StageProcessor {
             valid.append((index, article))
         }
         guard !valid.isEmpty else { return outcomes }
-        var pause = 0.25
+        var backoff = Backoff(initial: 0.25, maximum: 10)
         var held = false
         while true {
             do {
@@ -49,12 +49,12 @@ public struct StoreStage: StageProcessor {
             } catch let error as DatabaseError where Self.isEnvironmental(error) && !Task.isShuttingDownGracefully {
                 held = true
                 blocked.record(1)
+                let pause = backoff.next()
                 logger.error(
                     "commit failed: disk full or I/O error; holding the batch and trying again",
                     metadata: ["error": "\(error)", "retry.seconds": "\(pause)"]
                 )
                 try? await Task.sleep(for: .milliseconds(Int(pause * 1000)))
-                pause = min(10, pause * 2)
             } catch {
                 logger.error("commit failed, batch will be retried", metadata: ["error": "\(error)"])
                 for item in valid { outcomes[item.index] = .retry("SQLite commit failed: \(error)") }

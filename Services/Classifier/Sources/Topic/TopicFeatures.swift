@@ -1,4 +1,5 @@
 import ArabicText
+import NashraHashing
 
 /// The features of an article for the topic model: hashed into `1 << bits` buckets ("the hashing trick", as in
 /// Vowpal Wabbit and scikit-learn's HashingVectorizer), so there is no vocabulary to store or to miss.
@@ -93,10 +94,10 @@ public struct TopicFeatures: Sendable, Codable, Equatable {
         let length = token.count + 2
         guard length >= n else { return }
         for start in 0...(length - n) {
-            var value: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(n)
+            var value = FNV1a.offsetBasis ^ UInt64(n)
             for position in start..<(start + n) {
                 let scalar: UInt32 = position == 0 ? 0x5E : position == length - 1 ? 0x24 : token[position - 1].value
-                value = (value ^ UInt64(scalar)) &* 0x100_0000_01b3
+                value = FNV1a.mix(value, UInt64(scalar))
             }
             indices.append(UInt32(truncatingIfNeeded: mix(value) & mask))
         }
