@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "NashraRuntime",
             dependencies: [
-                "NashraAMQP", "NashraModel", "NashraHTTP",
+                "NashraAMQP", "NashraModel",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -92,6 +92,13 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Shared/Runtime",
+            swiftSettings: strict
+        ),
+        // What operators use beside the services: queue inspection (management API, or AMQP) and dead letters.
+        .target(
+            name: "NashraOperations",
+            dependencies: ["NashraAMQP", "NashraHTTP", "NashraRuntime", .product(name: "Logging", package: "swift-log")],
+            path: "Shared/Operations",
             swiftSettings: strict
         ),
 
@@ -126,7 +133,7 @@ let package = Package(
             name: "Store",
             dependencies: [
                 "NashraModel", "ArabicText", "NashraRuntime", "NashraArchive", "NashraHTML", "NashraHashing",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "NashraOperations", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -137,7 +144,8 @@ let package = Package(
         .executableTarget(
             name: "NashraCLI",
             dependencies: [
-                "Fetcher", "Parser", "Classifier", "Store", "NashraAMQP", "NashraHTTP", "DemoSite", "ReplaySite",
+                "Fetcher", "Parser", "Classifier", "Store", "NashraAMQP", "NashraHTTP", "NashraOperations", "DemoSite",
+                "ReplaySite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/CLI",
@@ -167,7 +175,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "TestSupport", "Fetcher", "Parser", "Classifier", "Store", "NashraAMQP", "NashraRuntime", "NashraHTTP",
-                "NashraModel", .product(name: "GRDB", package: "GRDB.swift"),
+                "NashraModel", "NashraOperations", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/IntegrationTests"
         ),

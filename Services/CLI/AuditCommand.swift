@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NashraAMQP
+import NashraOperations
 import NashraRuntime
 import ReplaySite
 import Store

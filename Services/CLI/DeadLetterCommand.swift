@@ -1,5 +1,6 @@
 import ArgumentParser
 import NashraAMQP
+import NashraOperations
 import NashraRuntime
 
 struct DeadLetterCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Fetcher
 import Foundation
+import NashraOperations
 import NashraRuntime
 
 struct StatusCommand: AsyncParsableCommand {

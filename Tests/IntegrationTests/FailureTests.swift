@@ -2,6 +2,7 @@ import Classifier
 import Foundation
 import NashraAMQP
 import NashraModel
+import NashraOperations
 import NashraRuntime
 import TestSupport
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NashraAMQP
 import NashraHTTP
+import NashraOperations
 import NashraRuntime
 import Store
 import TestSupport

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NashraOperations
 import NashraRuntime
 import Store
 

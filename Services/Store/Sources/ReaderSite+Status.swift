@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NashraHTML
+import NashraOperations
 import NashraRuntime
 
 /// `/status`: the pipeline at a glance for operators: per queue ready, unacked, consumers, rates, retrying,

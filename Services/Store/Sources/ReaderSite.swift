@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import NashraHTML
+import NashraOperations
 import NashraRuntime
 
 /// The reader web: right-to-left pages rebuilt from stored paragraphs (never the publisher's HTML), every scraped

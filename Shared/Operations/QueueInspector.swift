@@ -1,6 +1,7 @@
 import Foundation
 import NashraAMQP
 import NashraHTTP
+import NashraRuntime
 import Synchronization
 
 /// Depth and flow of one queue of the topology.

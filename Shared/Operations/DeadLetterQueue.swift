@@ -1,5 +1,6 @@
 import Logging
 import NashraAMQP
+import NashraRuntime
 
 /// The dead-letter queue of one stage, for operators: read its messages without removing them, or send them
 /// back to the stage with a fresh attempt count.
