@@ -172,18 +172,27 @@ public final class CachedQueueInspection: Sendable {
     }
 
     public func inspect() async -> Inspection {
+        enum Answer {
+            case cached(Inspection)
+            case awaiting(Task<Inspection, Never>)
+        }
         let now = ContinuousClock.now
-        let task: Task<Inspection, Never> = state.withLock { state in
-            if let last = state.last, now - last.at < maxAge { return Task { last.value } }
-            if let running = state.running { return running }
+        let answer: Answer = state.withLock { state in
+            if let last = state.last, now - last.at < maxAge { return .cached(last.value) }
+            if let running = state.running { return .awaiting(running) }
             let inspector = self.inspector
             let running = Task { await inspector.inspect() }
             state.running = running
-            return running
+            return .awaiting(running)
         }
-        let value = await task.value
+        let running: Task<Inspection, Never>
+        switch answer {
+        case .cached(let value): return value
+        case .awaiting(let task): running = task
+        }
+        let value = await running.value
         state.withLock { state in
-            if state.running == task {
+            if state.running == running {
                 state.running = nil
                 state.last = (ContinuousClock.now, value)
             }

@@ -41,13 +41,12 @@ public final class TCPRelay: @unchecked Sendable {
 
     /// Shuts every relayed connection and stops accepting: clients see the peer gone and reconnects refused.
     public func cut() {
-        let sockets = lock.withLock {
+        lock.withLock {
             isCut = true
-            defer { open.removeAll() }
-            return open
+            // Under the lock: a pump forgets its sockets under it before closing them, so these are still open.
+            for socket in open { Glibc.shutdown(socket, Int32(SHUT_RDWR)) }
         }
         Glibc.shutdown(listener, Int32(SHUT_RDWR))
-        for socket in sockets { Glibc.shutdown(socket, Int32(SHUT_RDWR)) }
     }
 
     private static func loopback(port: Int) -> sockaddr_in {
@@ -82,14 +81,16 @@ public final class TCPRelay: @unchecked Sendable {
                 close(upstream)
                 continue
             }
-            let thread = Thread { Self.pump(client, upstream) }
+            let thread = Thread { [self] in pump(client, upstream) }
             thread.start()
         }
     }
 
-    /// Copies bytes both ways until either side ends, then closes both.
-    private static func pump(_ a: Int32, _ b: Int32) {
+    /// Copies bytes both ways until either side ends, then closes both (forgetting them first: a closed
+    /// descriptor's number is reused, and `cut()` must not shut someone else's socket).
+    private func pump(_ a: Int32, _ b: Int32) {
         defer {
+            lock.withLock { open.removeAll { $0 == a || $0 == b } }
             close(a)
             close(b)
         }

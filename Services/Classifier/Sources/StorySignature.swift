@@ -40,7 +40,8 @@ public struct StorySignature: Sendable {
                     TokenScanner.forEachToken(in: text) { token in
                         let hash = TokenScanner.hash(token)
                         seen += 1
-                        if seen >= 3 { add(FNV1a.mix(FNV1a.mix(window.0, 0), window.1) ^ hash) }
+                        // The 3-shingle of the two previous words and this one: ((w₀·p) ⊕ w₁)·p ⊕ w₂.
+                        if seen >= 3 { add(FNV1a.mix(window.0 &* FNV1a.prime, window.1) ^ hash) }
                         window = (window.1, hash)
                     }
                 }

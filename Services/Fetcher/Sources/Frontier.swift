@@ -83,7 +83,7 @@ public struct FrontierIntake: StageProcessor {
     public func process(_ batch: [Discovery]) async -> [StageOutcome] {
         // Reports free hosts and results add URLs: the scheduler looks again at once rather than at its next tick.
         defer { wakeup.signal() }
-        let outcomes = try? await state.run { _ in
+        return await state.run { _ in
             batch.map { discovery -> StageOutcome in
                 do {
                     switch discovery {
@@ -98,7 +98,6 @@ public struct FrontierIntake: StageProcessor {
                 }
             }
         }
-        return outcomes ?? batch.map { _ in .retry("frontier state unavailable") }
     }
 
     func handle(_ result: FeedResult) throws {
@@ -120,7 +119,7 @@ public struct FrontierIntake: StageProcessor {
         if let error = result.error {
             logger.warning("feed poll failed", metadata: ["feed.url": "\(result.feedURL)", "error": "\(error)"])
         }
-        let source = catalog.sources.first { $0.id == result.sourceID }
+        let source = catalog.source(id: result.sourceID)
         let jobs = result.items.map { item in
             var job = FetchJob(
                 kind: .article,
@@ -142,7 +141,7 @@ public struct FrontierIntake: StageProcessor {
             try state.register(feeds: feeds.map { ($0, result.sourceID) })
             logger.info("feeds discovered", metadata: ["feed.url": "\(result.feedURL)", "feeds": "\(feeds)"])
         }
-        if result.error == nil, let source = catalog.sources.first(where: { $0.id == result.sourceID }) {
+        if result.error == nil, let source {
             let base = Double(source.pollInterval)
             try state.adapt(feed: result.feedURL, newItems: fresh.count, base: base, bounds: policy.pollBounds(base))
         }
@@ -291,7 +290,7 @@ public struct FetchScheduler: Service {
             try state.removePending(releases)
             for release in releases {
                 guard case .feed(let feed) = release.kind else { continue }
-                let configured = Double(catalog.sources.first { $0.id == feed.sourceID }?.pollInterval ?? 300)
+                let configured = Double(catalog.source(id: feed.sourceID)?.pollInterval ?? 300)
                 let interval = pollOverride.map(Double.init) ?? feed.interval ?? configured
                 let backoff = Backoff.delay(attempt: min(feed.failures, 8), initial: interval, maximum: 86_400)
                 try state.schedule(feed: feed.url, at: now.addingTimeInterval(feed.failures > 0 ? backoff : interval))
@@ -307,7 +306,7 @@ public struct FetchScheduler: Service {
         let job: FetchJob
         switch release.kind {
         case .feed(let feed):
-            let source = catalog.sources.first { $0.id == feed.sourceID }
+            let source = catalog.source(id: feed.sourceID)
             let refresh = now.timeIntervalSince(feed.lastUnconditional ?? .distantPast) >= policy.unconditionalRefresh
             job = FetchJob(
                 kind: .feed,

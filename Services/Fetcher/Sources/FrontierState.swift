@@ -34,6 +34,11 @@ public final class FrontierState: Sendable {
         try await executor.run { try work(self) }
     }
 
+    /// `run` for work that handles its own errors.
+    public func run<T: Sendable>(_ work: @escaping @Sendable (FrontierState) -> T) async -> T {
+        await executor.run { work(self) }
+    }
+
     /// - Throws: when the directory or database cannot be created.
     public init(directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

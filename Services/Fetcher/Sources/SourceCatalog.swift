@@ -32,6 +32,9 @@ public struct Source: Codable, Sendable, Equatable {
 public struct SourceCatalog: Codable, Sendable {
     public var sources: [Source]
 
+    /// The source with this id, if the catalog has it.
+    public func source(id: String) -> Source? { sources.first { $0.id == id } }
+
     public init(sources: [Source]) { self.sources = sources }
 
     /// Reads and checks a sources file.

@@ -35,11 +35,11 @@ public struct StoreStage: StageProcessor {
             valid.append((index, article))
         }
         guard !valid.isEmpty else { return outcomes }
+        let articles = valid.map(\.article)
         var backoff = Backoff(initial: 0.25, maximum: 10)
         var held = false
         while true {
             do {
-                let articles = valid.map(\.article)
                 _ = try await store.writing { try $0.upsert(articles) }
                 if held {
                     blocked.record(0)
