@@ -97,22 +97,35 @@ let package = Package(
         // What operators use beside the services: queue inspection (management API, or AMQP) and dead letters.
         .target(
             name: "NashraOperations",
-            dependencies: ["NashraAMQP", "NashraHTTP", "NashraRuntime", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "NashraAMQP", "NashraHTTP", "NashraRuntime", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Shared/Operations",
             swiftSettings: strict
         ),
 
         // Stage libraries (logic testable without a broker) and their thin executables.
+        // The fetcher: stateless workers (HTTP, robots.txt, feeds) and the one frontier (sources, schedule, seen
+        // URLs in SQLite, the catalog in YAML), in one executable with two roles.
         .target(
             name: "Fetcher",
-            dependencies: [
-                "NashraModel", "NashraHTTP", "NashraHTML", "NashraRuntime", "NashraAMQP", "ArabicText",
-                .product(name: "GRDB", package: "GRDB.swift"), "Yams",
-            ],
-            path: "Services/Fetcher/Sources",
+            dependencies: ["NashraModel", "NashraHTTP", "NashraHTML", "NashraRuntime", "NashraAMQP", "ArabicText"],
+            path: "Services/Fetcher/Worker",
             swiftSettings: strict
         ),
-        .executableTarget(name: "FetcherService", dependencies: ["Fetcher"], path: "Services/Fetcher/Main"),
+        .target(
+            name: "FetchFrontier",
+            dependencies: [
+                "NashraModel", "NashraRuntime", "NashraAMQP", .product(name: "GRDB", package: "GRDB.swift"), "Yams",
+            ],
+            path: "Services/Fetcher/Frontier",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "FetcherService",
+            dependencies: ["Fetcher", "FetchFrontier"],
+            path: "Services/Fetcher/Main"
+        ),
         .target(
             name: "Parser",
             dependencies: ["NashraModel", "NashraHTML", "ArabicText", "NashraRuntime", "NashraHashing"],
@@ -129,23 +142,37 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(name: "ClassifierService", dependencies: ["Classifier"], path: "Services/Classifier/Main"),
+        // The store: persistence (SQLite through GRDB, the store stage, retention, the importer) and, apart from it,
+        // the reader web site that reads it, in one executable with two roles.
         .target(
             name: "Store",
             dependencies: [
-                "NashraModel", "ArabicText", "NashraRuntime", "NashraArchive", "NashraHTML", "NashraHashing",
-                "NashraOperations", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "NashraModel", "ArabicText", "NashraRuntime", "NashraArchive", "NashraHashing",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/Store/Sources",
             swiftSettings: strict
         ),
-        .executableTarget(name: "StoreService", dependencies: ["Store"], path: "Services/Store/Main"),
+        .target(
+            name: "ReaderWeb",
+            dependencies: [
+                "Store", "NashraModel", "ArabicText", "NashraHTML", "NashraRuntime", "NashraOperations",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Services/Store/Web",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "StoreService",
+            dependencies: ["Store", "ReaderWeb"],
+            path: "Services/Store/Main"
+        ),
         .executableTarget(
             name: "NashraCLI",
             dependencies: [
-                "Fetcher", "Parser", "Classifier", "Store", "NashraAMQP", "NashraHTTP", "NashraOperations", "DemoSite",
-                "ReplaySite",
+                "Fetcher", "FetchFrontier", "Parser", "Classifier", "Store", "ReaderWeb", "NashraAMQP", "NashraHTTP",
+                "NashraOperations", "DemoSite", "ReplaySite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/CLI",
@@ -165,8 +192,10 @@ let package = Package(
         .testTarget(
             name: "UnitTests",
             dependencies: [
-                "NashraModel", "ArabicText", "NashraAMQP", "NashraRuntime", "NashraHTTP", "Parser", "Classifier",
-                "Fetcher", "Store", "ReplaySite", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                "NashraModel", "ArabicText", "NashraAMQP", "NashraRuntime", "NashraHTTP", "NashraOperations", "Parser",
+                "Classifier",
+                "Fetcher", "FetchFrontier", "Store", "ReaderWeb", "ReplaySite", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/UnitTests"
@@ -174,7 +203,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "TestSupport", "Fetcher", "Parser", "Classifier", "Store", "NashraAMQP", "NashraRuntime", "NashraHTTP",
+                "TestSupport", "Fetcher", "FetchFrontier", "Parser", "Classifier", "Store", "ReaderWeb", "NashraAMQP",
+                "NashraRuntime", "NashraHTTP",
                 "NashraModel", "NashraOperations", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/IntegrationTests"

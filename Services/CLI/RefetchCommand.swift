@@ -1,4 +1,5 @@
 import ArgumentParser
+import FetchFrontier
 import Fetcher
 import Foundation
 import NashraModel

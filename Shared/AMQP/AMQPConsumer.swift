@@ -36,7 +36,7 @@ public final class AMQPConsumer: @unchecked Sendable {
     /// Names this consumer to the broker, so that a stop can cancel it.
     private let consumerTag = "nashra-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     private let url: AMQPURL
-    private let topology: Topology?
+    private let topology: (any AMQPTopology)?
     private let prefetch: Int
     private let maxBatch: Int
     private let heartbeat: Int
@@ -67,7 +67,7 @@ public final class AMQPConsumer: @unchecked Sendable {
         queue: String,
         prefetch: Int = 100,
         maxBatch: Int = 100,
-        topology: Topology?,
+        topology: (any AMQPTopology)?,
         heartbeat: Int = 30,
         logger: Logger
     ) {

@@ -25,7 +25,7 @@ import Synchronization
 /// keeps heartbeats flowing.
 public final class AMQPPublisher: @unchecked Sendable {
     private let url: AMQPURL
-    private let topology: Topology?
+    private let topology: (any AMQPTopology)?
     private let logger: Logger
     private let queue: DispatchQueue
     private var connection: AMQPConnection?
@@ -48,7 +48,7 @@ public final class AMQPPublisher: @unchecked Sendable {
     /// - Parameters:
     ///   - topology: declared on every (re)connection when given.
     ///   - heartbeat: heartbeat interval in seconds negotiated with the broker.
-    public init(url: AMQPURL, topology: Topology?, heartbeat: Int = 30, logger: Logger) {
+    public init(url: AMQPURL, topology: (any AMQPTopology)?, heartbeat: Int = 30, logger: Logger) {
         self.url = url
         self.topology = topology
         self.logger = logger

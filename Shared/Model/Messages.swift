@@ -71,6 +71,8 @@ public struct FetchJob: NashraMessage, Hashable {
     public var lastModified: String?
     /// Failed tries of this fetch so far (the frontier counts them).
     public var attempt: Int?
+    /// When the frontier first saw the article's URL (in a feed or sitemap): the start of its freshness.
+    public var discoveredAt: Date?
 
     public var messageID: String { "\(kind.rawValue):" + StableID.of(url) }
 
@@ -222,6 +224,8 @@ public struct FetchedPage: NashraMessage {
     public var hints: ItemHints?
     /// The body as served, after transfer decoding; capped by the fetcher.
     public var body: Data
+    /// When the frontier first saw the URL (from the fetch job).
+    public var discoveredAt: Date?
 
     public var messageID: String { "page:" + StableID.of(url) }
 
@@ -280,6 +284,8 @@ public struct Article: NashraMessage, Hashable {
     /// Hash of title and body, to tell a real update from a re-fetch of the same text.
     public var contentHash: String
     public var fetchedAt: Date
+    /// When the frontier first saw the URL (from the fetched page; nil for imported articles).
+    public var discoveredAt: Date?
 
     public var messageID: String { "article:" + id }
 

@@ -16,6 +16,30 @@ public struct QueueStatus: Codable, Sendable {
     /// Messages waiting in the queue's dead-letter queue.
     public var deadLetters: Int?
     public var retrying: Int?
+    /// How fast the queue's messages (ready and unacked) change, per second (management API only).
+    public var backlogTrend: Double?
+
+    public init(
+        name: String,
+        ready: Int? = nil,
+        unacknowledged: Int? = nil,
+        consumers: Int? = nil,
+        inRate: Double? = nil,
+        outRate: Double? = nil,
+        deadLetters: Int? = nil,
+        retrying: Int? = nil,
+        backlogTrend: Double? = nil
+    ) {
+        self.name = name
+        self.ready = ready
+        self.unacknowledged = unacknowledged
+        self.consumers = consumers
+        self.inRate = inRate
+        self.outRate = outRate
+        self.deadLetters = deadLetters
+        self.retrying = retrying
+        self.backlogTrend = backlogTrend
+    }
 
     /// Seconds until the backlog is drained at the current out rate.
     public var drainSeconds: Double? {
@@ -116,7 +140,8 @@ public struct QueueInspector: Sendable {
                 inRate: main == nil ? nil : rate(main, "publish_details") ?? 0,
                 outRate: main == nil ? nil : rate(main, "ack_details") ?? 0,
                 deadLetters: byName[topology.deadQueue(stage)]?["messages"] as? Int,
-                retrying: byName[topology.retryQueue(stage)]?["messages"] as? Int
+                retrying: byName[topology.retryQueue(stage)]?["messages"] as? Int,
+                backlogTrend: (main?["messages_details"] as? [String: Any])?["rate"] as? Double
             )
         }
     }
@@ -158,7 +183,7 @@ public struct QueueInspector: Sendable {
 /// the broker sees at most one inspection per `maxAge`.
 public final class CachedQueueInspection: Sendable {
     public typealias Inspection = (source: String, queues: [QueueStatus])
-    private let inspector: QueueInspector
+    public let inspector: QueueInspector
     private let maxAge: Duration
     private let state = Mutex<
         (last: (at: ContinuousClock.Instant, value: Inspection)?, running: Task<Inspection, Never>?)

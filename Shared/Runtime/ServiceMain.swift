@@ -12,14 +12,22 @@ public enum ServiceMain {
     public static let metrics = PrometheusCollectorRegistry()
 
     /// Bootstraps swift-log (stderr, level from `NASHRA_LOG_LEVEL`) and swift-metrics (Prometheus).
-    public static func bootstrap(_ configuration: Configuration, label: String) -> Logger {
+    /// - Parameter histogramBuckets: bucket bounds of the service's value histograms (swift-metrics `Recorder`s),
+    ///   by metric name.
+    public static func bootstrap(
+        _ configuration: Configuration,
+        label: String,
+        histogramBuckets: [String: [Double]] = [:]
+    ) -> Logger {
         let level = Logger.Level(rawValue: configuration[Setting.logLevel]) ?? .info
         LoggingSystem.bootstrap { name in
             var handler = StreamLogHandler.standardError(label: name)
             handler.logLevel = level
             return handler
         }
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
+        var factory = PrometheusMetricsFactory(registry: metrics)
+        factory.valueHistogramBuckets = histogramBuckets
+        MetricsSystem.bootstrap(factory)
         return Logger(label: label)
     }
 

@@ -1,4 +1,5 @@
 import Classifier
+import FetchFrontier
 import Fetcher
 import Foundation
 import NashraAMQP

@@ -4,6 +4,7 @@ import NashraAMQP
 import NashraHTTP
 import NashraOperations
 import NashraRuntime
+import ReaderWeb
 import Store
 import TestSupport
 import Testing

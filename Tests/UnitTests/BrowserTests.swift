@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NashraModel
+import ReaderWeb
 import Store
 import TestSupport
 import Testing

@@ -5,6 +5,7 @@ import Hummingbird
 import NashraHTTP
 import NashraModel
 import Parser
+import ReaderWeb
 import Store
 import TestSupport
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NashraHTTP
 import NashraModel
+import ReaderWeb
 import Store
 import TestSupport
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NashraHTTP
 import NashraModel
+import ReaderWeb
 import Synchronization
 import TestSupport
 import Testing

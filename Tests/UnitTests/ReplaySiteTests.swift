@@ -1,3 +1,4 @@
+import FetchFrontier
 import Fetcher
 import Foundation
 import Hummingbird

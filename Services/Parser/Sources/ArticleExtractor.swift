@@ -110,7 +110,7 @@ public struct ArticleExtractor: Sendable {
         }
         let text = title + " " + paragraphs.joined(separator: " ")
         let language = Self.isMostlyArabic(text) ? "ar" : (collector.language?.prefix(2)).map(String.init)
-        return Article(
+        var article = Article(
             url: page.url,
             sourceID: page.sourceID,
             sourceName: page.sourceName ?? collector.meta["og:site_name"] ?? structured.publisher,
@@ -126,6 +126,8 @@ public struct ArticleExtractor: Sendable {
             images: images,
             fetchedAt: page.fetchedAt
         )
+        article.discoveredAt = page.discoveredAt
+        return article
     }
 
     /// The `charset` parameter of a Content-Type header.

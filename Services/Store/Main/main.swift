@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NashraOperations
 import NashraRuntime
+import ReaderWeb
 import Store
 
 let usage = """
@@ -10,7 +11,11 @@ let usage = """
     """
 let configuration = ServiceMain.configuration(usage: usage)
 let role = configuration.positional.first ?? "writer"
-let logger = ServiceMain.bootstrap(configuration, label: "nashra.store.\(role)")
+let logger = ServiceMain.bootstrap(
+    configuration,
+    label: "nashra.store.\(role)",
+    histogramBuckets: [StoreStage.freshnessMetric: StoreStage.freshnessBuckets]
+)
 do {
     let store = try ArticleStore(path: configuration[Setting.database])
     switch role {

@@ -24,26 +24,6 @@ public struct StoredArticle: Sendable, Codable, Equatable {
     public var clusterID: String?
 }
 
-/// A batch with the work done that needs no write lock (`ArticleStore.prepare`).
-public struct PreparedBatch: Sendable {
-    struct Forms: Sendable {
-        /// The stored body (paragraphs joined by newlines) and the indexed forms of the title and the body.
-        var body, title, index: String
-    }
-    let items: [ClassifiedArticle]
-    let forms: [Forms]
-    /// Each article's best story among the articles committed when it was prepared.
-    let stories: [StoryMatch?]
-    /// The largest rowid committed when the batch was prepared: later rows are looked at again when it is written.
-    let horizon: Int64
-}
-
-/// A verified story match: the story's id and the estimated similarity to the article that matched.
-struct StoryMatch: Sendable {
-    var story: String
-    var similarity: Double
-}
-
 /// A stored image of an article: its id is what readers report.
 public struct StoredImage: Sendable, Codable, Equatable {
     public var id: Int64
@@ -59,7 +39,7 @@ public struct StoredImage: Sendable, Codable, Equatable {
 /// Writes are idempotent upserts keyed by the article id (a hash of the canonical URL), one transaction per
 /// batch: a redelivered or re-fetched article updates its row and never duplicates it.
 public final class ArticleStore: Sendable {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     public let path: String
     /// Where async callers run the store's synchronous calls: reads several at once, writes one at a time.
     private let readers = BlockingExecutor(label: "nashra.store.read", width: 4)
@@ -163,150 +143,13 @@ public final class ArticleStore: Sendable {
         migrator.registerMigration("v6: compact band index, contentless search index") { db in
             try rebuildIndexes(in: db)
         }
+        migrator.registerMigration("v7: freshness") { db in
+            // When the frontier first saw each article, and the articles stored in the last hour by index, for
+            // the freshness figures of `nashra status` and /status.
+            try db.execute(sql: "ALTER TABLE articles ADD COLUMN discovered_at REAL")
+            try db.execute(sql: "CREATE INDEX articles_by_created ON articles(created_at)")
+        }
         return migrator
-    }
-
-    /// Inserts or updates a batch in one transaction.
-    /// - Returns: how many rows were new.
-    /// - Throws: `DatabaseError` (the whole batch is rolled back).
-    @discardableResult
-    public func upsert(_ batch: [ClassifiedArticle]) throws -> Int {
-        try upsert(prepare(batch))
-    }
-
-    /// Does the part of a write that needs no write lock, on every core: the search forms of each article (folding
-    /// and stemming, most of a store's CPU) and its best story among the articles committed so far. Importers
-    /// prepare the next batch while the previous one is written.
-    public func prepare(_ batch: [ClassifiedArticle]) throws -> PreparedBatch {
-        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, batch.count / 16))
-        let size = (batch.count + chunks - 1) / chunks
-        typealias Part = (forms: [PreparedBatch.Forms], stories: [StoryMatch?], horizon: Int64)
-        let parts = Mutex([Result<Part, any Error>](repeating: .success(([], [], 0)), count: chunks))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let items = batch[min(batch.count, chunk * size)..<min(batch.count, (chunk + 1) * size)]
-            let part = Result<Part, any Error> {
-                let forms = items.map { item in
-                    let body = item.article.paragraphs.joined(separator: "\n")
-                    return PreparedBatch.Forms(
-                        body: body,
-                        title: SearchText.indexForm(item.article.title),
-                        index: SearchText.indexForm(body)
-                    )
-                }
-                let (stories, horizon) = try pool.read { db in
-                    let horizon = try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM articles") ?? 0
-                    let stories = try items.map {
-                        try Self.story(of: $0.signature, excludingID: $0.article.id, after: 0, in: db)
-                    }
-                    return (stories, horizon)
-                }
-                return (forms, stories, horizon)
-            }
-            parts.withLock { $0[chunk] = part }
-        }
-        let done = try parts.withLock { try $0.map { try $0.get() } }
-        return PreparedBatch(
-            items: batch,
-            forms: done.flatMap(\.forms),
-            stories: done.flatMap(\.stories),
-            horizon: done.map(\.horizon).min() ?? 0
-        )
-    }
-
-    /// Writes a prepared batch in one transaction. An article's story is the best of: its match among the articles
-    /// committed when the batch was prepared, among those committed since (looked up again only if there are
-    /// any), and among the articles before it in this batch.
-    /// - Returns: how many rows were new.
-    /// - Throws: `DatabaseError` (the whole batch is rolled back).
-    @discardableResult
-    public func upsert(_ prepared: PreparedBatch) throws -> Int {
-        let now = Date().timeIntervalSince1970
-        return try pool.write { db in
-            var inserted = Set<String>()
-            let statement = try db.cachedStatement(
-                sql: """
-                    INSERT INTO articles (id, url, source_id, source_name, title, published, fetched_at, sort_time,
-                        section, language, description, body, content_hash, topic, confidence, uncertain, signature,
-                        cluster_id, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET
-                        source_name = excluded.source_name, title = excluded.title, published = excluded.published,
-                        sort_time = excluded.sort_time, section = excluded.section, language = excluded.language,
-                        description = excluded.description, body = excluded.body,
-                        content_hash = excluded.content_hash, topic = excluded.topic,
-                        confidence = excluded.confidence, uncertain = excluded.uncertain,
-                        signature = excluded.signature, cluster_id = excluded.cluster_id,
-                        updated_at = excluded.updated_at
-                    """
-            )
-            let image = try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO images (article_id, position, url, caption) VALUES (?, ?, ?, ?)"
-            )
-            let stored = try db.cachedStatement(
-                sql: "SELECT \(Self.indexedColumns), content_hash, topic, published FROM articles WHERE id = ?"
-            )
-            let committed = try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM articles") ?? 0
-            var batchBands: [Int64: [Int]] = [:]
-            var stories = [String](repeating: "", count: prepared.items.count)
-            for (position, (item, forms)) in zip(prepared.items, prepared.forms).enumerated() {
-                let a = item.article
-                let published = a.published?.timeIntervalSince1970
-                let fetched = a.fetchedAt.timeIntervalSince1970
-                let old = try Row.fetchOne(stored, arguments: [a.id])
-                let changed =
-                    old.map {
-                        $0["content_hash"] != a.contentHash || $0["topic"] != item.topic
-                            || ($0["published"] as Double?) != published
-                    } ?? true
-                if changed {
-                    // New or changed (a redelivery changes nothing): (re)index its search form and its story.
-                    if let old { try Self.unindex(stored: old, in: db) }
-                    var best = prepared.stories[position]
-                    if committed > prepared.horizon {
-                        let late = try Self.story(
-                            of: item.signature,
-                            excludingID: a.id,
-                            after: prepared.horizon,
-                            in: db
-                        )
-                        if let late, late.similarity > best?.similarity ?? 0 { best = late }
-                    }
-                    let keys = Self.bandKeys(item.signature)
-                    for earlier in Set(keys.flatMap { batchBands[$0] ?? [] })
-                    where prepared.items[earlier].article.id != a.id {
-                        if let similarity = StorySimilarity.sameStory(
-                            item.signature,
-                            prepared.items[earlier].signature
-                        ),
-                            similarity > best?.similarity ?? 0
-                        {
-                            best = StoryMatch(story: stories[earlier], similarity: similarity)
-                        }
-                    }
-                    let story = best?.story ?? a.id
-                    stories[position] = story
-                    for key in keys { batchBands[key, default: []].append(position) }
-                    let signature = item.signature.withUnsafeBufferPointer { Data(buffer: $0) }
-                    try statement.execute(arguments: [
-                        a.id, a.url, a.sourceID, a.sourceName, a.title, published, fetched, published ?? fetched,
-                        a.section, a.language, a.description, forms.body, a.contentHash,
-                        item.topic, item.confidence, item.uncertain, signature, story, now, now,
-                    ])
-                    if old == nil { inserted.insert(a.id) }
-                    try Self.index(
-                        rowid: old?["rowid"] ?? db.lastInsertedRowID,
-                        title: forms.title,
-                        body: forms.index,
-                        signature: item.signature,
-                        in: db
-                    )
-                }
-                for (position, picture) in a.images.prefix(50).enumerated() {
-                    try image.execute(arguments: [a.id, position, picture.url, picture.caption])
-                }
-            }
-            return inserted.count
-        }
     }
 
     /// Number of stored articles.

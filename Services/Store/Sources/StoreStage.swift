@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Logging
 import Metrics
@@ -40,7 +41,8 @@ public struct StoreStage: StageProcessor {
         var held = false
         while true {
             do {
-                _ = try await store.writing { try $0.upsert(articles) }
+                let fresh = try await store.writing { try $0.commit($0.prepare(articles)) }
+                recordFreshness(of: articles.filter { fresh.contains($0.article.id) })
                 if held {
                     blocked.record(0)
                     logger.notice("commits succeed again")
@@ -62,6 +64,30 @@ public struct StoreStage: StageProcessor {
             }
         }
     }
+
+    /// Records how long after publication and after discovery each newly stored article arrived (an update of a
+    /// stored article is not news again).
+    private func recordFreshness(of stored: [ClassifiedArticle]) {
+        let now = Date()
+        for item in stored {
+            if let published = item.article.published {
+                sincePublished.record(max(0, now.timeIntervalSince(published)))
+            }
+            if let discovered = item.article.discoveredAt {
+                sinceDiscovered.record(max(0, now.timeIntervalSince(discovered)))
+            }
+        }
+    }
+
+    /// Seconds from publication, and from discovery by the frontier, to the commit of a new article.
+    private let sincePublished = Recorder(label: Self.freshnessMetric, dimensions: [("since", "published")])
+    private let sinceDiscovered = Recorder(label: Self.freshnessMetric, dimensions: [("since", "discovered")])
+    /// The histogram's name; its buckets are `freshnessBuckets`.
+    public static let freshnessMetric = "nashra_article_freshness_seconds"
+    /// From 10 seconds to a week: the pipeline's own latency at the low end, late-found articles at the top.
+    public static let freshnessBuckets: [Double] = [
+        10, 30, 60, 120, 300, 600, 1_200, 1_800, 3_600, 7_200, 21_600, 43_200, 86_400, 259_200, 604_800,
+    ]
 
     /// 1 while commits fail for want of disk space or I/O (the writer holds its batch and retries).
     private let blocked = Gauge(label: "nashra_store_write_blocked")

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import NashraHTML
+import Store
 
 /// Section pages (one per topic, paginated by a time cursor), the home page's section blocks, and RSS 2.0
 /// output for the whole site and per section.

@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import Store
 
 /// The reader site's request context: Hummingbird's core storage plus the client's address, which identifies a
 /// reader (hashed, never stored in clear) for image reports.

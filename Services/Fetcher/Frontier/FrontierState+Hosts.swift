@@ -33,7 +33,8 @@ extension FrontierState {
     public func enqueue(_ jobs: [FetchJob], at now: Date = Date()) throws -> [String] {
         return try queue.write { db in
             var fresh: [String] = []
-            for job in jobs {
+            for var job in jobs {
+                job.discoveredAt = job.discoveredAt ?? now
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO seen (url, source_id, first_seen) VALUES (?, ?, ?)",
                     arguments: [job.url, job.sourceID, now.timeIntervalSince1970]

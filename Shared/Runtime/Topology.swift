@@ -1,10 +1,12 @@
+import NashraAMQP
+
 /// The queues of the pipeline. Each stage queue `q` has `q.retry.<delay>ms` (a delay: messages wait there
 /// `retryDelay` and flow back into `q`) and `q.dead` (messages that failed for good, with the reason in headers).
 /// The delay is in the retry queue's name because it is the queue's TTL argument, which RabbitMQ cannot change
 /// on an existing queue: a new delay declares a new queue, and messages waiting in the old one still flow back
 /// to `q` when their old delay is up. Nothing to delete by hand, nothing lost.
 /// Everything is durable and published through the default exchange, so a queue's name is its routing key.
-public struct Topology: Sendable, Equatable {
+public struct Topology: AMQPTopology, Equatable {
     /// The stage queues, in pipeline order.
     public enum Stage: String, Sendable, CaseIterable {
         /// Fetch jobs for fetcher workers.

@@ -4,6 +4,7 @@ import NIOCore
 import NashraHTML
 import NashraOperations
 import NashraRuntime
+import Store
 
 /// The reader web: right-to-left pages rebuilt from stored paragraphs (never the publisher's HTML), every scraped
 /// string escaped, and a Content-Security-Policy that allows no script at all. The home page (ticker and section

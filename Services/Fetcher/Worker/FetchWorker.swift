@@ -154,6 +154,7 @@ public struct FetchWorker: StageProcessor {
                 body: response.body
             )
             page.sourceHints = job.sourceHints
+            page.discoveredAt = job.discoveredAt
             return (page, report(.fetched, response.status, nil))
         case 408, 425, 429, 500..<600:
             return (nil, report(.retry, response.status, "HTTP \(response.status)", retryAfter: retryAfter))
