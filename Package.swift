@@ -193,8 +193,7 @@ let package = Package(
             name: "UnitTests",
             dependencies: [
                 "NashraModel", "ArabicText", "NashraAMQP", "NashraRuntime", "NashraHTTP", "NashraOperations", "Parser",
-                "Classifier",
-                "Fetcher", "FetchFrontier", "Store", "ReaderWeb", "ReplaySite", "TestSupport",
+                "Classifier", "Fetcher", "FetchFrontier", "Store", "ReaderWeb", "ReplaySite", "TestSupport", "Yams",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

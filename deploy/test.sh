@@ -20,10 +20,13 @@ if ! swift build --build-tests > "$tmp/build.log" 2>&1; then
     exit 1
 fi
 grep -E "warning:|Build complete" "$tmp/build.log" | grep -v "swift-distributed-tracing" || true
+# The monitoring files: Prometheus's configuration, the alert rules and their unit tests, the dashboards' queries.
+deploy/prometheus/check.sh
 deploy/rabbitmq.sh start
 export NASHRA_TEST_AMQP_URL=amqp://guest:guest@127.0.0.1:$NASHRA_RMQ_PORT/
 export NASHRA_TEST_BROKER_CTL=$PWD/deploy/rabbitmq.sh
 export NASHRA_TEST_MANAGEMENT_URL=http://guest:guest@127.0.0.1:$NASHRA_RMQ_MGMT_PORT
+export NASHRA_TEST_RABBITMQ_METRICS_URL=http://127.0.0.1:$NASHRA_RMQ_PROM_PORT
 export NASHRA_BIN_DIR=$(swift build --show-bin-path)
 export NASHRA_REQUIRE_BROKER=1
 export NASHRA_REQUIRE_BROWSER=1

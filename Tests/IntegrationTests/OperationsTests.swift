@@ -131,5 +131,97 @@ extension BrokerTests {
             #expect(pages.consumers == 1)
             #expect((pages.ratePerInstance ?? 0) > 5 && (pages.ratePerInstance ?? 0) < 40, "\(pages)")
         }
+
+        /// The whole pipeline as its executables (frontier, fetch worker, parser, classifier, store writer) over
+        /// the offline demo publisher: once the demo articles are stored, every metric that the Grafana dashboards
+        /// and the alert rules name is one that a service or RabbitMQ (the families Prometheus scrapes) exports.
+        @Test(
+            .enabled(
+                if: TestEnvironment.binDirectory != nil
+                    && TestEnvironment.environment["NASHRA_TEST_RABBITMQ_METRICS_URL"] != nil,
+                "needs NASHRA_BIN_DIR and RabbitMQ's Prometheus endpoint (deploy/test.sh)"
+            )
+        )
+        func everyMetricOfTheDashboardsAndAlertsIsExported() async throws {
+            let bin = try #require(TestEnvironment.binDirectory)
+            let root = TestEnvironment.repositoryRoot
+            let site = try await TestHTTPServer.demoSite()
+            let directory = try TestEnvironment.temporaryDirectory()
+            let sources = directory + "/sources.yml"
+            try String(contentsOfFile: root + "/deploy/demo/sources.yml", encoding: .utf8)
+                .replacingOccurrences(of: "http://127.0.0.1:8701", with: site.base)
+                .write(toFile: sources, atomically: true, encoding: .utf8)
+            let prefix = TestEnvironment.uniquePrefix("metrics")
+            let environment = [
+                "NASHRA_AMQP_URL": TestEnvironment.environment["NASHRA_TEST_AMQP_URL"] ?? "",
+                "NASHRA_QUEUE_PREFIX": prefix, "NASHRA_DB": directory + "/nashra.sqlite",
+                "NASHRA_STATE_DIR": directory + "/state", "NASHRA_SOURCES": sources,
+                "NASHRA_FETCH_ALLOW_PRIVATE": "127.0.0.1/32", "NASHRA_HOST_DELAY_MS": "50",
+                "NASHRA_LOG_LEVEL": "warning",
+            ]
+            var services: [(name: String, port: Int, process: ChildProcess)] = []
+            for (name, executable, arguments) in [
+                ("frontier", "nashra-fetcher", ["frontier"]), ("fetcher", "nashra-fetcher", ["worker"]),
+                ("parser", "nashra-parser", []), ("classifier", "nashra-classifier", []), ("store", "nashra-store", []),
+            ] {
+                let port = try TestEnvironment.freePort()
+                let process = try ChildProcess.spawn(
+                    bin + "/" + executable,
+                    arguments + ["--http-port", String(port)],
+                    environment: environment
+                )
+                services.append((name, port, process))
+            }
+            let store = try ArticleStore(path: directory + "/nashra.sqlite")
+            let stored = await TestEnvironment.waitUntil(timeout: 90) { (try? store.count()) == 7 }
+
+            let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
+            var exported: Set<String> = ["up"]  // Prometheus's own, for every target
+            func names(in scrape: String) -> [String] {
+                scrape.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { line in
+                    line.split(whereSeparator: { $0 == "{" || $0 == " " }).first.map(String.init)
+                }
+            }
+            for service in services {
+                let body = try await http.fetch("http://127.0.0.1:\(service.port)/metrics").body
+                exported.formUnion(names(in: String(decoding: body, as: UTF8.self)))
+            }
+            // RabbitMQ: the families that deploy/prometheus/prometheus.yml asks for.
+            let config = try String(contentsOfFile: root + "/deploy/prometheus/prometheus.yml", encoding: .utf8)
+            let families = try #require(config.firstMatch(of: /family: \[([a-z_, ]+)\]/)).1
+                .split(separator: ",").map { "family=" + $0.trimmingCharacters(in: .whitespaces) }
+            let rabbit = try #require(TestEnvironment.environment["NASHRA_TEST_RABBITMQ_METRICS_URL"])
+            let detailed = try await http.fetch(rabbit + "/metrics/detailed?" + families.joined(separator: "&")).body
+            exported.formUnion(names(in: String(decoding: detailed, as: UTF8.self)))
+            for service in services { service.process.signal(SIGTERM) }
+            for service in services { _ = await service.process.wait() }
+            await site.stop()
+            #expect(stored, "the 7 demo articles went through the executables")
+
+            // Every metric named by an expression of the dashboards or the alert rules.
+            var expressions: [String] = []
+            let dashboards = root + "/deploy/grafana/dashboards"
+            for file in try FileManager.default.contentsOfDirectory(atPath: dashboards) where file.hasSuffix(".json") {
+                let json = try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: URL(fileURLWithPath: dashboards + "/" + file))
+                )
+                for panel in (json as? [String: Any])?["panels"] as? [[String: Any]] ?? [] {
+                    for target in panel["targets"] as? [[String: Any]] ?? [] {
+                        expressions.append(target["expr"] as? String ?? "")
+                    }
+                }
+            }
+            expressions.append(try String(contentsOfFile: root + "/deploy/prometheus/alerts.yml", encoding: .utf8))
+            var named = Set<String>()
+            for expression in expressions {
+                for match in expression.matches(of: /\b(?:nashra|rabbitmq)_[a-z_]+|\bup\{/) {
+                    named.insert(String(match.output).replacingOccurrences(of: "{", with: ""))
+                }
+            }
+            #expect(named.count >= 12, "the dashboards and alerts name \(named.count) metrics")
+            #expect(named.contains("nashra_article_freshness_seconds_bucket"))
+            let missing = named.subtracting(exported).sorted()
+            #expect(missing.isEmpty, "named but exported by nothing: \(missing)")
+        }
     }
 }

@@ -19,8 +19,7 @@ public struct FetchScheduler: Service {
     let pollOverride: Int?
     let logger: Logger
     let wakeup: FrontierWakeup
-    private let brokenFeeds = Gauge(label: "nashra_feeds_broken")
-    private let pendingArticles = Gauge(label: "nashra_frontier_pending")
+    let metrics: FrontierMetrics
 
     public init(
         state: FrontierState,
@@ -30,8 +29,10 @@ public struct FetchScheduler: Service {
         policy: FrontierPolicy = FrontierPolicy(),
         pollOverride: Int?,
         wakeup: FrontierWakeup = FrontierWakeup(),
+        metrics: FrontierMetrics = FrontierMetrics(),
         logger: Logger
     ) throws {
+        self.metrics = metrics
         self.state = state
         self.catalog = catalog
         self.topology = topology
@@ -65,11 +66,14 @@ public struct FetchScheduler: Service {
             do {
                 try await tick()
                 if ticks % 50 == 0 {
-                    let (broken, pending) = try await state.run {
-                        (try $0.feeds().filter(\.isBroken).count, try $0.pendingCount())
+                    let (broken, pending) = try await state.run { state in
+                        let broken = try state.feeds().filter(\.isBroken)
+                        return (
+                            Dictionary(grouping: broken, by: \.sourceID).mapValues(\.count), try state.pendingCount()
+                        )
                     }
-                    brokenFeeds.record(broken)
-                    pendingArticles.record(pending)
+                    metrics.broken(broken, sources: catalog.sources.map(\.id))
+                    metrics.pending.record(pending)
                 }
             } catch {
                 logger.error("scheduling fetches failed", metadata: ["error": "\(error)"])

@@ -56,11 +56,13 @@ public struct Frontier {
         logger: Logger
     ) throws {
         let wakeup = FrontierWakeup()
+        let metrics = FrontierMetrics()
         intake = FrontierIntake(
             state: state,
             catalog: catalog,
             policy: policy,
             wakeup: wakeup,
+            metrics: metrics,
             logger: logger
         )
         scheduler = try FetchScheduler(
@@ -71,6 +73,7 @@ public struct Frontier {
             policy: policy,
             pollOverride: pollOverride,
             wakeup: wakeup,
+            metrics: metrics,
             logger: logger
         )
     }

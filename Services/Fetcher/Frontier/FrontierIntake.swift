@@ -32,14 +32,17 @@ public struct FrontierIntake: StageProcessor {
     let policy: FrontierPolicy
     let logger: Logger
     let wakeup: FrontierWakeup
+    let metrics: FrontierMetrics
 
     public init(
         state: FrontierState,
         catalog: SourceCatalog,
         policy: FrontierPolicy = FrontierPolicy(),
         wakeup: FrontierWakeup = FrontierWakeup(),
+        metrics: FrontierMetrics = FrontierMetrics(),
         logger: Logger
     ) {
+        self.metrics = metrics
         self.state = state
         self.catalog = catalog
         self.policy = policy
@@ -82,6 +85,10 @@ public struct FrontierIntake: StageProcessor {
             etag: result.etag,
             lastModified: result.lastModified,
             error: result.error
+        )
+        metrics.polled(
+            source: result.sourceID,
+            outcome: result.error != nil ? "failed" : result.notModified ? "not_modified" : "ok"
         )
         if let error = result.error {
             logger.warning("feed poll failed", metadata: ["feed.url": "\(result.feedURL)", "error": "\(error)"])
@@ -127,7 +134,7 @@ public struct FrontierIntake: StageProcessor {
             crawlDelay: report.crawlDelay,
             retryAfter: report.retryAfter
         )
-        Counter(label: "nashra_fetch_total", dimensions: [("outcome", report.outcome.rawValue)]).increment()
+        metrics.fetched(source: report.job.sourceID, outcome: report.outcome.rawValue)
         switch report.outcome {
         case .fetched:
             return []
