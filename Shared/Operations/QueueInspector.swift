@@ -10,13 +10,15 @@ public struct QueueStatus: Codable, Sendable {
     public var ready: Int?
     public var unacknowledged: Int?
     public var consumers: Int?
-    /// Messages per second published into the queue, and acknowledged out of it (management API only).
+    /// Messages per second published into the queue, and acknowledged out of it, over the last 30 s (management
+    /// API only).
     public var inRate: Double?
     public var outRate: Double?
     /// Messages waiting in the queue's dead-letter queue.
     public var deadLetters: Int?
     public var retrying: Int?
-    /// How fast the queue's messages (ready and unacked) change, per second (management API only).
+    /// How fast the queue's messages (ready and unacked) change, per second, over the last 30 s (management API
+    /// only).
     public var backlogTrend: Double?
 
     public init(
@@ -117,7 +119,10 @@ public struct QueueInspector: Sendable {
             totalTimeout: 10,
             addressPolicy: AddressPolicy(allowList: "0.0.0.0/0,::/0")
         )
-        let response = try await fetcher.fetch(managementURL + "/api/queues/\(vhost)")
+        // Rates averaged over the last 30 s (the broker keeps 5-second samples): the rate between two samples is 0
+        // whenever no new sample came in between, which would read as a stage that acknowledges nothing.
+        let window = "msg_rates_age=30&msg_rates_incr=5&lengths_age=30&lengths_incr=5"
+        let response = try await fetcher.fetch(managementURL + "/api/queues/\(vhost)?" + window)
         guard response.status == 200,
             let list = try JSONSerialization.jsonObject(with: response.body) as? [[String: Any]]
         else { throw FetchError(code: .protocolError, url: managementURL, message: "HTTP \(response.status)") }
@@ -127,8 +132,12 @@ public struct QueueInspector: Sendable {
         guard byName.values.allSatisfy({ $0["messages_ready"] != nil }) else {
             throw FetchError(code: .protocolError, url: managementURL, message: "statistics not collected yet")
         }
+        func average(_ details: Any?) -> Double? {
+            let details = details as? [String: Any]
+            return details?["avg_rate"] as? Double ?? details?["rate"] as? Double
+        }
         func rate(_ queue: [String: Any]?, _ key: String) -> Double? {
-            ((queue?["message_stats"] as? [String: Any])?[key] as? [String: Any])?["rate"] as? Double
+            average((queue?["message_stats"] as? [String: Any])?[key])
         }
         return Topology.Stage.allCases.map { stage in
             let main = byName[topology.queue(stage)]
@@ -141,7 +150,7 @@ public struct QueueInspector: Sendable {
                 outRate: main == nil ? nil : rate(main, "ack_details") ?? 0,
                 deadLetters: byName[topology.deadQueue(stage)]?["messages"] as? Int,
                 retrying: byName[topology.retryQueue(stage)]?["messages"] as? Int,
-                backlogTrend: (main?["messages_details"] as? [String: Any])?["rate"] as? Double
+                backlogTrend: average(main?["messages_details"])
             )
         }
     }

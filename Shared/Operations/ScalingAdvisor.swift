@@ -118,8 +118,8 @@ public enum ScalingAdvisor {
         guard scalable else {
             advice.action = .singleInstance
             advice.summary =
-                "falls behind (\(backlog) waiting) and runs one instance: give it a faster disk or CPU, "
-                + "or scale the stages that feed it less"
+                "falls behind (\(backlog) waiting) and runs one instance: it catches up when its input slows; "
+                + "a faster disk or CPU helps"
             return advice
         }
         advice.action = .scaleOut

@@ -129,7 +129,8 @@ extension BrokerTests {
             #expect((pages.instances ?? 0) >= 2, "more instances than the one consumer: \(pages)")
             #expect(pages.service == "nashra-parser")
             #expect(pages.consumers == 1)
-            #expect((pages.ratePerInstance ?? 0) > 5 && (pages.ratePerInstance ?? 0) < 40, "\(pages)")
+            // Rates are 30-second averages: right after the consumer starts they are below its real ~20/s.
+            #expect((pages.ratePerInstance ?? 0) > 0 && (pages.ratePerInstance ?? 0) < 40, "\(pages)")
         }
 
         /// The whole pipeline as its executables (frontier, fetch worker, parser, classifier, store writer) over
