@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # A private RabbitMQ node without systemd: own node name, ports, data and log folders, Erlang cookie.
 #   deploy/rabbitmq.sh start|stop|restart|status
+#   deploy/rabbitmq.sh cluster start N | stop | kill I | restart I | urls
+#       N private nodes on this machine joined in one cluster (for quorum queues): node I is
+#       nashra-cI@localhost, under NASHRA_RMQ_DIR/node-I, AMQP port NASHRA_RMQ_PORT+I-1 (default 5701…), management
+#       +10000, Prometheus +10010. `kill I` kills node I outright (SIGKILL), `restart I` starts it again (it
+#       rejoins), `urls` prints the nodes' AMQP URLs comma-separated (NASHRA_AMQP_URL for a cluster).
 # Settings (environment):
 #   NASHRA_RMQ_DIR        folder for data, logs, config, pid  (default: run/rabbitmq)
 #   NASHRA_RMQ_NODE       node name                          (default: nashra@localhost)
@@ -27,6 +32,11 @@ running() { [ -f "$dir/rabbitmq.pid" ] && kill -0 "$(cat "$dir/rabbitmq.pid")" 2
 start() {
     if running; then echo "RabbitMQ $node already running on port $port"; return; fi
     mkdir -p "$HOME" "$RABBITMQ_MNESIA_BASE" "$RABBITMQ_LOG_BASE"
+    # Nodes of one cluster share an Erlang cookie.
+    if [ -n "${NASHRA_RMQ_COOKIE:-}" ] && [ ! -f "$HOME/.erlang.cookie" ]; then
+        printf '%s' "$NASHRA_RMQ_COOKIE" > "$HOME/.erlang.cookie"
+        chmod 400 "$HOME/.erlang.cookie"
+    fi
     echo "[rabbitmq_management,rabbitmq_prometheus]." > "$RABBITMQ_ENABLED_PLUGINS_FILE"
     cat > "$dir/rabbitmq.conf" <<CONF
 listeners.tcp.default = $port
@@ -64,10 +74,60 @@ stop() {
     echo "RabbitMQ $node stopped"
 }
 
+# cluster ACTION [ARG]: runs this script once per node, each with its own folder, name and ports.
+cluster() {
+    local action=${1:-} base=${NASHRA_RMQ_PORT:-5701} count
+    local self=$0
+    count_file="$dir/cluster-size"
+    node_env() {  # node_env I: the environment of node I
+        echo "NASHRA_RMQ_DIR=$dir/node-$1 NASHRA_RMQ_NODE=nashra-c$1@localhost NASHRA_RMQ_PORT=$((base + $1 - 1))" \
+            "NASHRA_RMQ_MGMT_PORT=$((base + $1 - 1 + 10000)) NASHRA_RMQ_PROM_PORT=$((base + $1 - 1 + 10010))" \
+            "NASHRA_RMQ_COOKIE=nashra-cluster-cookie"
+    }
+    on_node() { local i=$1; shift; env $(node_env "$i") "$self" "$@"; }
+    node_ctl() { local i=$1; shift; HOME="$dir/node-$i/home" "$bin/rabbitmqctl" -n "nashra-c$i@localhost" "$@"; }
+    case $action in
+        start)
+            count=${2:-3}
+            echo "$count" > "$count_file"
+            for i in $(seq 1 "$count"); do on_node "$i" start; done
+            for i in $(seq 2 "$count"); do
+                if ! node_ctl "$i" cluster_status 2> /dev/null | grep -q "nashra-c1@localhost"; then
+                    node_ctl "$i" stop_app > /dev/null
+                    node_ctl "$i" join_cluster nashra-c1@localhost > /dev/null
+                    node_ctl "$i" start_app > /dev/null
+                fi
+            done
+            node_ctl 1 await_online_nodes "$count" > /dev/null
+            echo "cluster of $count nodes: $(cluster urls)"
+            ;;
+        stop)
+            count=$(cat "$count_file" 2> /dev/null || echo 0)
+            for i in $(seq "$count" -1 1); do on_node "$i" stop; done
+            ;;
+        kill)
+            local pid
+            pid=$(cat "$dir/node-${2:?kill I}/rabbitmq.pid")
+            kill -KILL "$pid" 2> /dev/null || true
+            rm -f "$dir/node-$2/rabbitmq.pid"
+            echo "node nashra-c$2@localhost killed"
+            ;;
+        restart) on_node "${2:?restart I}" start ;;
+        urls)
+            count=$(cat "$count_file")
+            local urls=()
+            for i in $(seq 1 "$count"); do urls+=("amqp://guest:guest@127.0.0.1:$((base + i - 1))/"); done
+            (IFS=,; echo "${urls[*]}")
+            ;;
+        *) echo "usage: $0 cluster start N | stop | kill I | restart I | urls" >&2; exit 64 ;;
+    esac
+}
+
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
     restart) stop; start ;;
     status) if running; then ctl list_queues name messages_ready messages_unacknowledged consumers; else echo "not running"; exit 1; fi ;;
-    *) echo "usage: $0 start|stop|restart|status" >&2; exit 64 ;;
+    cluster) shift; cluster "$@" ;;
+    *) echo "usage: $0 start|stop|restart|status|cluster" >&2; exit 64 ;;
 esac

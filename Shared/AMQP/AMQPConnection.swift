@@ -10,15 +10,33 @@ public final class AMQPConnection {
     private let state: amqp_connection_state_t
     private let channel: amqp_channel_t = 1
     private var closed = false
+    /// The node this connection reached.
     public let url: AMQPURL
 
-    /// Opens a TCP connection, logs in (`amqp_login`) and opens channel 1.
+    /// Opens a TCP connection, logs in (`amqp_login`) and opens channel 1, on the first of `url.endpoints` that
+    /// answers (a cluster's nodes, in order).
     /// - Parameters:
     ///   - heartbeat: seconds between heartbeats; a broker silent for two intervals counts as gone.
-    ///   - connectTimeout: seconds allowed for the TCP connect and the login handshake.
-    /// - Throws: `AMQPError` `.connectionFailed`, `.loginFailed` or `.closedByBroker`.
+    ///   - connectTimeout: seconds allowed for the TCP connect and the login handshake, per node.
+    /// - Throws: `AMQPError` `.connectionFailed`, `.loginFailed` or `.closedByBroker` (of the last node tried).
     public init(url: AMQPURL, heartbeat: Int = 30, connectTimeout: Int = 5) throws(AMQPError) {
-        self.url = url
+        var opened: (state: amqp_connection_state_t, endpoint: AMQPURL)?
+        var failure = AMQPError(.connectionFailed, "no broker address")
+        for endpoint in url.endpoints where opened == nil {
+            do {
+                opened = (try Self.open(endpoint, heartbeat: heartbeat, connectTimeout: connectTimeout), endpoint)
+            } catch {
+                failure = error
+            }
+        }
+        guard let opened else { throw failure }
+        self.state = opened.state
+        self.url = opened.endpoint
+    }
+
+    private static func open(_ url: AMQPURL, heartbeat: Int, connectTimeout: Int) throws(AMQPError)
+        -> amqp_connection_state_t
+    {
         guard let state = amqp_new_connection() else {
             throw AMQPError(.connectionFailed, "amqp_new_connection failed (out of memory)")
         }
@@ -43,12 +61,12 @@ public final class AMQPConnection {
             amqp_destroy_connection(state)
             throw AMQPError(error.code == .connectionLost ? .loginFailed : error.code, error.message)
         }
-        _ = amqp_channel_open(state, channel)
+        _ = amqp_channel_open(state, 1)
         if let error = Self.error(from: amqp_get_rpc_reply(state), state: state, doing: "open channel") {
             amqp_destroy_connection(state)
             throw error
         }
-        self.state = state
+        return state
     }
 
     deinit {

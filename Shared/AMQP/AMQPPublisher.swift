@@ -66,8 +66,10 @@ public final class AMQPPublisher: @unchecked Sendable {
     /// Publishes `messages` and returns once the broker has confirmed all of them. On a lost connection it
     /// reconnects with backoff and republishes the whole batch (consumers are idempotent), until it succeeds or
     /// `shutdown()` is called.
-    /// - Throws: `AMQPError` `.shutDown` after `shutdown()`, `.loginFailed`/`.invalidURL` (permanent), or
-    ///   `.nacked` after the broker refused a message three times.
+    /// A batch the broker refuses (`basic.nack`: a queue at its length limit with `x-overflow=reject-publish`, as
+    /// quorum queues with at-least-once dead-lettering have) is back-pressure, not loss: it is published again after
+    /// a pause, until the queue takes it.
+    /// - Throws: `AMQPError` `.shutDown` after `shutdown()`, or `.loginFailed`/`.invalidURL` (permanent).
     public func publish(_ messages: [OutgoingMessage]) async throws(AMQPError) {
         guard !messages.isEmpty else { return }
         let failure: AMQPError? = await withCheckedContinuation { continuation in
@@ -157,7 +159,6 @@ public final class AMQPPublisher: @unchecked Sendable {
 
     private func publishWithRetry(_ messages: [OutgoingMessage]) throws(AMQPError) {
         var backoff = Backoff()
-        var nacks = 0
         while true {
             guard !stopping.load(ordering: .acquiring) else {
                 throw AMQPError(.shutDown, "publisher shut down with a batch pending")
@@ -176,10 +177,6 @@ public final class AMQPPublisher: @unchecked Sendable {
                 if noRetries.load(ordering: .acquiring) {
                     drop(error)
                     throw AMQPError(.shutDown, "stopping: publish failed and is not retried (\(error))")
-                }
-                if error.code == .nacked {
-                    nacks += 1
-                    if nacks >= 3 { throw error }
                 }
                 drop(error)
                 let delay = backoff.next()

@@ -1,15 +1,36 @@
-/// Where and how to reach the broker, parsed from an `amqp://user:password@host:port/vhost` URL.
+import Foundation
+
+/// Where and how to reach the broker, parsed from an `amqp://user:password@host:port/vhost` URL, or from several
+/// separated by commas (the nodes of a cluster: a connection tries them in order, see `endpoints`).
 public struct AMQPURL: Sendable, Equatable, CustomStringConvertible {
     public var host: String
     public var port: Int
     public var user: String
     public var password: String
     public var virtualHost: String
+    /// The other nodes of a cluster, tried in order when this one cannot be reached.
+    public var alternates: [AMQPURL] = []
+
+    /// This node, then the alternates.
+    public var endpoints: [AMQPURL] {
+        var primary = self
+        primary.alternates = []
+        return [primary] + alternates
+    }
 
     public static let `default` = try! AMQPURL("amqp://guest:guest@127.0.0.1:5672/")
 
     /// - Throws: `AMQPError` with code `.invalidURL` when the scheme, port or escapes are wrong.
     public init(_ string: String) throws(AMQPError) {
+        let parts = string.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        var alternates: [AMQPURL] = []
+        for part in parts.dropFirst() { alternates.append(try AMQPURL(node: part)) }
+        try self.init(node: parts.first ?? string)
+        self.alternates = alternates
+    }
+
+    /// One node's URL.
+    private init(node string: String) throws(AMQPError) {
         guard string.hasPrefix("amqp://") else {
             throw AMQPError(.invalidURL, "\(Self.redact(string)) is not an amqp:// URL (amqps is not supported)")
         }
@@ -55,7 +76,8 @@ public struct AMQPURL: Sendable, Equatable, CustomStringConvertible {
     /// The URL without its password, safe to log.
     public var description: String {
         let vhostPart = virtualHost == "/" ? "" : virtualHost
-        return "amqp://\(user):***@\(host):\(port)/\(vhostPart)"
+        return (["amqp://\(user):***@\(host):\(port)/\(vhostPart)"] + alternates.map(\.description))
+            .joined(separator: ",")
     }
 
     static func redact(_ url: String) -> String {

@@ -28,7 +28,7 @@ public enum Setting {
     public static let amqpURL = SettingKey(
         "NASHRA_AMQP_URL",
         "amqp://guest:guest@127.0.0.1:5672/",
-        "RabbitMQ URL (credentials are never logged)"
+        "RabbitMQ URL, or a cluster's nodes comma-separated (tried in order; credentials are never logged)"
     )
     public static let managementURL = SettingKey(
         "NASHRA_AMQP_MANAGEMENT_URL",
@@ -36,6 +36,11 @@ public enum Setting {
         "RabbitMQ management API, for `nashra status` (unacked counts); falls back to AMQP when unreachable"
     )
     public static let queuePrefix = SettingKey("NASHRA_QUEUE_PREFIX", "nashra", "prefix of every queue name")
+    public static let queueType = SettingKey(
+        "NASHRA_QUEUE_TYPE",
+        "classic",
+        "classic (one node) or quorum (replicated, for a cluster; the broker counts redeliveries)"
+    )
     public static let prefetch = SettingKey(
         "NASHRA_PREFETCH",
         "100",
@@ -120,7 +125,8 @@ public enum Setting {
     )
 
     public static let all: [SettingKey] = [
-        amqpURL, managementURL, queuePrefix, prefetch, retryDelay, maxAttempts, httpHost, httpPort, logLevel, database,
+        amqpURL, managementURL, queuePrefix, queueType, prefetch, retryDelay, maxAttempts, httpHost, httpPort, logLevel,
+        database,
         stateDir, sources, allowPrivate, userAgent, maxBodyBytes, maxPageBytes, hostDelay, pollInterval,
         imageReportThreshold, retentionDays, topicModel, topicThreshold,
     ]
@@ -209,9 +215,14 @@ public struct Configuration: Sendable {
     }
 
     public func topology() throws -> Topology {
-        Topology(
+        guard let queueType = Topology.QueueType(rawValue: self[Setting.queueType]) else {
+            throw ConfigurationError("\(Setting.queueType.name)=\(self[Setting.queueType]) is not classic or quorum")
+        }
+        return Topology(
             prefix: self[Setting.queuePrefix],
-            retryDelayMilliseconds: Int64(try integer(Setting.retryDelay, in: 1...86_400_000))
+            retryDelayMilliseconds: Int64(try integer(Setting.retryDelay, in: 1...86_400_000)),
+            queueType: queueType,
+            deliveryLimit: try integer(Setting.maxAttempts, in: 1...1_000)
         )
     }
 

@@ -8,9 +8,10 @@ import NashraModel
 /// the retry queue with an incremented attempt count; permanent ones and exhausted retries to the dead-letter
 /// queue, with the reason in headers.
 ///
-/// A message that arrives redelivered (its consumer died or lost the broker before acking) counts as a failed
-/// attempt and goes through the retry queue: a message that crashes its worker is retried a bounded number of
-/// times and then parked, instead of crashing every worker in a loop.
+/// On classic queues a message that arrives redelivered (its consumer died or lost the broker before acking) counts
+/// as a failed attempt and goes through the retry queue: a message that crashes its worker is retried a bounded
+/// number of times and then parked, instead of crashing every worker in a loop. Quorum queues do that in the
+/// broker (`x-delivery-limit`), so there a redelivered message is simply processed again.
 public final class StageRunner: Sendable {
     public struct Settings: Sendable {
         public var url: AMQPURL
@@ -114,7 +115,8 @@ public final class StageRunner: Sendable {
         var fresh: [AMQPConsumer.Delivery] = []
         var counts = (done: 0, retried: 0, dead: 0)
         for delivery in batch {
-            if delivery.message.redelivered {
+            // Quorum queues count redeliveries themselves and dead-letter at the delivery limit.
+            if delivery.message.redelivered && settings.topology.queueType == .classic {
                 outgoing.append(
                     failure(delivery.message, reason: "redelivered: a consumer died or lost the broker", &counts)
                 )

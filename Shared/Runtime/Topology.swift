@@ -21,14 +21,36 @@ public struct Topology: AMQPTopology, Equatable {
         case classified
     }
 
+    /// The kind of RabbitMQ queue every queue of the topology is declared as.
+    public enum QueueType: String, Sendable, CaseIterable {
+        /// One node's queues (the default): a message that comes back redelivered is charged an attempt by the
+        /// stage runner, so a message that kills its consumer is parked after the attempts are used up.
+        case classic
+        /// Replicated Raft queues for a cluster. The broker counts deliveries itself (`x-delivery-count`) and
+        /// dead-letters a message after `deliveryLimit` redeliveries (`x-delivery-limit`), at least once
+        /// (`x-dead-letter-strategy=at-least-once`, which needs `x-overflow=reject-publish`: a full queue refuses
+        /// publishes, which the publishers retry, rather than dropping its oldest messages).
+        case quorum
+    }
+
     /// Prefix of every queue name (`nashra` in production; tests use a fresh one each).
     public var prefix: String
     /// How long a transiently failed message waits before it is retried (the retry queue's TTL).
     public var retryDelayMilliseconds: Int64
+    public var queueType: QueueType
+    /// Quorum queues: redeliveries (consumers that died or lost the broker) after which the broker dead-letters.
+    public var deliveryLimit: Int
 
-    public init(prefix: String = "nashra", retryDelayMilliseconds: Int64 = 5_000) {
+    public init(
+        prefix: String = "nashra",
+        retryDelayMilliseconds: Int64 = 5_000,
+        queueType: QueueType = .classic,
+        deliveryLimit: Int = 5
+    ) {
         self.prefix = prefix
         self.retryDelayMilliseconds = retryDelayMilliseconds
+        self.queueType = queueType
+        self.deliveryLimit = deliveryLimit
     }
 
     public func queue(_ stage: Stage) -> String { "\(prefix).\(stage.rawValue)" }
@@ -40,28 +62,45 @@ public struct Topology: AMQPTopology, Equatable {
         Stage.allCases.flatMap { [queue($0), retryQueue($0), deadQueue($0)] }
     }
 
-    /// Declares every queue (idempotent; a changed retry delay declares a retry queue of its own).
+    /// Declares every queue (idempotent; a changed retry delay declares a retry queue of its own). A queue cannot
+    /// change its type: switching an existing deployment to quorum queues needs a new prefix (or the old queues
+    /// drained and deleted).
     /// - Throws: `AMQPError` when the broker refuses a declaration.
     public func declare(on connection: AMQPConnection) throws(AMQPError) {
         for stage in Stage.allCases {
-            try connection.declareQueue(deadQueue(stage))
+            try connection.declareQueue(deadQueue(stage), arguments: typed([:]))
             try connection.declareQueue(
                 retryQueue(stage),
-                arguments: [
-                    "x-message-ttl": .int(retryDelayMilliseconds),
-                    "x-dead-letter-exchange": .string(""),
-                    "x-dead-letter-routing-key": .string(queue(stage)),
-                ]
+                arguments: typed(
+                    [
+                        "x-message-ttl": .int(retryDelayMilliseconds),
+                        "x-dead-letter-exchange": .string(""),
+                        "x-dead-letter-routing-key": .string(queue(stage)),
+                    ],
+                    deadLettering: true
+                )
             )
             // A message rejected without requeue by the broker's own rules still lands in the dead queue.
-            try connection.declareQueue(
-                queue(stage),
-                arguments: [
-                    "x-dead-letter-exchange": .string(""),
-                    "x-dead-letter-routing-key": .string(deadQueue(stage)),
-                ]
-            )
+            var main: [String: QueueArgument] = [
+                "x-dead-letter-exchange": .string(""),
+                "x-dead-letter-routing-key": .string(deadQueue(stage)),
+            ]
+            if queueType == .quorum { main["x-delivery-limit"] = .int(Int64(deliveryLimit)) }
+            try connection.declareQueue(queue(stage), arguments: typed(main, deadLettering: true))
         }
+    }
+
+    /// `arguments` with the queue type's own: for quorum queues the type, and for queues that dead-letter,
+    /// at-least-once dead-lettering with the overflow behaviour it requires.
+    private func typed(_ arguments: [String: QueueArgument], deadLettering: Bool = false) -> [String: QueueArgument] {
+        guard queueType == .quorum else { return arguments }
+        var arguments = arguments
+        arguments["x-queue-type"] = .string("quorum")
+        if deadLettering {
+            arguments["x-dead-letter-strategy"] = .string("at-least-once")
+            arguments["x-overflow"] = .string("reject-publish")
+        }
+        return arguments
     }
 }
 

@@ -43,6 +43,41 @@ extension BrokerTests {
             )
         }
 
+        /// A queue at its length limit refuses publishes (`x-overflow=reject-publish`, as quorum queues with
+        /// at-least-once dead-lettering use): the publisher waits and publishes again, and nothing is lost.
+        @Test("a full queue that rejects publishes holds the publisher back; nothing is lost")
+        func aFullQueueIsBackPressure() async throws {
+            let url = try #require(TestEnvironment.amqpURL)
+            let queue = TestEnvironment.uniquePrefix("full") + ".pages"
+            try AMQPConnection(url: url).declareQueue(
+                queue,
+                arguments: [
+                    // A classic queue enforces the limit exactly (a quorum queue's is approximate).
+                    "x-max-length": .int(5), "x-overflow": .string("reject-publish"),
+                ]
+            )
+            let publisher = AMQPPublisher(url: url, topology: nil, logger: TestEnvironment.logger)
+            defer { publisher.shutdown() }
+            try await publisher.publish((0..<5).map { OutgoingMessage(routingKey: queue, body: Data("\($0)".utf8)) })
+            // The queue is full: the next batch waits for room.
+            let publishing = Task {
+                try await publisher.publish(
+                    (5..<8).map { OutgoingMessage(routingKey: queue, body: Data("\($0)".utf8)) }
+                )
+            }
+            try await Task.sleep(for: .seconds(2))
+            let probe = QueueProbe(url: url)
+            let depth = try probe.depth(queue)
+            #expect(depth == 5, "nothing beyond the limit was taken (\(depth) in the queue)")
+            let first = await probe.take(5, from: queue)
+            #expect(first.count == 5)
+            try await publishing.value
+            let rest = await probe.take(3, from: queue)
+            #expect(
+                Set((first + rest).map { String(decoding: $0.body, as: UTF8.self) }) == Set((0..<8).map { "\($0)" })
+            )
+        }
+
         func publish(_ bodies: [Data], to queue: String, url: AMQPURL, topology: Topology) async throws {
             let publisher = AMQPPublisher(url: url, topology: topology, logger: TestEnvironment.logger)
             defer { publisher.shutdown() }

@@ -50,6 +50,13 @@ import Testing
         #expect(try AMQPURL("amqp://h/%2f").virtualHost == "/")
         #expect(throws: AMQPError.self) { try AMQPURL("http://x") }
         #expect(throws: AMQPError.self) { try AMQPURL("amqp://h:99999/") }
+        // A cluster: its nodes comma-separated, tried in order.
+        let cluster = try AMQPURL("amqp://u:s3cret@node1:5672/news, amqp://u:s3cret@node2:5673/news")
+        #expect(cluster.endpoints.map(\.host) == ["node1", "node2"])
+        #expect(cluster.endpoints.map(\.port) == [5672, 5673])
+        #expect(cluster.endpoints.allSatisfy { $0.alternates.isEmpty && $0.virtualHost == "news" })
+        #expect(cluster.description == "amqp://u:***@node1:5672/news,amqp://u:***@node2:5673/news")
+        #expect(throws: AMQPError.self) { try AMQPURL("amqp://node1/,http://node2/") }
     }
 
     @Test func configurationFromEnvironmentAndFlags() throws {
@@ -78,6 +85,20 @@ import Testing
         #expect(topology.retryQueue(.pages) == "nashra.pages.retry.5000ms")
         #expect(topology.deadQueue(.pages) == "nashra.pages.dead")
         #expect(topology.allQueues.count == 15)
+        #expect(topology.queueType == .classic)
+    }
+
+    @Test("NASHRA_QUEUE_TYPE selects quorum queues, whose delivery limit is NASHRA_MAX_ATTEMPTS")
+    func queueType() throws {
+        let quorum = try Configuration(
+            environment: ["NASHRA_QUEUE_TYPE": "quorum", "NASHRA_MAX_ATTEMPTS": "4"],
+            arguments: []
+        ).topology()
+        #expect(quorum.queueType == .quorum)
+        #expect(quorum.deliveryLimit == 4)
+        #expect(throws: ConfigurationError.self) {
+            try Configuration(environment: ["NASHRA_QUEUE_TYPE": "stream"], arguments: []).topology()
+        }
     }
 
     @Test func backoffGrowsWithJitterAndIsCapped() {
