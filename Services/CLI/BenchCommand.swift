@@ -24,6 +24,7 @@ struct AMQPBench: AsyncParsableCommand {
     @Option(help: "Messages per size (the 100 KB run uses a fifth).") var count = 20_000
     @Option(help: "Most messages per confirmed batch.") var batch = 100
     @Option(help: "Prefetch of the consumers (unacknowledged deliveries in flight).") var prefetch = 300
+    @Option(help: "Queue types to measure, comma-separated: classic, quorum (side by side).") var queueTypes = "classic"
 
     func run() async throws {
         let configuration = try environmentConfiguration()
@@ -33,12 +34,32 @@ struct AMQPBench: AsyncParsableCommand {
         print(
             "AMQP benchmark against \(url), persistent messages, durable queues, batch \(batch), prefetch \(prefetch)"
         )
-        print("operation                      size      messages   msg/s      MB/s")
-        for size in sizes.split(separator: ",").compactMap({ Int($0) }) {
+        print("queue    operation                      size      messages   msg/s      MB/s")
+        for type in queueTypes.split(separator: ",").map(String.init) {
+            guard let queueType = Topology.QueueType(rawValue: type) else {
+                throw ValidationError("--queue-types: classic or quorum, not \(type)")
+            }
+            for size in sizes.split(separator: ",").compactMap({ Int($0) }) {
+                try await measure(url: url, queueType: queueType, size: size, logger: logger)
+            }
+        }
+    }
+
+    private func measure(url: AMQPURL, queueType: Topology.QueueType, size: Int, logger: Logger) async throws {
+        let report = { (what: String, n: Int, seconds: Double) in
+            self.report(
+                queueType.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + " " + what,
+                size,
+                n,
+                seconds
+            )
+        }
+        do {
             let n = size > 16_384 ? max(batch, count / 5) : count
-            let prefix = "nashra.bench.\(getpid()).\(size)"
+            let prefix = "nashra.bench.\(getpid()).\(queueType.rawValue).\(size)"
             let admin = try AMQPConnection(url: url)
-            for name in [prefix + ".a", prefix + ".b"] { try admin.declareQueue(name) }
+            let arguments: [String: QueueArgument] = queueType == .quorum ? ["x-queue-type": .string("quorum")] : [:]
+            for name in [prefix + ".a", prefix + ".b"] { try admin.declareQueue(name, arguments: arguments) }
             let body = Data(repeating: 0x61, count: size)
             let publisher = AMQPPublisher(url: url, topology: nil, logger: logger)
 
@@ -53,7 +74,7 @@ struct AMQPBench: AsyncParsableCommand {
                 )
                 sent += m
             }
-            report("publish + confirms", size, n, Date().timeIntervalSince(start))
+            report("publish + confirms", n, Date().timeIntervalSince(start))
 
             // Stage hop: a -> b, publish confirmed before ack, as every stage does.
             let relay = AMQPConsumer(
@@ -80,7 +101,7 @@ struct AMQPBench: AsyncParsableCommand {
                 relay.ack(deliveries)
                 moved += deliveries.count
             }
-            report("stage hop (consume+publish)", size, n, Date().timeIntervalSince(start))
+            report("stage hop (consume+publish)", n, Date().timeIntervalSince(start))
             await relay.close()
 
             let consumer = AMQPConsumer(
@@ -98,7 +119,7 @@ struct AMQPBench: AsyncParsableCommand {
                 consumer.ack(deliveries)
                 received += deliveries.count
             }
-            report("consume + acks", size, n, Date().timeIntervalSince(start))
+            report("consume + acks", n, Date().timeIntervalSince(start))
             await consumer.close()
             publisher.shutdown()
             for name in [prefix + ".a", prefix + ".b"] { try admin.deleteQueue(name) }
@@ -108,7 +129,7 @@ struct AMQPBench: AsyncParsableCommand {
     private func report(_ what: String, _ size: Int, _ n: Int, _ seconds: Double) {
         let rate = Double(n) / seconds
         let line = [
-            what.padding(toLength: 30, withPad: " ", startingAt: 0),
+            what.padding(toLength: 39, withPad: " ", startingAt: 0),
             String(size).padding(toLength: 9, withPad: " ", startingAt: 0),
             String(n).padding(toLength: 10, withPad: " ", startingAt: 0),
             String(format: "%-10.0f %.1f", rate, rate * Double(size) / 1_048_576),
