@@ -26,18 +26,8 @@ while [ $# -gt 0 ]; do
         *) echo "unknown option $1 (see the header of $0)" >&2; exit 64 ;;
     esac
 done
-command -v python3 > /dev/null || { echo "python3 is needed for the report" >&2; exit 1; }
-deploy/install-deps.sh
-echo "building (release)…"
-swift build -c release 2>&1 | grep -E "error|Compiling|Build complete" | tail -1
-bin=$(swift build -c release --show-bin-path)
-work=$(mktemp -d /tmp/nashra-pipeline.XXXXXX)
-export NASHRA_RMQ_DIR=$work/rabbitmq NASHRA_RMQ_NODE=nashra-pipeline-$$@localhost NASHRA_RMQ_PORT=5697
-export NASHRA_RMQ_MGMT_PORT=15697 NASHRA_RMQ_PROM_PORT=15698
-export NASHRA_AMQP_URL=amqp://guest:guest@127.0.0.1:$NASHRA_RMQ_PORT/
-export NASHRA_AMQP_MANAGEMENT_URL=http://guest:guest@127.0.0.1:$NASHRA_RMQ_MGMT_PORT
-export NASHRA_BIN_DIR=$bin NASHRA_WEB=0 NASHRA_PORT_BASE=9400 NASHRA_LOG_LEVEL=warning
-export NASHRA_FETCH_ALLOW_PRIVATE=127.0.0.1/32 NASHRA_HOST_DELAY_MS=$delay
+. bench/release-run.sh 5697 pipeline
+export NASHRA_PORT_BASE=9400 NASHRA_HOST_DELAY_MS=$delay
 replay=""
 cleanup() {
     [ -z "${NASHRA_RUN_DIR:-}" ] || deploy/local.sh stop --keep-broker > /dev/null 2>&1 || true

@@ -16,18 +16,8 @@ while [ $# -gt 0 ]; do
         *) echo "unknown option $1 (see the header of $0)" >&2; exit 64 ;;
     esac
 done
-command -v python3 > /dev/null || { echo "python3 is needed for the report" >&2; exit 1; }
-deploy/install-deps.sh
-echo "building (release)…"
-swift build -c release 2>&1 | grep -E "error|Build complete" | tail -1
-bin=$(swift build -c release --show-bin-path)
-work=$(mktemp -d /tmp/nashra-scale.XXXXXX)
-export NASHRA_RMQ_DIR=$work/rabbitmq NASHRA_RMQ_NODE=nashra-scale-$$@localhost NASHRA_RMQ_PORT=5694
-export NASHRA_RMQ_MGMT_PORT=15694 NASHRA_RMQ_PROM_PORT=15695
-export NASHRA_AMQP_URL=amqp://guest:guest@127.0.0.1:$NASHRA_RMQ_PORT/
-export NASHRA_AMQP_MANAGEMENT_URL=http://guest:guest@127.0.0.1:$NASHRA_RMQ_MGMT_PORT
-export NASHRA_BIN_DIR=$bin NASHRA_WEB=0 NASHRA_PORT_BASE=9600 NASHRA_LOG_LEVEL=warning
-export NASHRA_FETCH_ALLOW_PRIVATE=127.0.0.1/32 NASHRA_HOST_DELAY_MS=50
+. bench/release-run.sh 5694 scale
+export NASHRA_PORT_BASE=9600 NASHRA_HOST_DELAY_MS=50
 export NASHRA_RUN_DIR=$work/run NASHRA_DB=$work/run/nashra.sqlite NASHRA_STATE_DIR=$work/run/state
 export NASHRA_QUEUE_PREFIX=scale NASHRA_SOURCES=$work/sources.yml
 export NASHRA_SCALE_WORKER=2 NASHRA_SCALE_PARSER=0 NASHRA_SCALE_CLASSIFIER=1
