@@ -27,6 +27,9 @@ public struct ReplayAudit: Codable, Sendable, Equatable {
     public var duplicatesByURL: Int
     public var duplicatesByID: Int
     public var deadLettered: Int
+    /// Dead letters beyond the first for one page: dead-lettering is at least once, so a page dead-lettered just
+    /// before a broker restart, whose input was not acked in time, is dead-lettered again when it comes back.
+    public var deadRepeated: Int
     public var deadWithoutReason: Int
     public var restarts: Int
     /// Expected articles that ended in a dead-letter queue rather than the store (counted in `lost`).
@@ -56,6 +59,7 @@ public struct ReplayAudit: Codable, Sendable, Equatable {
         case duplicatesByURL = "duplicates_by_url"
         case duplicatesByID = "duplicates_by_id"
         case deadLettered = "dead_lettered"
+        case deadRepeated = "dead_repeated"
         case deadWithoutReason = "dead_without_reason"
         case restarts
         case expectedDeadLettered = "expected_dead_lettered"
@@ -107,6 +111,7 @@ public struct ReplayAudit: Codable, Sendable, Equatable {
         duplicates = duplicatesByURL + duplicatesByID
         unexpected = rows.filter { byURL[$0.url] == nil }.count
         deadLettered = deadLetters.count
+        deadRepeated = excess(deadLetters.compactMap(\.url))
         deadForeign = deadLetters.filter { $0.url.map { byURL[$0] == nil } ?? true }.count
         deadWithoutReason = deadLetters.filter { ($0.reason ?? "").isEmpty }.count
         let delays = good.compactMap { article in storedAt[article.url].map { $0 - article.published } }.sorted()

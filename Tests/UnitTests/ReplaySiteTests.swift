@@ -193,6 +193,17 @@ private func testCorpus() throws -> ReplayCorpus {
             deadLetters: [ReplayAudit.DeadLetter(url: page(4).url, reason: "HTTP 404")]
         )
         #expect(clean.passed && clean.settled)
+        #expect(clean.deadRepeated == 0)
+        let twice = ReplayAudit(
+            case: "t",
+            manifest: [page(1), page(4, .gone)],
+            stored: [(id: "a", url: page(1).url, createdAt: 1001)],
+            deadLetters: [
+                ReplayAudit.DeadLetter(url: page(4).url, reason: "HTTP 404"),
+                .init(url: page(4).url, reason: "HTTP 404"),
+            ]
+        )
+        #expect(twice.deadLettered == 2 && twice.deadRepeated == 1 && twice.hostileDeadLettered == 1 && twice.passed)
         #expect(ReplayAudit.url(inBody: Data(#"{"article": {"url": "http://x/1"}}"#.utf8)) == "http://x/1")
         #expect(ReplayAudit.url(inBody: Data("{not json".utf8)) == nil)
     }
