@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Only for `nashra bench pages`, which measured templates against the site's string building.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries: one system-library module each, imported by one Swift wrapper (CZlib also by the tests'
@@ -174,6 +176,8 @@ let package = Package(
                 "Fetcher", "FetchFrontier", "Parser", "Classifier", "Store", "ReaderWeb", "NashraAMQP", "NashraHTTP",
                 "NashraOperations", "DemoSite", "ReplaySite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Services/CLI",
             swiftSettings: strict

@@ -8,7 +8,10 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print figures.",
-        subcommands: [AMQPBench.self, FetchBench.self, ClassifyBench.self, NearDuplicateBench.self, StoreBench.self]
+        subcommands: [
+            AMQPBench.self, FetchBench.self, ClassifyBench.self, NearDuplicateBench.self, StoreBench.self,
+            PagesBench.self,
+        ]
     )
 }
 

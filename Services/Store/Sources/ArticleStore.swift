@@ -163,27 +163,37 @@ public final class ArticleStore: Sendable {
     public func latest(limit: Int = 50, topic: String? = nil, before: Date? = nil, headlinesOnly: Bool = false) throws
         -> [StoredArticle]
     {
-        try pool.read { db in
+        // Only the filters wanted, so that SQLite picks the index that serves them: `(?1 IS NULL OR topic = ?1)`
+        // kept it on the date index, which for a topic with no recent articles meant reading back through every
+        // article of the others (25 ms for a home page at 20k articles, 0.3 ms with the topic index).
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let topic {
+            conditions.append("topic = ?")
+            arguments += [topic]
+        }
+        if let before {
+            conditions.append("sort_time < ?")
+            arguments += [before.timeIntervalSince1970]
+        }
+        arguments += [min(max(limit, 1), 500)]
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try pool.read { db in
             if headlinesOnly {
                 return try Row.fetchAll(
                     db,
                     sql: """
                         SELECT id, url, source_id, source_name, title, published, fetched_at, topic, confidence,
                             uncertain, cluster_id, '' AS body
-                        FROM articles WHERE (?1 IS NULL OR topic = ?1) AND (?2 IS NULL OR sort_time < ?2)
-                        ORDER BY sort_time DESC LIMIT ?3
+                        FROM articles \(filter) ORDER BY sort_time DESC LIMIT ?
                         """,
-                    arguments: [topic, before?.timeIntervalSince1970, min(max(limit, 1), 500)]
+                    arguments: arguments
                 ).map { try Self.article(from: $0, db: nil) }
             }
-            // One parameterised query: the optional filters are NULL when not wanted.
             let rows = try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT * FROM articles WHERE (?1 IS NULL OR topic = ?1) AND (?2 IS NULL OR sort_time < ?2)
-                    ORDER BY sort_time DESC LIMIT ?3
-                    """,
-                arguments: [topic, before?.timeIntervalSince1970, min(max(limit, 1), 500)]
+                sql: "SELECT * FROM articles \(filter) ORDER BY sort_time DESC LIMIT ?",
+                arguments: arguments
             )
             return try rows.map { try Self.article(from: $0, db: db) }
         }

@@ -14,6 +14,8 @@ import Store
 public struct ReaderSite: Sendable {
     public let store: ArticleStore
     public let displayTimeZone: TimeZone
+    /// The Gregorian calendar in `displayTimeZone`, made once: making one per date cost most of a home page.
+    private let calendar: Calendar
 
     /// Distinct readers whose reports hide an image, and the most reports one reader may make in an hour.
     public let reportThreshold: Int
@@ -32,6 +34,9 @@ public struct ReaderSite: Sendable {
         self.inspector = inspector.map { CachedQueueInspection($0) }
         self.store = store
         self.displayTimeZone = displayTimeZone
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = displayTimeZone
+        self.calendar = calendar
         self.reportThreshold = reportThreshold
         self.reportsPerHour = reportsPerHour
     }
@@ -41,7 +46,7 @@ public struct ReaderSite: Sendable {
 
     /// Arabic names of the topics. The shipped model's labels come first (ANT's); a model trained on another
     /// corpus may bring other labels, whose sections work too and show their slug until named here.
-    static let topicNames = [
+    public static let topicNames = [
         "middleEast": "الشرق الأوسط", "internationalNews": "دولي", "economy": "اقتصاد", "sport": "رياضة",
         "technology": "علوم وتكنولوجيا", "culture": "ثقافة وفنون", "politics": "سياسة", "health": "صحة",
         "general": "منوعات",
@@ -60,7 +65,7 @@ public struct ReaderSite: Sendable {
 
     /// The sections that have articles, in the site's editorial order (named topics first, in `sectionOrder`;
     /// others alphabetically).
-    func sections() throws -> [String] {
+    public func sections() throws -> [String] {
         let order = Dictionary(uniqueKeysWithValues: Self.sectionOrder.enumerated().map { ($1, $0) })
         return try store.topics().sorted { (order[$0] ?? Int.max, $0) < (order[$1] ?? Int.max, $1) }
     }
@@ -151,7 +156,7 @@ public struct ReaderSite: Sendable {
         }
     }
 
-    static let searchForm =
+    public static let searchForm =
         "<form action=\"/search\" method=\"get\" role=\"search\"><input type=\"search\" name=\"q\" "
         + "maxlength=\"200\" placeholder=\"ابحث في الأخبار\" dir=\"auto\"> <button>بحث</button></form>"
 
@@ -188,7 +193,7 @@ public struct ReaderSite: Sendable {
         )
     }
 
-    func home() throws -> Response {
+    public func home() throws -> Response {
         let articles = try store.latest(limit: 10, headlinesOnly: true)
         var body = "<h1>نشرة — آخر الأخبار</h1>" + Self.searchForm
         if articles.isEmpty { body += "<p>لا توجد أخبار بعد.</p>" }
@@ -203,7 +208,7 @@ public struct ReaderSite: Sendable {
         return page(title: "نشرة", body: body)
     }
 
-    func articlePage(_ article: StoredArticle) -> Response {
+    public func articlePage(_ article: StoredArticle) -> Response {
         let source = HTMLEscaping.escape(article.sourceName ?? article.sourceID)
         var body = "<article><h1>\(HTMLEscaping.escape(article.title))</h1>"
         if let published = article.published {
@@ -240,9 +245,7 @@ public struct ReaderSite: Sendable {
     }
 
     /// `dd - mm - yyyy` in the display time zone, as Masress writes it.
-    func displayDate(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = displayTimeZone
+    public func displayDate(_ date: Date) -> String {
         let parts = calendar.dateComponents([.day, .month, .year], from: date)
         return String(format: "%02d - %02d - %04d", parts.day ?? 0, parts.month ?? 0, parts.year ?? 0)
     }
