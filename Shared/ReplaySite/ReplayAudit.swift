@@ -27,8 +27,9 @@ public struct ReplayAudit: Codable, Sendable, Equatable {
     public var duplicatesByURL: Int
     public var duplicatesByID: Int
     public var deadLettered: Int
-    /// Dead letters beyond the first for one page: dead-lettering is at least once, so a page dead-lettered just
-    /// before a broker restart, whose input was not acked in time, is dead-lettered again when it comes back.
+    /// Dead letters beyond the first for one page of the manifest: dead-lettering is at least once, so a page
+    /// dead-lettered just before a broker restart, whose input was not acked in time, is dead-lettered again when it
+    /// comes back. (Poison messages are not pages: several may name the same made-up URL.)
     public var deadRepeated: Int
     public var deadWithoutReason: Int
     public var restarts: Int
@@ -111,7 +112,7 @@ public struct ReplayAudit: Codable, Sendable, Equatable {
         duplicates = duplicatesByURL + duplicatesByID
         unexpected = rows.filter { byURL[$0.url] == nil }.count
         deadLettered = deadLetters.count
-        deadRepeated = excess(deadLetters.compactMap(\.url))
+        deadRepeated = excess(deadLetters.compactMap(\.url).filter { byURL[$0] != nil })
         deadForeign = deadLetters.filter { $0.url.map { byURL[$0] == nil } ?? true }.count
         deadWithoutReason = deadLetters.filter { ($0.reason ?? "").isEmpty }.count
         let delays = good.compactMap { article in storedAt[article.url].map { $0 - article.published } }.sorted()

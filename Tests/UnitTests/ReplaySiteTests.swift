@@ -204,6 +204,13 @@ private func testCorpus() throws -> ReplayCorpus {
             ]
         )
         #expect(twice.deadLettered == 2 && twice.deadRepeated == 1 && twice.hostileDeadLettered == 1 && twice.passed)
+        let poison = ReplayAudit(
+            case: "t",
+            manifest: [page(1)],
+            stored: [(id: "a", url: page(1).url, createdAt: 1001)],
+            deadLetters: [.init(url: "http://poison/x", reason: "bad"), .init(url: "http://poison/x", reason: "bad")]
+        )
+        #expect(poison.deadRepeated == 0 && poison.deadForeign == 2, "poison messages are not repeats of a page")
         #expect(ReplayAudit.url(inBody: Data(#"{"article": {"url": "http://x/1"}}"#.utf8)) == "http://x/1")
         #expect(ReplayAudit.url(inBody: Data("{not json".utf8)) == nil)
     }
