@@ -1,6 +1,8 @@
+import Dispatch
 import Logging
 import NashraAMQP
 import NashraRuntime
+import Synchronization
 
 /// The dead-letter queue of one stage, for operators: read its messages without removing them, or send them
 /// back to the stage with a fresh attempt count.
@@ -8,9 +10,9 @@ public struct DeadLetterQueue: Sendable {
     public let url: AMQPURL
     public let topology: Topology
     public let stage: Topology.Stage
-    /// How long a read runs, from its start, before it decides it has seen the queue (a deadline, not an idle
-    /// timeout: an empty queue sends nothing, so nothing marks the end). The deliveries prefetched by then are
-    /// still read; a queue far longer than a read can take in this time is read in part.
+    /// How long a read waits with no delivery coming before it decides it has seen the queue (an empty queue sends
+    /// nothing, so only silence marks the end). A long queue is read to its end however long that takes, as long
+    /// as deliveries keep coming.
     public var idleSeconds: Double = 2
 
     public init(url: AMQPURL, topology: Topology, stage: Topology.Stage) {
@@ -41,9 +43,13 @@ public struct DeadLetterQueue: Sendable {
             logger: logger
         )
         consumer.start()
-        let idle = stopWhenIdle(consumer)
+        let activity = Activity()
+        let idle = stopWhenIdle(consumer, activity)
         var letters: [RawDelivery] = []
-        while letters.count < limit, let batch = await consumer.next() { letters += batch.map(\.message) }
+        while letters.count < limit, let batch = await consumer.next() {
+            activity.touch()
+            letters += batch.map(\.message)
+        }
         idle.cancel()
         await consumer.close()
         return Array(letters.prefix(limit))
@@ -66,10 +72,13 @@ public struct DeadLetterQueue: Sendable {
         )
         let publisher = AMQPPublisher(url: url, topology: topology, logger: logger)
         consumer.start()
-        let idle = stopWhenIdle(consumer)
+        let activity = Activity()
+        let idle = stopWhenIdle(consumer, activity)
         var replayed = 0
         var failure: AMQPError?
         while replayed < target, let batch = await consumer.next() {
+            activity.touch()
+            defer { activity.touch() }  // a slow publish is not silence
             let taken = Array(batch.prefix(target - replayed))
             do {
                 try await publisher.publish(
@@ -102,12 +111,25 @@ public struct DeadLetterQueue: Sendable {
         return replayed
     }
 
-    /// Ends the consumer's deliveries `idleSeconds` after the read starts.
-    private func stopWhenIdle(_ consumer: AMQPConsumer) -> Task<Void, Never> {
+    /// Ends the consumer's deliveries once none has come for `idleSeconds`.
+    private func stopWhenIdle(_ consumer: AMQPConsumer, _ activity: Activity) -> Task<Void, Never> {
         let seconds = idleSeconds
         return Task {
-            try? await Task.sleep(for: .seconds(seconds))
+            while !Task.isCancelled, activity.secondsIdle < seconds {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
             consumer.stopDelivering()
         }
+    }
+}
+
+/// When a read last saw a delivery.
+private final class Activity: Sendable {
+    private let last = Atomic<UInt64>(DispatchTime.now().uptimeNanoseconds)
+
+    func touch() { last.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed) }
+
+    var secondsIdle: Double {
+        Double(DispatchTime.now().uptimeNanoseconds &- last.load(ordering: .relaxed)) / 1_000_000_000
     }
 }

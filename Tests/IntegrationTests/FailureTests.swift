@@ -179,6 +179,29 @@ extension BrokerTests {
 }
 
 extension BrokerTests.FailureTests {
+    /// A read ends when deliveries stop coming, not at a deadline from its start: a long dead-letter queue is read
+    /// to its end.
+    @Test("a long dead-letter queue is read to its end")
+    func aLongDeadLetterQueueIsReadWhole() async throws {
+        let url = try #require(TestEnvironment.amqpURL)
+        let topology = Topology(prefix: TestEnvironment.uniquePrefix("longdead"))
+        let total = 20_000
+        let publisher = AMQPPublisher(url: url, topology: topology, logger: TestEnvironment.logger)
+        for start in stride(from: 0, to: total, by: 1_000) {
+            try await publisher.publish(
+                (start..<(start + 1_000)).map {
+                    OutgoingMessage(routingKey: topology.deadQueue(.pages), body: Data("رسالة ميتة \($0)".utf8))
+                }
+            )
+        }
+        await publisher.close()
+        var queue = DeadLetterQueue(url: url, topology: topology, stage: .pages)
+        queue.idleSeconds = 0.3
+        let letters = await queue.peek(limit: total)
+        #expect(letters.count == total, "read \(letters.count) of \(total)")
+        #expect(try queue.count() == total, "and left them all in the queue")
+    }
+
     @Test("operators can read dead letters without removing them, and replay them with a fresh attempt count")
     func deadLettersCanBeInspectedAndReplayed() async throws {
         let url = try #require(TestEnvironment.amqpURL)
