@@ -10,8 +10,9 @@ export NASHRA_RMQ_NODE=nashra-test-$$@localhost
 export NASHRA_RMQ_PORT=${NASHRA_TEST_RMQ_PORT:-5699}
 export NASHRA_RMQ_MGMT_PORT=$((NASHRA_RMQ_PORT + 10000))
 export NASHRA_RMQ_PROM_PORT=$((NASHRA_RMQ_PORT + 10001))
+cluster_port=5721  # the quorum-queue tests' own three-node cluster (QuorumClusterTests)
 cleanup() {
-    NASHRA_RMQ_DIR=$tmp/cluster NASHRA_RMQ_PORT=5721 deploy/rabbitmq.sh cluster stop > /dev/null 2>&1 || true
+    NASHRA_RMQ_DIR=$tmp/cluster NASHRA_RMQ_PORT=$cluster_port deploy/rabbitmq.sh cluster stop > /dev/null 2>&1 || true
     deploy/rabbitmq.sh stop > /dev/null 2>&1 || true
     rm -rf "$tmp"
 }
@@ -30,7 +31,7 @@ deploy/rabbitmq.sh start
 export NASHRA_TEST_AMQP_URL=amqp://guest:guest@127.0.0.1:$NASHRA_RMQ_PORT/
 export NASHRA_TEST_BROKER_CTL=$PWD/deploy/rabbitmq.sh
 # The quorum-queue tests start and stop a three-node cluster of their own here (ports from 5721).
-export NASHRA_TEST_CLUSTER_DIR=$tmp/cluster NASHRA_TEST_CLUSTER_PORT=5721
+export NASHRA_TEST_CLUSTER_DIR=$tmp/cluster NASHRA_TEST_CLUSTER_PORT=$cluster_port
 export NASHRA_TEST_MANAGEMENT_URL=http://guest:guest@127.0.0.1:$NASHRA_RMQ_MGMT_PORT
 export NASHRA_TEST_RABBITMQ_METRICS_URL=http://127.0.0.1:$NASHRA_RMQ_PROM_PORT
 export NASHRA_BIN_DIR=$(swift build --show-bin-path)

@@ -57,76 +57,74 @@ struct AMQPBench: AsyncParsableCommand {
                 seconds
             )
         }
-        do {
-            let n = size > 16_384 ? max(batch, count / 5) : count
-            let prefix = "nashra.bench.\(getpid()).\(queueType.rawValue).\(size)"
-            let admin = try AMQPConnection(url: url)
-            let arguments: [String: QueueArgument] = queueType == .quorum ? ["x-queue-type": .string("quorum")] : [:]
-            for name in [prefix + ".a", prefix + ".b"] { try admin.declareQueue(name, arguments: arguments) }
-            let body = Data(repeating: 0x61, count: size)
-            let publisher = AMQPPublisher(url: url, topology: nil, logger: logger)
+        let n = size > 16_384 ? max(batch, count / 5) : count
+        let prefix = "nashra.bench.\(getpid()).\(queueType.rawValue).\(size)"
+        let admin = try AMQPConnection(url: url)
+        let arguments: [String: QueueArgument] = queueType == .quorum ? ["x-queue-type": .string("quorum")] : [:]
+        for name in [prefix + ".a", prefix + ".b"] { try admin.declareQueue(name, arguments: arguments) }
+        let body = Data(repeating: 0x61, count: size)
+        let publisher = AMQPPublisher(url: url, topology: nil, logger: logger)
 
-            var start = Date()
-            var sent = 0
-            while sent < n {
-                let m = min(batch, n - sent)
-                try publisher.publishBlocking(
-                    (0..<m).map { i in
-                        OutgoingMessage(routingKey: prefix + ".a", body: body, messageID: "m\(sent + i)")
-                    }
-                )
-                sent += m
-            }
-            report("publish + confirms", n, Date().timeIntervalSince(start))
-
-            // Stage hop: a -> b, publish confirmed before ack, as every stage does.
-            let relay = AMQPConsumer(
-                url: url,
-                queue: prefix + ".a",
-                prefetch: prefetch,
-                maxBatch: batch,
-                topology: nil,
-                logger: logger
+        var start = Date()
+        var sent = 0
+        while sent < n {
+            let m = min(batch, n - sent)
+            try publisher.publishBlocking(
+                (0..<m).map { i in
+                    OutgoingMessage(routingKey: prefix + ".a", body: body, messageID: "m\(sent + i)")
+                }
             )
-            relay.start()
-            start = Date()
-            var moved = 0
-            while moved < n, let deliveries = await relay.next() {
-                try await publisher.publish(
-                    deliveries.map {
-                        OutgoingMessage(
-                            routingKey: prefix + ".b",
-                            body: $0.message.body,
-                            messageID: $0.message.messageID
-                        )
-                    }
-                )
-                relay.ack(deliveries)
-                moved += deliveries.count
-            }
-            report("stage hop (consume+publish)", n, Date().timeIntervalSince(start))
-            await relay.close()
-
-            let consumer = AMQPConsumer(
-                url: url,
-                queue: prefix + ".b",
-                prefetch: prefetch,
-                maxBatch: batch,
-                topology: nil,
-                logger: logger
-            )
-            consumer.start()
-            start = Date()
-            var received = 0
-            while received < n, let deliveries = await consumer.next() {
-                consumer.ack(deliveries)
-                received += deliveries.count
-            }
-            report("consume + acks", n, Date().timeIntervalSince(start))
-            await consumer.close()
-            publisher.shutdown()
-            for name in [prefix + ".a", prefix + ".b"] { try admin.deleteQueue(name) }
+            sent += m
         }
+        report("publish + confirms", n, Date().timeIntervalSince(start))
+
+        // Stage hop: a -> b, publish confirmed before ack, as every stage does.
+        let relay = AMQPConsumer(
+            url: url,
+            queue: prefix + ".a",
+            prefetch: prefetch,
+            maxBatch: batch,
+            topology: nil,
+            logger: logger
+        )
+        relay.start()
+        start = Date()
+        var moved = 0
+        while moved < n, let deliveries = await relay.next() {
+            try await publisher.publish(
+                deliveries.map {
+                    OutgoingMessage(
+                        routingKey: prefix + ".b",
+                        body: $0.message.body,
+                        messageID: $0.message.messageID
+                    )
+                }
+            )
+            relay.ack(deliveries)
+            moved += deliveries.count
+        }
+        report("stage hop (consume+publish)", n, Date().timeIntervalSince(start))
+        await relay.close()
+
+        let consumer = AMQPConsumer(
+            url: url,
+            queue: prefix + ".b",
+            prefetch: prefetch,
+            maxBatch: batch,
+            topology: nil,
+            logger: logger
+        )
+        consumer.start()
+        start = Date()
+        var received = 0
+        while received < n, let deliveries = await consumer.next() {
+            consumer.ack(deliveries)
+            received += deliveries.count
+        }
+        report("consume + acks", n, Date().timeIntervalSince(start))
+        await consumer.close()
+        publisher.shutdown()
+        for name in [prefix + ".a", prefix + ".b"] { try admin.deleteQueue(name) }
     }
 
     private func report(_ what: String, _ size: Int, _ n: Int, _ seconds: Double) {

@@ -41,7 +41,7 @@ struct StatusCommand: AsyncParsableCommand {
             } else {
                 // Home and clear, then the report: a terminal shows it refreshed in place.
                 if watch { print("\u{1B}[H\u{1B}[2J", terminator: "") }
-                print(report.text(source: report.source, drainTarget: target))
+                print(report.text(drainTarget: target))
                 if watch { print("(every \(interval) s; Ctrl-C to stop)") }
             }
             if !watch, report.queues.allSatisfy({ $0.ready == nil }) {
@@ -84,7 +84,7 @@ struct StatusReport: Codable {
         )
     }
 
-    func text(source: String, drainTarget: Double) -> String {
+    func text(drainTarget: Double) -> String {
         var lines = [QueueStatusTable.text(queues), "(from the \(source))", ""]
         lines.append("scaling (drain within \(ScalingAdvisor.duration(drainTarget))):")
         for advice in advice {
