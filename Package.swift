@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // Only for `nashra bench pages`, which measured templates against the site's string building.
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
@@ -151,6 +153,8 @@ let package = Package(
             dependencies: [
                 "NashraModel", "ArabicText", "NashraRuntime", "NashraArchive", "NashraHashing",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/Store/Sources",
@@ -209,6 +213,8 @@ let package = Package(
                 "TestSupport", "Fetcher", "FetchFrontier", "Parser", "Classifier", "Store", "ReaderWeb", "NashraAMQP",
                 "NashraRuntime", "NashraHTTP",
                 "NashraModel", "NashraOperations", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/IntegrationTests"
         ),

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import Logging
 import NashraRuntime
 import Store
 
-struct ArticlesCommand: ParsableCommand {
+struct ArticlesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "articles",
         abstract: "List the newest stored articles."
@@ -14,26 +15,28 @@ struct ArticlesCommand: ParsableCommand {
     @Flag(help: "Print JSON lines.") var json = false
     @Flag(help: "Print only the number of stored articles (0 when there is no database yet).") var count = false
 
-    func run() throws {
+    func run() async throws {
         let path = try db ?? environmentConfiguration()[Setting.database]
-        if count && !FileManager.default.fileExists(atPath: path) {
+        let local = !PostgresArchive.handles(path)
+        if local && count && !FileManager.default.fileExists(atPath: path) {
             print(0)
             return
         }
-        guard FileManager.default.fileExists(atPath: path) else {
+        guard !local || FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no database at \(path) (set --db or NASHRA_DB)")
         }
-        let store = try ArticleStore(path: path)
+        let store = try await openNewsArchive(path, logger: Logger(label: "nashra.articles"))
         if count {
-            print(try store.count())
+            print(try await store.count())
+            await store.close()
             return
         }
-        let articles = try store.latest(limit: limit)
+        let articles = try await store.latest(limit: limit)
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate]
-        print(json ? "" : "\(try store.count()) articles in \(path); newest first:")
+        print(json ? "" : "\(try await store.count()) articles in \(store.location); newest first:")
         for article in articles {
             if json {
                 print(String(decoding: try encoder.encode(article), as: UTF8.self))

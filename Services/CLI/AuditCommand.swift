@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import NashraAMQP
 import NashraOperations
 import NashraRuntime
@@ -26,7 +27,7 @@ struct AuditCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try environmentConfiguration()
         let pages = try ReplayAudit.readManifest(manifest)
-        let store = try ArticleStore(path: configuration[Setting.database])
+        let store = try await openNewsArchive(configuration[Setting.database], logger: Logger(label: "nashra.audit"))
         let inspector = try QueueInspector(configuration)
         let topology = try configuration.topology()
         let url = try configuration.amqpURL()
@@ -43,7 +44,7 @@ struct AuditCommand: AsyncParsableCommand {
             let idle = queues.allSatisfy {
                 ($0.ready ?? 1) == 0 && ($0.unacknowledged ?? 0) == 0 && ($0.retrying ?? 0) == 0
             }
-            let stored = try store.storedRows()
+            let stored = try await store.storedRows()
             let expectedStored = Set(stored.map(\.url))
             let done = pages.allSatisfy { $0.fate != .stored || expectedStored.contains($0.url) }
             idleSince = idle && done ? (idleSince ?? Date()) : nil
@@ -65,7 +66,7 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     /// The audit now: stored rows, and every dead letter (read, left in its queue).
-    private func count(_ pages: [ReplayArticle], _ store: ArticleStore, _ topology: Topology, _ url: AMQPURL)
+    private func count(_ pages: [ReplayArticle], _ store: any NewsArchive, _ topology: Topology, _ url: AMQPURL)
         async throws -> ReplayAudit
     {
         var letters: [ReplayAudit.DeadLetter] = []
@@ -82,7 +83,7 @@ struct AuditCommand: AsyncParsableCommand {
         return ReplayAudit(
             case: name,
             manifest: pages,
-            stored: try store.storedRows().map { ($0.id, $0.url, $0.createdAt) },
+            stored: try await store.storedRows().map { ($0.id, $0.url, $0.createdAt) },
             deadLetters: letters,
             restarts: restarts
         )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import NashraRuntime
 import Store
 
@@ -10,17 +11,19 @@ struct ImagesCommand: ParsableCommand {
         subcommands: [Restore.self]
     )
 
-    struct Restore: ParsableCommand {
+    struct Restore: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show a hidden image again (everywhere it appears) and forget its reports."
         )
 
         @Argument(help: "The image id (from the report URL).") var id: Int64
-        @Option(help: "SQLite database (default: NASHRA_DB).") var db: String?
+        @Option(help: "Database: a SQLite path or postgres://… (default: NASHRA_DB).") var db: String?
 
-        func run() throws {
+        func run() async throws {
             let path = try db ?? environmentConfiguration()[Setting.database]
-            try ArticleStore(path: path).restore(image: id)
+            let store = try await openNewsArchive(path, logger: Logger(label: "nashra.images"))
+            try await store.restore(image: id)
+            await store.close()
             print("image \(id) is shown again")
         }
     }

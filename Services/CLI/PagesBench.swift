@@ -10,7 +10,7 @@ import Store
 /// (escaped strings joined in Swift) against the same pages from Mustache templates (swift-mustache, which
 /// Hummingbird's ecosystem uses) over the same store reads. Both sides read the store the same way, so the
 /// difference is the rendering.
-struct PagesBench: ParsableCommand {
+struct PagesBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pages",
         abstract: "Reader pages: string building (the site's) against Mustache templates, per page."
@@ -19,36 +19,39 @@ struct PagesBench: ParsableCommand {
     @Option(help: "A database with articles (made by nashra bench store or nashra import).") var db: String
     @Option(help: "Renders of each page per measurement.") var renders = 2000
 
-    func run() throws {
-        let store = try ArticleStore(path: db)
+    func run() async throws {
+        let store = SQLiteArchive(try ArticleStore(path: db))
         let site = ReaderSite(store: store)
-        guard let id = try store.latest(limit: 1).first?.id, let article = try store.article(id: id) else {
+        guard let id = try await store.latest(limit: 1).first?.id, let article = try await store.article(id: id) else {
             throw ValidationError("\(db) has no article")
         }
         let templates = try Self.library()
         // The two sides render the same content: their sizes agree (the templates leave out the site's longer style).
         func size(_ response: Response) -> Int { response.body.contentLength ?? 0 }
         let sizes = [
-            (size(try site.home()), templates.render(try Self.homeModel(site), withTemplate: "page")?.utf8.count ?? 0),
             (
-                size(site.articlePage(article)),
-                templates.render(try Self.articleModel(site, article), withTemplate: "page")?.utf8.count ?? 0
+                size(try await site.home()),
+                templates.render(try await Self.homeModel(site), withTemplate: "page")?.utf8.count ?? 0
+            ),
+            (
+                size(await site.articlePage(article)),
+                templates.render(try await Self.articleModel(site, article), withTemplate: "page")?.utf8.count ?? 0
             ),
         ]
         print(
             "bytes, strings against Mustache: home \(sizes[0].0) / \(sizes[0].1), article \(sizes[1].0) / \(sizes[1].1)"
         )
         print(
-            "\(renders) renders each, database \(db) (\(try store.count()) articles); article of \(article.paragraphs.count) paragraphs"
+            "\(renders) renders each, database \(db) (\(try await store.count()) articles); article of \(article.paragraphs.count) paragraphs"
         )
         print("page      strings (µs)  Mustache (µs)  Mustache / strings")
-        let home = (
-            try time { _ = try site.home() },
-            try time { _ = templates.render(try Self.homeModel(site), withTemplate: "page") }
+        let home: (Double, Double) = (
+            try await time { _ = try await site.home() },
+            try await time { _ = templates.render(try await Self.homeModel(site), withTemplate: "page") }
         )
-        let articlePage = (
-            try time { _ = site.articlePage(article) },
-            try time { _ = templates.render(try Self.articleModel(site, article), withTemplate: "page") }
+        let articlePage: (Double, Double) = (
+            try await time { _ = await site.articlePage(article) },
+            try await time { _ = templates.render(try await Self.articleModel(site, article), withTemplate: "page") }
         )
         for (name, (strings, mustache)) in [("home", home), ("article", articlePage)] {
             print(
@@ -59,11 +62,11 @@ struct PagesBench: ParsableCommand {
     }
 
     /// Microseconds per call of `body`, the best of three rounds of `renders` calls.
-    func time(_ body: () throws -> Void) throws -> Double {
+    func time(_ body: () async throws -> Void) async throws -> Double {
         var best = Double.infinity
         for _ in 0..<3 {
             let start = ContinuousClock.now
-            for _ in 0..<renders { try body() }
+            for _ in 0..<renders { try await body() }
             best = min(best, Double((ContinuousClock.now - start).nanoseconds) / 1_000)
         }
         return best / Double(renders)
@@ -115,23 +118,26 @@ struct PagesBench: ParsableCommand {
         ]
     }
 
-    static func homeModel(_ site: ReaderSite) throws -> [String: Any] {
-        let ticker = try site.store.latest(limit: 10, headlinesOnly: true).map { headline(site, $0) }
-        let sections = try site.sections().map { topic -> [String: Any] in
-            [
+    static func homeModel(_ site: ReaderSite) async throws -> [String: Any] {
+        let ticker = try await site.store.latest(limit: 10, topic: nil, before: nil, headlinesOnly: true).map {
+            headline(site, $0)
+        }
+        var sections: [[String: Any]] = []
+        for topic in try await site.sections() {
+            sections.append([
                 "slug": topic, "name": ReaderSite.topicNames[topic] ?? topic,
-                "articles": try site.store.latest(limit: 5, topic: topic, headlinesOnly: true).map {
+                "articles": try await site.store.latest(limit: 5, topic: topic, before: nil, headlinesOnly: true).map {
                     headline(site, $0)
                 },
-            ]
+            ])
         }
         return [
             "title": "نشرة", "home": ["searchForm": ReaderSite.searchForm, "ticker": ticker, "sections": sections],
         ]
     }
 
-    static func articleModel(_ site: ReaderSite, _ article: StoredArticle) throws -> [String: Any] {
-        let others = ((try? site.store.sameStory(as: article.id)) ?? []).map { headline(site, $0) }
+    static func articleModel(_ site: ReaderSite, _ article: StoredArticle) async throws -> [String: Any] {
+        let others = ((try? await site.store.sameStory(as: article.id)) ?? []).map { headline(site, $0) }
         let images = article.images.map { image -> [String: Any] in
             [
                 "id": image.id, "url": image.url.lowercased().hasPrefix("http") ? image.url : "#",

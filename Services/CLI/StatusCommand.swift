@@ -1,6 +1,7 @@
 import ArgumentParser
 import FetchFrontier
 import Foundation
+import Logging
 import NashraOperations
 import NashraRuntime
 import Store
@@ -72,9 +73,13 @@ struct StatusReport: Codable {
     {
         let (source, queues) = await inspector.inspect()
         let database = configuration[Setting.database]
-        let freshness =
-            FileManager.default.fileExists(atPath: database)
-            ? try? ArticleStore(path: database).freshness() : nil
+        var freshness: Freshness?
+        if PostgresArchive.handles(database) || FileManager.default.fileExists(atPath: database),
+            let store = try? await openNewsArchive(database, logger: Logger(label: "nashra.status"))
+        {
+            freshness = try? await store.freshness()
+            await store.close()
+        }
         return StatusReport(
             source: source,
             queues: queues,

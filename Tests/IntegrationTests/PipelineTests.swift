@@ -36,7 +36,7 @@ extension BrokerTests {
                 RunningStage(FetchWorker(http: http), settings: settings),
                 RunningStage(ParserStage(), settings: settings),
                 RunningStage(try ClassifierStage(), settings: settings),
-                RunningStage(StoreStage(store: store, logger: logger), settings: settings),
+                RunningStage(StoreStage(store: SQLiteArchive(store), logger: logger), settings: settings),
             ]
 
             let arrived = await TestEnvironment.waitUntil(timeout: 60) { (try? store.count()) == 7 }

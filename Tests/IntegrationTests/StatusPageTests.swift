@@ -36,7 +36,7 @@ extension BrokerTests {
 
             let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
             let router = Router(context: ReaderContext.self)
-            ReaderSite(store: store, inspector: inspector).addRoutes(to: router)
+            ReaderSite(store: SQLiteArchive(store), inspector: inspector).addRoutes(to: router)
             let server = try await TestHTTPServer.start(router: router)
             let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
             // The management API samples queue statistics every few seconds, so the page can lag behind the figures

@@ -39,7 +39,7 @@ enum Chromium {
         try store.upsert(articles)
         let wire = try #require(articles.first { $0.article.url.hasSuffix("madina/wire-summit.html") })
         let router = Router(context: ReaderContext.self)
-        ReaderSite(store: store).addRoutes(to: router)
+        ReaderSite(store: SQLiteArchive(store)).addRoutes(to: router)
         let server = try await TestHTTPServer.start(router: router)
         let query = "القمة".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!
         let pages = [("home", "/"), ("article", "/article/\(wire.article.id)"), ("search", "/search?q=\(query)")]

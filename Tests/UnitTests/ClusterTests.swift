@@ -54,7 +54,7 @@ import Testing
         #expect(try store.sameStory(as: cairo.id).map(\.sourceName) == ["صوت المدينة"])
 
         let router = Router(context: ReaderContext.self)
-        ReaderSite(store: store).addRoutes(to: router)
+        ReaderSite(store: SQLiteArchive(store)).addRoutes(to: router)
         let server = try await TestHTTPServer.start(router: router)
         let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
         let page = String(decoding: try await http.fetch(server.base + "/article/" + madina.id).body, as: UTF8.self)
@@ -77,7 +77,7 @@ import Testing
         let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
         try store.upsert(try classified())
         let router = Router(context: ReaderContext.self)
-        ReaderSite(store: store).addRoutes(to: router)
+        ReaderSite(store: SQLiteArchive(store)).addRoutes(to: router)
         let server = try await TestHTTPServer.start(router: router)
         let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
         func get(_ path: String) async throws -> FetchResponse { try await http.fetch(server.base + path) }

@@ -31,7 +31,7 @@ import Testing
         let article = try #require(try store.latest().first)
         let image = try #require(article.images.first)
         let router = Router(context: ReaderContext.self)
-        ReaderSite(store: store, reportThreshold: 3, reportsPerHour: 2).addRoutes(to: router)
+        ReaderSite(store: SQLiteArchive(store), reportThreshold: 3, reportsPerHour: 2).addRoutes(to: router)
         let server = try await TestHTTPServer.start(router: router)
         func report(_ id: Int64, as reader: String) async throws -> FetchResponse {
             let http = HTTPFetcher(userAgent: reader, addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))

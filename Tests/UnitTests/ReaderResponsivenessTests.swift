@@ -31,10 +31,10 @@ import Testing
         let store = try ArticleStore(path: folder + "/nashra.sqlite")
         _ = try store.upsert([article(-1)])
         let router = Router(context: ReaderContext.self)
-        ReaderSite(store: store).addRoutes(to: router)
+        ReaderSite(store: SQLiteArchive(store)).addRoutes(to: router)
         let server = try await TestHTTPServer.start(router: router)
         let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
-        let stage = StoreStage(store: store, logger: TestEnvironment.logger)
+        let stage = StoreStage(store: SQLiteArchive(store), logger: TestEnvironment.logger)
 
         // The big batch commits on a thread of its own and holds the write lock meanwhile. Two store-stage
         // batches arrive during it and must wait for that lock: had they waited blocking a thread of the

@@ -71,7 +71,7 @@ import Testing
         let hostile = #"<script>alert(1)</script>"><img src=x onerror=alert(2)> الانتخابات"#
         let store = try store([(hostile, "بدأت الانتخابات <b>اليوم</b> في جميع المحافظات.")])
         let router = Router(context: ReaderContext.self)
-        ReaderSite(store: store).addRoutes(to: router)
+        ReaderSite(store: SQLiteArchive(store)).addRoutes(to: router)
         let server = try await TestHTTPServer.start(router: router)
         let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
         let query = "الانتخابات".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!

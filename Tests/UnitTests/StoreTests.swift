@@ -85,7 +85,7 @@ import Testing
                 url: "https://example.com/\(n)"
             )
         }
-        let stage = StoreStage(store: store, logger: TestEnvironment.logger)
+        let stage = StoreStage(store: SQLiteArchive(store), logger: TestEnvironment.logger)
         let outcomes = Task { await stage.process(batch) }
         try await Task.sleep(for: .seconds(1.5))
         #expect(try store.count() == 1, "nothing committed while the disk is full")

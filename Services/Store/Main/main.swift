@@ -6,7 +6,7 @@ import ReaderWeb
 import Store
 
 let usage = """
-    nashra-store: stores classified articles in SQLite (nashra.classified → NASHRA_DB)
+    nashra-store: stores classified articles (nashra.classified → NASHRA_DB: a SQLite path or postgres://…)
     nashra-store web: serves the reader site and JSON API from NASHRA_DB (default port 8080)
     """
 let configuration = ServiceMain.configuration(usage: usage)
@@ -17,7 +17,7 @@ let logger = ServiceMain.bootstrap(
     histogramBuckets: [StoreStage.freshnessMetric: StoreStage.freshnessBuckets]
 )
 do {
-    let store = try ArticleStore(path: configuration[Setting.database])
+    let store = try await openNewsArchive(configuration[Setting.database], logger: logger)
     switch role {
     case "writer":
         let runner = StageRunner(

@@ -48,11 +48,12 @@ extension ArticleStore {
         for rowid in try Int64.fetchAll(candidates, arguments: StatementArguments([after] + keys))
         where checked.insert(rowid).inserted {
             guard let row = try Row.fetchOne(candidate, arguments: [rowid]), row["id"] != own else { continue }
-            if let similarity = StorySimilarity.sameStory(signature, decodeSignature(row["signature"])),
-                similarity > best?.similarity ?? 0
-            {
-                best = StoryMatch(story: (row["cluster_id"] as String?) ?? row["id"], similarity: similarity)
-            }
+            best = StoryMatch.better(
+                best,
+                story: (row["cluster_id"] as String?) ?? row["id"],
+                signature: signature,
+                candidate: decodeSignature(row["signature"])
+            )
         }
         return best
     }

@@ -9,6 +9,12 @@ public struct PreparedBatch: Sendable {
     struct Forms: Sendable {
         /// The stored body (paragraphs joined by newlines) and the indexed forms of the title and the body.
         var body, title, index: String
+
+        init(_ item: ClassifiedArticle) {
+            body = item.article.paragraphs.joined(separator: "\n")
+            title = SearchText.indexForm(item.article.title)
+            index = SearchText.indexForm(body)
+        }
     }
     let items: [ClassifiedArticle]
     let forms: [Forms]
@@ -22,6 +28,13 @@ public struct PreparedBatch: Sendable {
 struct StoryMatch: Sendable {
     var story: String
     var similarity: Double
+
+    /// `best`, or the candidate's story when `StorySimilarity` verifies it and it is closer.
+    static func better(_ best: StoryMatch?, story: String, signature: [UInt32], candidate: [UInt32]) -> StoryMatch? {
+        guard let similarity = StorySimilarity.sameStory(signature, candidate), similarity > best?.similarity ?? 0
+        else { return best }
+        return StoryMatch(story: story, similarity: similarity)
+    }
 }
 
 extension ArticleStore {
@@ -44,14 +57,7 @@ extension ArticleStore {
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let items = batch[min(batch.count, chunk * size)..<min(batch.count, (chunk + 1) * size)]
             let part = Result<Part, any Error> {
-                let forms = items.map { item in
-                    let body = item.article.paragraphs.joined(separator: "\n")
-                    return PreparedBatch.Forms(
-                        body: body,
-                        title: SearchText.indexForm(item.article.title),
-                        index: SearchText.indexForm(body)
-                    )
-                }
+                let forms = items.map(PreparedBatch.Forms.init)
                 let (stories, horizon) = try pool.read { db in
                     let horizon = try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM articles") ?? 0
                     let stories = try items.map {
@@ -141,14 +147,12 @@ extension ArticleStore {
                     let keys = Self.bandKeys(item.signature)
                     for earlier in Set(keys.flatMap { batchBands[$0] ?? [] })
                     where prepared.items[earlier].article.id != a.id {
-                        if let similarity = StorySimilarity.sameStory(
-                            item.signature,
-                            prepared.items[earlier].signature
-                        ),
-                            similarity > best?.similarity ?? 0
-                        {
-                            best = StoryMatch(story: stories[earlier], similarity: similarity)
-                        }
+                        best = StoryMatch.better(
+                            best,
+                            story: stories[earlier],
+                            signature: item.signature,
+                            candidate: prepared.items[earlier].signature
+                        )
                     }
                     let story = best?.story ?? a.id
                     stories[position] = story

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import Metrics
 import NashraAMQP
@@ -7,20 +6,21 @@ import NashraModel
 import NashraRuntime
 import ServiceLifecycle
 
-/// The store stage: `nashra.classified` → SQLite. The whole batch is committed in one transaction before the
-/// runner acks it; a failed commit retries the batch later, so nothing is acked that is not on disk.
+/// The store stage: `nashra.classified` → the archive (SQLite or PostgreSQL). The whole batch is committed in one
+/// transaction before the runner acks it; a failed commit retries the batch later, so nothing is acked that is not
+/// stored.
 ///
-/// A full disk or an I/O error is the machine's trouble, not the messages': the writer holds the batch (unacked,
+/// A full disk, an I/O error or an unreachable database is the machine's trouble, not the messages': the writer holds the batch (unacked,
 /// safe in the broker) and tries the same commit again with backoff (up to 10 s apart) until it succeeds, so that
 /// no attempt is spent and nothing is dead-lettered while an operator frees space. It gives the batch back to the
 /// retry queue only when the process is asked to stop.
 public struct StoreStage: StageProcessor {
     public let name = "store"
     public let input = Topology.Stage.classified
-    public let store: ArticleStore
+    public let store: any NewsArchive
     public let logger: Logger
 
-    public init(store: ArticleStore, logger: Logger) {
+    public init(store: any NewsArchive, logger: Logger) {
         self.store = store
         self.logger = logger
     }
@@ -41,25 +41,25 @@ public struct StoreStage: StageProcessor {
         var held = false
         while true {
             do {
-                let fresh = try await store.writing { try $0.commit($0.prepare(articles)) }
+                let fresh = try await store.store(articles)
                 recordFreshness(of: articles.filter { fresh.contains($0.article.id) })
                 if held {
                     blocked.record(0)
                     logger.notice("commits succeed again")
                 }
                 return outcomes
-            } catch let error as DatabaseError where Self.isEnvironmental(error) && !Task.isShuttingDownGracefully {
+            } catch where store.isEnvironmental(error) && !Task.isShuttingDownGracefully {
                 held = true
                 blocked.record(1)
                 let pause = backoff.next()
                 logger.error(
-                    "commit failed: disk full or I/O error; holding the batch and trying again",
+                    "commit failed: disk full, I/O error or database unreachable; holding the batch and trying again",
                     metadata: ["error": "\(error)", "retry.seconds": "\(pause)"]
                 )
                 try? await Task.sleep(for: .milliseconds(Int(pause * 1000)))
             } catch {
                 logger.error("commit failed, batch will be retried", metadata: ["error": "\(error)"])
-                for item in valid { outcomes[item.index] = .retry("SQLite commit failed: \(error)") }
+                for item in valid { outcomes[item.index] = .retry("commit failed: \(error)") }
                 return outcomes
             }
         }
@@ -91,10 +91,4 @@ public struct StoreStage: StageProcessor {
 
     /// 1 while commits fail for want of disk space or I/O (the writer holds its batch and retries).
     private let blocked = Gauge(label: "nashra_store_write_blocked")
-
-    /// Errors of the machine (disk full, I/O, locks held too long), as opposed to errors of the data.
-    static func isEnvironmental(_ error: DatabaseError) -> Bool {
-        [.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_CANTOPEN, .SQLITE_NOMEM]
-            .contains(error.resultCode)
-    }
 }

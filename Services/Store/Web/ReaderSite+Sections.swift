@@ -15,35 +15,31 @@ extension ReaderSite {
             let before = request.uri.queryParameters.get("before", as: Double.self).map(
                 Date.init(timeIntervalSince1970:)
             )
-            return try await build {
-                guard let slug, try isSection(slug) else {
-                    return page(title: "غير موجود", body: "<p>لا يوجد قسم بهذا الاسم.</p>", status: .notFound)
-                }
-                return try sectionPage(slug, before: before)
+            guard let slug, try await isSection(slug) else {
+                return page(title: "غير موجود", body: "<p>لا يوجد قسم بهذا الاسم.</p>", status: .notFound)
             }
+            return try await sectionPage(slug, before: before)
         }
         router.get("/feed.xml") { request, _ in
             let base = Self.base(of: request)
-            return try await build { try rss(topic: nil, base: base) }
+            return try await rss(topic: nil, base: base)
         }
         router.get("/section/:slug/feed.xml") { request, context -> Response in
             let slug = context.parameters.get("slug").map { String($0) }
             let base = Self.base(of: request)
-            return try await build {
-                guard let slug, try isSection(slug) else { return Response(status: .notFound) }
-                return try rss(topic: slug, base: base)
-            }
+            guard let slug, try await isSection(slug) else { return Response(status: .notFound) }
+            return try await rss(topic: slug, base: base)
         }
         router.get("/api/sections") { _, _ -> Response in
-            try await build { try json(try sections().map { ["slug": $0, "name": Self.topicNames[$0] ?? $0] }) }
+            try json(try await sections().map { ["slug": $0, "name": Self.topicNames[$0] ?? $0] })
         }
     }
 
     /// Blocks of the newest headlines of each section, for the home page.
-    func sectionBlocks(perSection: Int = 5) throws -> String {
+    func sectionBlocks(perSection: Int = 5) async throws -> String {
         var body = ""
-        for topic in try sections() {
-            let articles = try store.latest(limit: perSection, topic: topic, headlinesOnly: true)
+        for topic in try await sections() {
+            let articles = try await store.latest(limit: perSection, topic: topic, before: nil, headlinesOnly: true)
             body += "<section class=\"block\"><h2><a href=\"/section/\(HTMLEscaping.escape(topic))\">"
             body += HTMLEscaping.escape(Self.topicNames[topic] ?? topic) + "</a></h2><ul>"
             for article in articles { body += headline(article) }
@@ -60,9 +56,9 @@ extension ReaderSite {
         return item + "</small></li>"
     }
 
-    func sectionPage(_ topic: String, before: Date?) throws -> Response {
+    func sectionPage(_ topic: String, before: Date?) async throws -> Response {
         let name = Self.topicNames[topic] ?? topic
-        let articles = try store.latest(limit: Self.pageSize, topic: topic, before: before, headlinesOnly: true)
+        let articles = try await store.latest(limit: Self.pageSize, topic: topic, before: before, headlinesOnly: true)
         var body = "<h1><a href=\"/\">نشرة</a> — \(HTMLEscaping.escape(name))</h1>" + Self.searchForm
         body += "<p><a href=\"/section/\(topic)/feed.xml\">RSS</a></p><ul class=\"ticker\">"
         for article in articles { body += headline(article) }
@@ -76,8 +72,8 @@ extension ReaderSite {
     }
 
     /// RSS 2.0 of the newest articles, linking to their pages here.
-    func rss(topic: String?, base: String) throws -> Response {
-        let articles = try store.latest(limit: 50, topic: topic)
+    func rss(topic: String?, base: String) async throws -> Response {
+        let articles = try await store.latest(limit: 50, topic: topic)
         let title = "نشرة" + (topic.map { " — " + (Self.topicNames[$0] ?? $0) } ?? "")
         let link = base + (topic.map { "/section/\($0)" } ?? "/")
         let formatter = DateFormatter()

@@ -15,7 +15,8 @@ extension ReaderSite {
 
     func statusPage() async throws -> Response {
         var body = "<h1><a href=\"/\">نشرة</a> — حالة خط المعالجة</h1>"
-        let (count, freshness) = try await store.reading { (try $0.count(), try $0.freshness()) }
+        let count = try await store.count()
+        let freshness = try await store.freshness()
         body += "<p>الأخبار المخزنة: \(count)</p>"
         body += freshnessTable(freshness)
         guard let inspector else {

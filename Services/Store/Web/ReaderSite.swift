@@ -9,10 +9,10 @@ import Store
 /// The reader web: right-to-left pages rebuilt from stored paragraphs (never the publisher's HTML), every scraped
 /// string escaped, and a Content-Security-Policy that allows no script at all. The home page (ticker and section
 /// blocks), article pages with the story's other outlets, section pages, search, RSS feeds, image reports, a JSON
-/// API and `/status`. Every handler reads the store on the store's reader threads (`build`), never on the
-/// cooperative pool.
+/// API and `/status`. The pages read the store through `NewsArchive` (SQLite's reads run on its own threads,
+/// PostgreSQL's over its connection pool), so no handler blocks a thread of the cooperative pool.
 public struct ReaderSite: Sendable {
-    public let store: ArticleStore
+    public let store: any NewsArchive
     public let displayTimeZone: TimeZone
     /// The Gregorian calendar in `displayTimeZone`, made once: making one per date cost most of a home page.
     private let calendar: Calendar
@@ -25,7 +25,7 @@ public struct ReaderSite: Sendable {
     public let inspector: CachedQueueInspection?
 
     public init(
-        store: ArticleStore,
+        store: any NewsArchive,
         displayTimeZone: TimeZone = TimeZone(identifier: "Africa/Cairo")!,
         reportThreshold: Int = 3,
         reportsPerHour: Int = 20,
@@ -57,36 +57,28 @@ public struct ReaderSite: Sendable {
     ]
 
     /// Whether `slug` names a section: a named topic, or one the store has articles of.
-    func isSection(_ slug: String) throws -> Bool {
+    func isSection(_ slug: String) async throws -> Bool {
         if Self.topicNames[slug] != nil { return true }
         guard slug.count <= 40 else { return false }
-        return try store.hasArticles(ofTopic: slug)
+        return try await store.hasArticles(ofTopic: slug)
     }
 
     /// The sections that have articles, in the site's editorial order (named topics first, in `sectionOrder`;
     /// others alphabetically).
-    public func sections() throws -> [String] {
+    public func sections() async throws -> [String] {
         let order = Dictionary(uniqueKeysWithValues: Self.sectionOrder.enumerated().map { ($1, $0) })
-        return try store.topics().sorted { (order[$0] ?? Int.max, $0) < (order[$1] ?? Int.max, $1) }
-    }
-
-    /// Builds a response on the store's reader threads: a page is synchronous SQLite reads and string work, which
-    /// must not hold a thread of the cooperative pool that serves every other request.
-    func build(_ make: @escaping @Sendable () throws -> Response) async throws -> Response {
-        try await store.reading { _ in try make() }
+        return try await store.topics().sorted { (order[$0] ?? Int.max, $0) < (order[$1] ?? Int.max, $1) }
     }
 
     /// Adds the reader's routes to `router`.
     public func addRoutes(to router: Router<ReaderContext>) {
-        router.get("/") { _, _ in try await build { try home() } }
+        router.get("/") { _, _ in try await home() }
         router.get("/article/:id") { _, context in
             let id = context.parameters.get("id").map { String($0) }
-            return try await build {
-                guard let id, id.count <= 64, let article = try store.article(id: id) else {
-                    return page(title: "غير موجود", body: "<p>لم نجد هذا الخبر.</p>", status: .notFound)
-                }
-                return articlePage(article)
+            guard let id, id.count <= 64, let article = try await store.article(id: id) else {
+                return page(title: "غير موجود", body: "<p>لم نجد هذا الخبر.</p>", status: .notFound)
             }
+            return await articlePage(article)
         }
         addSectionRoutes(to: router)
         addStatusRoute(to: router)
@@ -94,11 +86,13 @@ public struct ReaderSite: Sendable {
             guard let id = context.parameters.get("id", as: Int64.self) else { return Response(status: .badRequest) }
             let address = context.remoteAddress?.ipAddress ?? "unknown"
             let userAgent = String((request.headers[.userAgent] ?? "").prefix(300))
-            let (threshold, perHour) = (reportThreshold, reportsPerHour)
-            let outcome = try await store.writing { store in
-                let reader = try store.readerIdentity(address: address, userAgent: userAgent)
-                return try store.report(image: id, reader: reader, threshold: threshold, perHour: perHour)
-            }
+            let outcome = try await store.report(
+                image: id,
+                address: address,
+                userAgent: userAgent,
+                threshold: reportThreshold,
+                perHour: reportsPerHour
+            )
             switch outcome {
             case .unknownImage:
                 return page(title: "غير موجود", body: "<p>لا توجد صورة بهذا الرقم.</p>", status: .notFound)
@@ -114,13 +108,12 @@ public struct ReaderSite: Sendable {
         }
         router.get("/search") { request, _ in
             let query = request.uri.queryParameters.get("q") ?? ""
-            return try await build { try searchPage(query: query) }
+            return try await searchPage(query: query)
         }
         router.get("/api/search") { request, _ -> Response in
             let query = request.uri.queryParameters.get("q") ?? ""
-            return try await build {
-                let hits = try store.search(query, limit: 20)
-                return try json(
+            let hits = try await store.search(query, limit: 20)
+            return try json(
                     hits.map {
                         SearchResult(
                             id: $0.article.id,
@@ -133,26 +126,22 @@ public struct ReaderSite: Sendable {
                         )
                     }
                 )
-            }
         }
         router.get("/api/articles") { request, _ -> Response in
             let parameters = request.uri.queryParameters
             let limit = min(max(parameters.get("limit", as: Int.self) ?? 50, 1), 200)
             let requested = parameters.get("section").map { String($0) }
             let before = parameters.get("before", as: Double.self).map(Date.init(timeIntervalSince1970:))
-            return try await build {
-                let section = try requested.flatMap { try isSection($0) ? $0 : nil }
-                return try json(try store.latest(limit: limit, topic: section, before: before))
-            }
+            var section: String?
+            if let requested, try await isSection(requested) { section = requested }
+            return try json(try await store.latest(limit: limit, topic: section, before: before))
         }
         router.get("/api/articles/:id") { _, context -> Response in
             let id = context.parameters.get("id").map { String($0) }
-            return try await build {
-                guard let id, id.count <= 64, let article = try store.article(id: id) else {
-                    return Response(status: .notFound)
-                }
-                return try json(article)
+            guard let id, id.count <= 64, let article = try await store.article(id: id) else {
+                return Response(status: .notFound)
             }
+            return try json(article)
         }
     }
 
@@ -160,11 +149,11 @@ public struct ReaderSite: Sendable {
         "<form action=\"/search\" method=\"get\" role=\"search\"><input type=\"search\" name=\"q\" "
         + "maxlength=\"200\" placeholder=\"ابحث في الأخبار\" dir=\"auto\"> <button>بحث</button></form>"
 
-    func searchPage(query: String) throws -> Response {
+    func searchPage(query: String) async throws -> Response {
         let query = String(query.prefix(ArticleStore.maximumQueryLength))
         var body = "<h1><a href=\"/\">نشرة</a> — بحث</h1>" + Self.searchForm
         guard !query.trimmingCharacters(in: .whitespaces).isEmpty else { return page(title: "بحث", body: body) }
-        let hits = try store.search(query, limit: 20)
+        let hits = try await store.search(query, limit: 20)
         body += "<p>نتائج البحث عن «\(HTMLEscaping.escape(query))»: \(hits.count)</p><ol class=\"results\">"
         for hit in hits {
             body += "<li><a href=\"/article/\(HTMLEscaping.escape(hit.article.id))\">"
@@ -193,8 +182,8 @@ public struct ReaderSite: Sendable {
         )
     }
 
-    public func home() throws -> Response {
-        let articles = try store.latest(limit: 10, headlinesOnly: true)
+    public func home() async throws -> Response {
+        let articles = try await store.latest(limit: 10, topic: nil, before: nil, headlinesOnly: true)
         var body = "<h1>نشرة — آخر الأخبار</h1>" + Self.searchForm
         if articles.isEmpty { body += "<p>لا توجد أخبار بعد.</p>" }
         body += "<ul class=\"ticker\">"
@@ -204,11 +193,11 @@ public struct ReaderSite: Sendable {
             body += " <small>\(HTMLEscaping.escape(article.sourceName ?? article.sourceID))"
             body += " · \(Self.topicNames[article.topic] ?? HTMLEscaping.escape(article.topic))</small></li>"
         }
-        body += "</ul>" + (try sectionBlocks())
+        body += "</ul>" + (try await sectionBlocks())
         return page(title: "نشرة", body: body)
     }
 
-    public func articlePage(_ article: StoredArticle) -> Response {
+    public func articlePage(_ article: StoredArticle) async -> Response {
         let source = HTMLEscaping.escape(article.sourceName ?? article.sourceID)
         var body = "<article><h1>\(HTMLEscaping.escape(article.title))</h1>"
         if let published = article.published {
@@ -228,7 +217,7 @@ public struct ReaderSite: Sendable {
         for paragraph in article.paragraphs { body += "<p>\(HTMLEscaping.escape(paragraph))</p>" }
         body +=
             "<p><a rel=\"noopener nofollow\" href=\"\(HTMLEscaping.url(article.url))\">انقر هنا لقراءة الخبر من مصدره</a></p>"
-        let others = (try? store.sameStory(as: article.id)) ?? []
+        let others = (try? await store.sameStory(as: article.id)) ?? []
         if !others.isEmpty {
             // The same story from other outlets, first publisher first.
             body += "<section class=\"also\"><h2>نشر أيضا في</h2><ul>"

@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import NashraModel
+
+/// The store as the services see it: what the store stage writes and what the reader site, retention and the
+/// operators' tools read. Two back ends implement it:
+/// - `SQLiteArchive` (the embedded default, one file, one writer): `ArticleStore` through GRDB;
+/// - `PostgresArchive` (`NASHRA_DB=postgres://…`): PostgreSQL through PostgresNIO, for archives and read loads
+///   beyond one machine, and for more than one store writer on one queue.
+///
+/// Both keep the same rules: idempotent upserts keyed by the article id (a redelivery never duplicates a row),
+/// search over `SearchText`'s folded forms, story clusters from the classifier's MinHash bands verified by
+/// `StorySimilarity`, image reports hidden at a threshold of distinct readers. `NewsArchiveContractTests` and
+/// `PostgresStoreTests` run the same checks against both.
+public protocol NewsArchive: Sendable {
+    /// Where the archive is, for logs (a path, or a PostgreSQL URL without its password).
+    var location: String { get }
+
+    /// Stores a batch in one transaction: inserts new articles, updates changed ones, assigns their stories.
+    /// - Returns: the ids of the articles that were new.
+    @discardableResult func store(_ batch: [ClassifiedArticle]) async throws -> Set<String>
+    /// Whether a failed write is the machine's trouble (disk full, I/O, the database unreachable) rather than
+    /// the data's: the writer then holds its batch and tries again instead of spending an attempt.
+    func isEnvironmental(_ error: any Error) -> Bool
+
+    func count() async throws -> Int
+    /// The newest articles first (by publication time, else fetch time), optionally of one topic and older than
+    /// `before`; `headlinesOnly` leaves out bodies and images.
+    func latest(limit: Int, topic: String?, before: Date?, headlinesOnly: Bool) async throws -> [StoredArticle]
+    /// The topics with articles, in alphabetical order.
+    func topics() async throws -> [String]
+    func hasArticles(ofTopic topic: String) async throws -> Bool
+    func article(id: String) async throws -> StoredArticle?
+    /// The other articles of an article's story, first publisher first.
+    func sameStory(as id: String) async throws -> [StoredArticle]
+    /// Articles matching every term of `query`, best first, with a passage around the matches.
+    func search(_ query: String, limit: Int) async throws -> [SearchHit]
+
+    /// A reader's report of an image (the reader known by a salted hash of address and user agent).
+    func report(image: Int64, address: String, userAgent: String, threshold: Int, perHour: Int) async throws
+        -> ReportOutcome
+    /// Shows an image again and forgets its reports.
+    func restore(image: Int64) async throws
+
+    /// Freshness of the articles first stored in the last `window` seconds.
+    func freshness(window: TimeInterval, now: Date) async throws -> Freshness
+    /// Deletes the articles older than `horizon` with all that hangs on them; returns how many.
+    func prune(olderThan horizon: Date) async throws -> Int
+    /// Every stored article's id, URL and first commit time (`nashra audit`).
+    func storedRows() async throws -> [StoredRow]
+    /// Closes connections; the archive is not used afterwards.
+    func close() async
+}
+
+extension NewsArchive {
+    public func latest(limit: Int = 50, topic: String? = nil, before: Date? = nil) async throws -> [StoredArticle] {
+        try await latest(limit: limit, topic: topic, before: before, headlinesOnly: false)
+    }
+
+    public func freshness() async throws -> Freshness { try await freshness(window: 3600, now: Date()) }
+}
+
+/// A stored article's id, URL and first commit time.
+public struct StoredRow: Sendable {
+    public var id: String
+    public var url: String
+    /// When the store first committed it (seconds since 1970).
+    public var createdAt: Double
+}
+
+/// Opens the archive that `NASHRA_DB` names: a `postgres://` or `postgresql://` URL opens PostgreSQL, anything
+/// else is the path of a SQLite file.
+/// - Throws: when the database cannot be reached, opened or migrated.
+public func openNewsArchive(_ location: String, logger: Logger) async throws -> any NewsArchive {
+    if PostgresArchive.handles(location) {
+        return try await PostgresArchive(url: location, logger: logger)
+    }
+    return try SQLiteArchive(ArticleStore(path: location))
+}
