@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the system packages Nashra needs on Debian/Ubuntu, when they are missing.
 # With --test, also what the test suite needs: headless Chromium and Arabic fonts for the browser test, and
-# promtool (Debian's prometheus package) for the alert rules' tests.
+# promtool (Debian's prometheus package) for the alert rules' tests, and PostgreSQL for the PostgreSQL store's tests.
 set -euo pipefail
 packages=(rabbitmq-server librabbitmq-dev libcurl4-openssl-dev libsqlite3-dev libxml2-dev zlib1g-dev pkg-config)
-[ "${1:-}" = "--test" ] && packages+=(chromium fonts-noto-core prometheus python3)
+[ "${1:-}" = "--test" ] && packages+=(chromium fonts-noto-core prometheus python3 postgresql)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" > /dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The second command: runs the whole test suite against a private RabbitMQ that it starts and stops itself.
+# The second command: runs the whole test suite against a private RabbitMQ and a private PostgreSQL that it starts
+# and stops itself.
 # Extra arguments go to `swift test` (e.g. deploy/test.sh --filter Pipeline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,9 @@ export NASHRA_RMQ_PORT=${NASHRA_TEST_RMQ_PORT:-5699}
 export NASHRA_RMQ_MGMT_PORT=$((NASHRA_RMQ_PORT + 10000))
 export NASHRA_RMQ_PROM_PORT=$((NASHRA_RMQ_PORT + 10001))
 cluster_port=5721  # the quorum-queue tests' own three-node cluster (QuorumClusterTests)
+pg_port=${NASHRA_TEST_PG_PORT:-5732}  # the PostgreSQL store's tests (PostgresStoreTests)
 cleanup() {
+    NASHRA_PG_DIR=$tmp/postgres NASHRA_PG_PORT=$pg_port deploy/postgres.sh stop > /dev/null 2>&1 || true
     NASHRA_RMQ_DIR=$tmp/cluster NASHRA_RMQ_PORT=$cluster_port deploy/rabbitmq.sh cluster stop > /dev/null 2>&1 || true
     deploy/rabbitmq.sh stop > /dev/null 2>&1 || true
     rm -rf "$tmp"
@@ -28,6 +31,8 @@ grep -E "warning:|Build complete" "$tmp/build.log" | grep -v "swift-distributed-
 # The monitoring files: Prometheus's configuration, the alert rules and their unit tests, the dashboards' queries.
 deploy/prometheus/check.sh
 deploy/rabbitmq.sh start
+NASHRA_PG_DIR=$tmp/postgres NASHRA_PG_PORT=$pg_port deploy/postgres.sh start
+export NASHRA_TEST_POSTGRES_URL=postgres://nashra@127.0.0.1:$pg_port/nashra NASHRA_REQUIRE_POSTGRES=1
 export NASHRA_TEST_AMQP_URL=amqp://guest:guest@127.0.0.1:$NASHRA_RMQ_PORT/
 export NASHRA_TEST_BROKER_CTL=$PWD/deploy/rabbitmq.sh
 # The quorum-queue tests start and stop a three-node cluster of their own here (ports from 5721).

@@ -21,7 +21,9 @@ struct PruneCommand: AsyncParsableCommand {
         let path = try db ?? environmentConfiguration()[Setting.database]
         let store = try await openNewsArchive(path, logger: Logger(label: "nashra.prune"))
         let pruned = try await store.prune(olderThan: Date().addingTimeInterval(-Double(olderThan) * 86_400))
-        print("deleted \(pruned) articles older than \(olderThan) days; \(try await store.count()) remain in \(store.location)")
+        print(
+            "deleted \(pruned) articles older than \(olderThan) days; \(try await store.count()) remain in \(store.location)"
+        )
         await store.close()
     }
 }

@@ -75,7 +75,10 @@ extension BrokerTests {
             let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
             let stages = [
                 RunningStage(try ClassifierStage(), settings: settings),
-                RunningStage(StoreStage(store: SQLiteArchive(store), logger: TestEnvironment.logger), settings: settings),
+                RunningStage(
+                    StoreStage(store: SQLiteArchive(store), logger: TestEnvironment.logger),
+                    settings: settings
+                ),
             ]
             let publisher = AMQPPublisher(url: url, topology: topology, logger: TestEnvironment.logger)
             let total = 2_000

@@ -30,7 +30,9 @@ public struct SQLiteArchive: NewsArchive {
     public func latest(limit: Int, topic: String?, before: Date?, headlinesOnly: Bool) async throws
         -> [StoredArticle]
     {
-        try await engine.reading { try $0.latest(limit: limit, topic: topic, before: before, headlinesOnly: headlinesOnly) }
+        try await engine.reading {
+            try $0.latest(limit: limit, topic: topic, before: before, headlinesOnly: headlinesOnly)
+        }
     }
 
     public func topics() async throws -> [String] { try await engine.reading { try $0.topics() } }

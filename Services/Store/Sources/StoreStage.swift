@@ -48,7 +48,7 @@ public struct StoreStage: StageProcessor {
                     logger.notice("commits succeed again")
                 }
                 return outcomes
-            } catch where store.isEnvironmental(error) && !Task.isShuttingDownGracefully {
+            } catch  where store.isEnvironmental(error) && !Task.isShuttingDownGracefully {
                 held = true
                 blocked.record(1)
                 let pause = backoff.next()

@@ -114,18 +114,18 @@ public struct ReaderSite: Sendable {
             let query = request.uri.queryParameters.get("q") ?? ""
             let hits = try await store.search(query, limit: 20)
             return try json(
-                    hits.map {
-                        SearchResult(
-                            id: $0.article.id,
-                            title: $0.article.title,
-                            source: $0.article.sourceName ?? $0.article.sourceID,
-                            published: $0.article.published,
-                            url: $0.article.url,
-                            snippet: $0.snippetText,
-                            matched: $0.snippet.filter(\.highlighted).map(\.text)
-                        )
-                    }
-                )
+                hits.map {
+                    SearchResult(
+                        id: $0.article.id,
+                        title: $0.article.title,
+                        source: $0.article.sourceName ?? $0.article.sourceID,
+                        published: $0.article.published,
+                        url: $0.article.url,
+                        snippet: $0.snippetText,
+                        matched: $0.snippet.filter(\.highlighted).map(\.text)
+                    )
+                }
+            )
         }
         router.get("/api/articles") { request, _ -> Response in
             let parameters = request.uri.queryParameters

@@ -189,9 +189,19 @@ struct ArchiveContract {
     /// Retention deletes old articles with what hangs on them; freshness is measured from publication and discovery.
     func pruneAndFreshness() async throws {
         let now = Date()
-        let old = article("old/1", title: "خبر قديم", paragraphs: ["نص قديم"], published: now.addingTimeInterval(-10 * 86_400),
-            images: [ArticleImage(url: "https://img.example/old.jpg")])
-        var fresh = article("new/1", title: "خبر جديد", paragraphs: ["نص جديد"], published: now.addingTimeInterval(-1_500))
+        let old = article(
+            "old/1",
+            title: "خبر قديم",
+            paragraphs: ["نص قديم"],
+            published: now.addingTimeInterval(-10 * 86_400),
+            images: [ArticleImage(url: "https://img.example/old.jpg")]
+        )
+        var fresh = article(
+            "new/1",
+            title: "خبر جديد",
+            paragraphs: ["نص جديد"],
+            published: now.addingTimeInterval(-1_500)
+        )
         fresh.article.discoveredAt = now.addingTimeInterval(-45)
         try await archive.store([old, fresh])
         #expect(try await archive.prune(olderThan: now.addingTimeInterval(-5 * 86_400)) == 1)
@@ -230,7 +240,9 @@ struct ArchiveContract {
             let bad = try await get("/article/" + hostile.article.id)
             #expect(!bad.contains("<script>") && !bad.contains("<img src=x"))
             #expect(bad.contains("&lt;script&gt;"))
-            let search = try await get("/search?q=" + "التَّطْعِيم".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+            let search = try await get(
+                "/search?q=" + "التَّطْعِيم".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            )
             #expect(search.contains("/article/\(vaccineCairo.article.id)") && search.contains("<mark>"))
             let section = try await get("/section/" + sport.topic)
             #expect(section.contains("الأهلي يتصدر الدوري"))

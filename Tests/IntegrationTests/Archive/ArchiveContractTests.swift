@@ -8,7 +8,9 @@ import Testing
 /// The store contract on the embedded default: a fresh SQLite file per test.
 @Suite("The store contract on SQLite") struct NewsArchiveContractTests {
     func contract() throws -> ArchiveContract {
-        try ArchiveContract(SQLiteArchive(ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")))
+        try ArchiveContract(
+            SQLiteArchive(ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite"))
+        )
     }
 
     @Test func writesAndReads() async throws { try await contract().writesAndReads() }
@@ -27,7 +29,10 @@ import Testing
 )
 struct PostgresStoreTests {
     func withContract(_ body: (ArchiveContract) async throws -> Void) async throws {
-        let archive = try await PostgresArchive(url: try await PostgresTestServer.freshDatabase(), logger: TestEnvironment.logger)
+        let archive = try await PostgresArchive(
+            url: try await PostgresTestServer.freshDatabase(),
+            logger: TestEnvironment.logger
+        )
         do {
             try await body(try ArchiveContract(archive))
         } catch {
@@ -62,7 +67,10 @@ struct PostgresStoreTests {
         await #expect(throws: PostgresArchiveError.self) {
             _ = try await PostgresArchive(url: "postgres://", logger: TestEnvironment.logger)
         }
-        let archive = try await PostgresArchive(url: try await PostgresTestServer.freshDatabase(), logger: TestEnvironment.logger)
+        let archive = try await PostgresArchive(
+            url: try await PostgresTestServer.freshDatabase(),
+            logger: TestEnvironment.logger
+        )
         var broken = try ArchiveContract(archive).sport
         broken.article.url = String(repeating: "x", count: 10)
         try await archive.store([broken])
@@ -75,6 +83,26 @@ struct PostgresStoreTests {
             #expect(!archive.isEnvironmental(error), "\(error)")
         }
         await archive.close()
+
+        // The server gone (a relay in front of it, cut): the write fails with an error the writer holds its batch on.
+        let server = try #require(URLComponents(string: try await PostgresTestServer.freshDatabase()))
+        let relay = try TCPRelay(to: server.port ?? 5432)
+        var relayed = server
+        relayed.port = relay.port
+        let distant = try await PostgresArchive(url: try #require(relayed.string), logger: TestEnvironment.logger)
+        let contract = try ArchiveContract(distant)
+        try await distant.store([contract.sport])
+        relay.cut()
+        let started = ContinuousClock.now
+        do {
+            try await distant.store([contract.vaccineCairo])
+            Issue.record("a write to a server that is gone must fail")
+        } catch {
+            #expect(distant.isEnvironmental(error), "\(error)")
+        }
+        // PostgresNIO's pool retries the connection until its circuit breaker trips: about a minute here.
+        #expect(ContinuousClock.now - started < .seconds(180), "the failure comes, in \(ContinuousClock.now - started)")
+        await distant.close()
     }
 }
 

@@ -96,7 +96,10 @@ extension PostgresArchive {
                 for statement in statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                try await connection.query("INSERT INTO nashra_schema (version) VALUES (\(Int32(index + 1)))", logger: logger)
+                try await connection.query(
+                    "INSERT INTO nashra_schema (version) VALUES (\(Int32(index + 1)))",
+                    logger: logger
+                )
                 logger.info("PostgreSQL schema migrated to version \(index + 1)")
             }
         }

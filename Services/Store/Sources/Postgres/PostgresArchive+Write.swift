@@ -44,7 +44,9 @@ extension PostgresArchive {
                 let a = item.article
                 let published = a.published?.timeIntervalSince1970
                 let old = stored[a.id]
-                let changed = old.map { $0.hash != a.contentHash || $0.topic != item.topic || $0.published != published }
+                let changed = old.map {
+                    $0.hash != a.contentHash || $0.topic != item.topic || $0.published != published
+                }
                 if changed ?? true {
                     var best: StoryMatch?
                     var seen = Set<String>()

@@ -3,6 +3,7 @@ import Logging
 import NIOSSL
 import NashraModel
 import PostgresNIO
+import _ConnectionPoolModule  // PostgresNIO's pool, for its error type: its product is public, its name underscored
 
 /// The PostgreSQL back end (`NASHRA_DB=postgres://user[:password]@host[:port]/database[?sslmode=…]`), through
 /// PostgresNIO's connection pool.
@@ -75,9 +76,11 @@ public final class PostgresArchive: NewsArchive {
         _ = await running.value
     }
 
-    /// Connection trouble, the server shutting down or out of resources (SQLSTATE classes 08, 53, 57P, 58),
+    /// Connection trouble (the pool's own errors included), the server shutting down or out of resources (SQLSTATE classes 08, 53, 57P, 58),
     /// serialisation failures and deadlocks (40001, 40P01): none of them is the batch's fault.
     public func isEnvironmental(_ error: any Error) -> Bool {
+        // The pool gives up on a server it cannot reach (its circuit breaker) or is shutting down.
+        if error is ConnectionPoolError { return true }
         guard let error = error as? PSQLError else { return false }
         switch error.code {
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
@@ -264,7 +267,8 @@ public enum PostgresArchiveError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .badURL:
-            return "not a PostgreSQL URL (postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require])"
+            return
+                "not a PostgreSQL URL (postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require])"
         }
     }
 }
