@@ -4,7 +4,8 @@
 #   deploy/local.sh stop [--keep-broker]   stop every service (SIGTERM: they finish the batch in flight), then
 #                                    the broker
 #   deploy/local.sh status           processes, and queue depth (`nashra status`)
-#   deploy/local.sh scale STAGE N    run N instances of worker, parser or classifier now (starts or stops some)
+#   deploy/local.sh scale STAGE N    run N instances of worker, parser or classifier now (starts or stops some);
+#                                    store too when NASHRA_DB is a postgres:// URL (several writers on one queue)
 #   deploy/local.sh restart NAME     start one service again (e.g. parser-2, store), as a supervisor would
 #   deploy/local.sh port NAME        the /metrics and /health port of a service
 # Scale at start with NASHRA_SCALE_<STAGE>=N (WORKER, PARSER, CLASSIFIER), e.g. NASHRA_SCALE_PARSER=4.
@@ -51,6 +52,7 @@ port() {
         worker-*) echo $((base + 1 + 10 * (i - 1))) ;;
         parser-*) echo $((base + 2 + 10 * (i - 1))) ;;
         classifier-*) echo $((base + 3 + 10 * (i - 1))) ;;
+        store-*) echo $((base + 4 + 10 * i)) ;;
         *) echo "unknown service $name" >&2; return 64 ;;
     esac
 }
@@ -67,6 +69,7 @@ service() {
         worker-*) launch "$name" "$bin/nashra-fetcher" worker --http-port "$p" ;;
         parser-*) launch "$name" "$bin/nashra-parser" --http-port "$p" ;;
         classifier-*) launch "$name" "$bin/nashra-classifier" --http-port "$p" ;;
+        store-*) launch "$name" "$bin/nashra-store" --http-port "$p" ;;
     esac
 }
 
@@ -119,8 +122,24 @@ stop_services() {
 
 scale() {
     local stage=${1:-} want=${2:-}
-    case $stage in worker|parser|classifier) ;; *) echo "scale: STAGE is worker, parser or classifier" >&2; exit 64 ;; esac
+    case $stage in worker|parser|classifier|store) ;; *) echo "scale: STAGE is worker, parser, classifier or store" >&2; exit 64 ;; esac
     [[ $want =~ ^[0-9]+$ ]] || { echo "scale: N must be a number" >&2; exit 64; }
+    if [ "$stage" = store ]; then
+        # One SQLite file has one writer; PostgreSQL takes several. `store` is the first, store-I the others.
+        case ${NASHRA_DB:-} in
+            postgres://* | postgresql://*) ;;
+            *) echo "scale: more than one store writer needs PostgreSQL (NASHRA_DB=postgres://…)" >&2; exit 64 ;;
+        esac
+        [ "$want" -ge 1 ] || { echo "scale: the store keeps its first writer (N ≥ 1)" >&2; exit 64; }
+        local extra=$((want - 1)) have=0
+        while [ -f "$run/pids/store-$((have + 1)).pid" ]; do have=$((have + 1)); done
+        for i in $(seq $((have + 1)) "$extra"); do service "store-$i"; done
+        local surplus=()
+        for i in $(seq $((extra + 1)) "$have"); do surplus+=("store-$i"); done
+        [ ${#surplus[@]} -eq 0 ] || stop_services "${surplus[@]}"
+        echo "store: $want writer(s) (was $((have + 1)))"
+        return
+    fi
     local have=0
     while [ -f "$run/pids/$stage-$((have + 1)).pid" ]; do have=$((have + 1)); done
     for i in $(seq $((have + 1)) "$want"); do service "$stage-$i"; done

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Classifier
 import Foundation
+import Logging
 import NashraModel
 import Store
 
@@ -9,29 +10,33 @@ import Store
 /// articles), so the index sees real vocabulary and no two texts are copies. Articles are classified and
 /// signed before the clock starts; the insert rate is the import path (`PipelinedWriter`: each batch prepared on
 /// every core while the previous one is written): rows, images, FTS5 index, story bands and clusters, one
-/// transaction a batch.
-struct StoreBench: ParsableCommand {
+/// transaction a batch. With `--db postgres://…` the same articles and queries go to PostgreSQL through
+/// `PostgresArchive.store` (the store writer's path), from `--writers` writers at once.
+struct StoreBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
         abstract: "Insert rate with full-text index and clusters; search latency at N articles."
     )
 
     @Option(help: "Labelled corpus to draw articles from (JSON lines, .jsonl or .jsonl.gz).") var corpus: String
-    @Option(help: "Database to create (must not exist).") var db: String
+    @Option(help: "Database to create (a SQLite path that must not exist, or an empty postgres://… database).")
+    var db: String
+    @Option(help: "PostgreSQL only: writers storing batches at once, each with its own connections.") var writers = 1
     @Option(help: "Articles to store.") var articles = 100_000
     @Option(help: "Articles per transaction (the importer's default).") var batch = 5000
     @Option(help: "Search queries to time.") var queries = 1000
     @Flag(help: "Search an existing database (made by an earlier run) instead of filling a new one.") var reuse = false
 
-    func run() throws {
-        guard reuse || !FileManager.default.fileExists(atPath: db) else {
+    func run() async throws {
+        let postgres = PostgresArchive.handles(db)
+        guard reuse || postgres || !FileManager.default.fileExists(atPath: db) else {
             throw ValidationError("\(db) exists already (--reuse searches it)")
         }
         let source = try LabeledCorpus.read(corpus).articles
         guard !source.isEmpty else { throw ValidationError("\(corpus) has no article") }
         var generator = BenchRandom(seed: 20_261_129)
-        if !reuse { try fill(from: source, generator: &generator) }
-        let store = try ArticleStore(path: db)
+        if !reuse { try await fill(from: source, generator: &generator) }
+        let store = try await openNewsArchive(db, logger: Logger(label: "nashra.bench"))
         var start = Date()
         generator = BenchRandom(seed: 7)  // the same queries whether the database is new or reused
         // Queries: one to three words of real titles, as readers type them.
@@ -44,7 +49,7 @@ struct StoreBench: ParsableCommand {
                 separator: " "
             )
             start = Date()
-            hits += try store.search(query, limit: 20).count
+            hits += try await store.search(query, limit: 20).count
             latencies.append(Date().timeIntervalSince(start) * 1000)
         }
         latencies.sort()
@@ -53,7 +58,7 @@ struct StoreBench: ParsableCommand {
             String(
                 format:
                     "search at %d articles: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms (%d queries of 1–3 title words, %.1f hits each)",
-                try store.count(),
+                try await store.count(),
                 percentile(0.5),
                 percentile(0.95),
                 percentile(0.99),
@@ -61,11 +66,14 @@ struct StoreBench: ParsableCommand {
                 Double(hits) / Double(queries)
             )
         )
-        if let first = try store.latest(limit: 1).first { print("an article id for page benchmarks: \(first.id)") }
+        if let first = try await store.latest(limit: 1).first {
+            print("an article id for page benchmarks: \(first.id)")
+        }
+        await store.close()
     }
 
     /// Stores `articles` articles drawn from `source` and prints the insert rate.
-    func fill(from source: [LabeledArticle], generator: inout BenchRandom) throws {
+    func fill(from source: [LabeledArticle], generator: inout BenchRandom) async throws {
         let stage = try ClassifierStage()
         let paragraphs = source.flatMap { $0.text.split(separator: "\n").map(String.init) }.filter { $0.count > 40 }
         let start0 = Date(timeIntervalSince1970: 1_735_689_600)
@@ -89,23 +97,52 @@ struct StoreBench: ParsableCommand {
             return stage.classify(article)
         }
 
-        let store = try ArticleStore(path: db)
         let start = Date()
-        let writer = PipelinedWriter(store: store)
-        for offset in stride(from: 0, to: items.count, by: batch) {
-            try writer.submit(Array(items[offset..<min(offset + batch, items.count)]))
+        let path: String
+        if PostgresArchive.handles(db) {
+            try await fillPostgres(items)
+            path = "PostgreSQL, tsvector + clusters, \(writers) writer(s), store stage path"
+        } else {
+            let writer = PipelinedWriter(store: try ArticleStore(path: db))
+            for offset in stride(from: 0, to: items.count, by: batch) {
+                try writer.submit(Array(items[offset..<min(offset + batch, items.count)]))
+            }
+            try writer.finish()
+            path = "SQLite, FTS5 + clusters, import path"
         }
-        try writer.finish()
         let seconds = Date().timeIntervalSince(start)
         print(
             String(
-                format: "insert: %d articles in %.1f s = %.0f articles/s (batches of %d, FTS5 + clusters, import path)",
+                format: "insert: %d articles in %.1f s = %.0f articles/s (batches of %d, %@)",
                 items.count,
                 seconds,
                 Double(items.count) / seconds,
-                batch
+                batch,
+                path
             )
         )
+    }
+
+    /// Stores `items` in PostgreSQL from `writers` archives at once, batch `i` by writer `i % writers`.
+    func fillPostgres(_ items: [ClassifiedArticle]) async throws {
+        var opened: [PostgresArchive] = []
+        for _ in 0..<max(1, writers) {
+            opened.append(try await PostgresArchive(url: db, logger: Logger(label: "nashra.bench")))
+        }
+        let archives = opened
+        guard try await archives[0].count() == 0 else { throw ValidationError("\(db) is not empty") }
+        let batch = batch
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, archive) in archives.enumerated() {
+                group.addTask {
+                    for offset in stride(from: index * batch, to: items.count, by: batch * archives.count) {
+                        try await archive.store(Array(items[offset..<min(offset + batch, items.count)]))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        for archive in archives { await archive.close() }
 
     }
 
