@@ -8,7 +8,7 @@ struct NashraCommand: AsyncParsableCommand {
         abstract: "Nashra (نشرة): operate the Arabic news pipeline.",
         subcommands: [
             StatusCommand.self, ArticlesCommand.self, ImportCommand.self, DeadLetterCommand.self, RefetchCommand.self,
-            ImagesCommand.self, PruneCommand.self,
+            ImagesCommand.self, PruneCommand.self, CopyDBCommand.self,
             TrainCommand.self, EvaluateCommand.self, ClassifyCommand.self, ExtractCommand.self,
             FetchCommand.self,
             DemoSiteCommand.self, ReplaySiteCommand.self, AuditCommand.self, PoisonCommand.self,

@@ -62,6 +62,51 @@ struct PostgresStoreTests {
         await second.close()
     }
 
+    @Test("nashra copy-db: a SQLite archive moves with its stories, times, hidden images, reports and readers")
+    func copyFromSQLite() async throws {
+        let sqlite = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
+        let local = SQLiteArchive(sqlite)
+        let contract = try ArchiveContract(local)
+        try await local.store([contract.vaccineCairo, contract.sport])
+        try await local.store([contract.vaccineMadina])
+        let goal = try #require(try await local.article(id: contract.sport.article.id)?.images.first?.id)
+        for address in ["10.0.0.1", "10.0.0.2", "10.0.0.3"] {
+            _ = try await local.report(image: goal, address: address, userAgent: "متصفح", threshold: 3, perHour: 20)
+        }
+        let target = try await PostgresArchive(
+            url: try await PostgresTestServer.freshDatabase(),
+            logger: TestEnvironment.logger
+        )
+        let (articles, reports) = try await target.copy(from: sqlite, batch: 2)
+        #expect(articles == 3 && reports == 3)
+        let before = try await local.latest(limit: 10)
+        let after = try await target.latest(limit: 10)
+        #expect(after.map(\.id) == before.map(\.id))
+        #expect(after.map(\.clusterID) == before.map(\.clusterID), "stories kept")
+        #expect(after.map(\.paragraphs) == before.map(\.paragraphs))
+        #expect(
+            after.map { $0.images.map(\.url) } == before.map { $0.images.map(\.url) },
+            "the hidden image stays hidden"
+        )
+        #expect(
+            Set(try await target.storedRows().map(\.createdAt)) == Set(try await local.storedRows().map(\.createdAt))
+        )
+        #expect(try await target.search("التطعيم", limit: 5).count == 2)
+        await target.close()
+        // A new process (a writer or web server) knows the copied readers and their reports.
+        let reopened = try await PostgresArchive(url: target.location, logger: TestEnvironment.logger)
+        let coach = try #require(try await reopened.article(id: contract.sport.article.id)?.images.first)
+        #expect(coach.url == "https://img.youm7.com/coach.jpg")
+        // Reader 10.0.0.1 reported within the hour: at one report an hour, known again, it is held back.
+        func report(_ address: String) async throws -> ReportOutcome {
+            try await reopened.report(image: coach.id, address: address, userAgent: "متصفح", threshold: 3, perHour: 1)
+        }
+        #expect(try await report("10.0.0.1") == .rateLimited)
+        #expect(try await report("10.0.0.9") == .counted(hidden: false))
+        await #expect(throws: PostgresArchiveError.self) { _ = try await reopened.copy(from: sqlite) }
+        await reopened.close()
+    }
+
     @Test("an unreachable server is an environmental error (the writer holds its batch), a bad URL a clear one")
     func errors() async throws {
         await #expect(throws: PostgresArchiveError.self) {

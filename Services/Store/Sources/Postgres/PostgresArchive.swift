@@ -263,9 +263,13 @@ public final class PostgresArchive: NewsArchive {
 
 public enum PostgresArchiveError: Error, CustomStringConvertible {
     case badURL(String)
+    /// A copy goes into an empty database only.
+    case notEmpty(String)
 
     public var description: String {
         switch self {
+        case .notEmpty(let location):
+            return "\(location) already has articles: copy into an empty database"
         case .badURL:
             return
                 "not a PostgreSQL URL (postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require])"
