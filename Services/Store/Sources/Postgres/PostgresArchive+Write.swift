@@ -5,8 +5,9 @@ import PostgresNIO
 import Synchronization
 
 /// Writes: a batch in one transaction, as in SQLite (new articles inserted, changed ones updated and re-indexed,
-/// unchanged redeliveries left alone), with the lookups of a batch made as one query each (the stored state of
-/// its articles, the story candidates of all their band keys) rather than one round trip per article.
+/// unchanged redeliveries left alone), in a fixed number of statements whatever the batch's size: the stored state
+/// of its articles, the story candidates of all their band keys, one upsert of every new or changed row (arrays
+/// unnested), their band rows, their images.
 ///
 /// Several writers may run on one queue. The search forms (folding and stemming, most of a write's CPU) are made
 /// by each writer in parallel; the part that reads and writes story assignments runs under a transaction-level
@@ -20,12 +21,12 @@ extension PostgresArchive {
         let logger = logger
         return try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.storyLock))", logger: logger)
-            var stored: [String: (seq: Int64, hash: String, topic: String, published: Double?)] = [:]
-            for try await (id, seq, hash, topic, published) in try await connection.query(
-                "SELECT id, seq, content_hash, topic, published FROM articles WHERE id = ANY(\(batch.map(\.article.id)))",
+            var stored: [String: (hash: String, topic: String, published: Double?)] = [:]
+            for try await (id, hash, topic, published) in try await connection.query(
+                "SELECT id, content_hash, topic, published FROM articles WHERE id = ANY(\(batch.map(\.article.id)))",
                 logger: logger
-            ).decode((String, Int64, String, String, Double?).self) {
-                stored[id] = (seq, hash, topic, published)
+            ).decode((String, String, String, Double?).self) {
+                stored[id] = (hash, topic, published)
             }
             let keys = batch.map { ArticleStore.bandKeys($0.signature) }
             let candidates = try await Self.storyCandidates(
@@ -33,18 +34,17 @@ extension PostgresArchive {
                 connection: connection,
                 logger: logger
             )
-            let now = Date().timeIntervalSince1970
-            var inserted = Set<String>()
+            // An article twice in one batch is written once, as its last copy (one statement cannot update a row
+            // twice); that is what writing them one after the other would leave.
+            let last = Dictionary(batch.enumerated().map { ($1.article.id, $0) }, uniquingKeysWith: { _, later in later })
+            var rows = ArticleRows()
             var stories = [String](repeating: "", count: batch.count)
             var batchBands: [Int64: [Int]] = [:]
-            var replaced: [Int64] = []
-            var bands: (keys: [Int64], articles: [Int64]) = ([], [])
-            var images: (articles: [String], positions: [Int32], urls: [String], captions: [String]) = ([], [], [], [])
-            for (position, item) in batch.enumerated() {
+            var images = ImageRows()
+            for (position, item) in batch.enumerated() where last[item.article.id] == position {
                 let a = item.article
                 let published = a.published?.timeIntervalSince1970
-                let old = stored[a.id]
-                let changed = old.map {
+                let changed = stored[a.id].map {
                     $0.hash != a.contentHash || $0.topic != item.topic || $0.published != published
                 }
                 if changed ?? true {
@@ -61,8 +61,7 @@ extension PostgresArchive {
                             )
                         }
                     }
-                    for earlier in Set(keys[position].flatMap { batchBands[$0] ?? [] })
-                    where batch[earlier].article.id != a.id {
+                    for earlier in Set(keys[position].flatMap { batchBands[$0] ?? [] }) {
                         best = StoryMatch.better(
                             best,
                             story: stories[earlier],
@@ -72,68 +71,42 @@ extension PostgresArchive {
                     }
                     stories[position] = best?.story ?? a.id
                     for key in keys[position] { batchBands[key, default: []].append(position) }
-                    let fetched = a.fetchedAt.timeIntervalSince1970
-                    let signature = item.signature.withUnsafeBufferPointer { Data(buffer: $0) }
-                    let row = try await connection.query(
+                    rows.append(item, forms: forms[position], story: stories[position])
+                }
+                images.append(a)
+            }
+            var inserted = Set<String>()
+            var written: [String: Int64] = [:]
+            if !rows.ids.isEmpty {
+                for try await (id, seq, new) in try await connection.query(rows.upsert(now: Date()), logger: logger)
+                    .decode((String, Int64, Bool).self)
+                {
+                    written[id] = seq
+                    if new { inserted.insert(id) }
+                }
+                // Band rows of the written articles, replaced (a changed article may have a new signature).
+                try await connection.query(
+                    "DELETE FROM story_bands WHERE article = ANY(\(Array(written.values)))",
+                    logger: logger
+                )
+                var bands: (keys: [Int64], articles: [Int64]) = ([], [])
+                for (position, item) in batch.enumerated() {
+                    guard last[item.article.id] == position, let seq = written[item.article.id] else { continue }
+                    bands.keys += keys[position]
+                    bands.articles += Array(repeating: seq, count: keys[position].count)
+                }
+                if !bands.keys.isEmpty {
+                    try await connection.query(
                         """
-                        INSERT INTO articles (id, url, source_id, source_name, title, published, fetched_at, sort_time,
-                            section, language, description, body, content_hash, topic, confidence, uncertain, signature,
-                            cluster_id, discovered_at, created_at, updated_at, search)
-                        VALUES (\(a.id), \(a.url), \(a.sourceID), \(a.sourceName), \(a.title), \(published), \(fetched),
-                            \(published ?? fetched), \(a.section), \(a.language), \(a.description), \(forms[position].body),
-                            \(a.contentHash), \(item.topic), \(item.confidence), \(item.uncertain), \(signature),
-                            \(stories[position]), \(a.discoveredAt?.timeIntervalSince1970), \(now), \(now),
-                            setweight(to_tsvector('simple', \(forms[position].title)), 'A')
-                                || to_tsvector('simple', \(forms[position].index)))
-                        ON CONFLICT (id) DO UPDATE SET
-                            source_name = excluded.source_name, title = excluded.title, published = excluded.published,
-                            sort_time = excluded.sort_time, section = excluded.section, language = excluded.language,
-                            description = excluded.description, body = excluded.body,
-                            content_hash = excluded.content_hash, topic = excluded.topic,
-                            confidence = excluded.confidence, uncertain = excluded.uncertain,
-                            signature = excluded.signature, cluster_id = excluded.cluster_id, search = excluded.search,
-                            discovered_at = coalesce(articles.discovered_at, excluded.discovered_at),
-                            updated_at = excluded.updated_at
-                        RETURNING seq, (xmax = 0)
+                        INSERT INTO story_bands (key, article)
+                        SELECT * FROM unnest(\(bands.keys)::bigint[], \(bands.articles)::bigint[]) ON CONFLICT DO NOTHING
                         """,
                         logger: logger
                     )
-                    for try await (seq, new) in row.decode((Int64, Bool).self) {
-                        if new { inserted.insert(a.id) } else { replaced.append(seq) }
-                        stored[a.id] = (seq, a.contentHash, item.topic, published)
-                        bands.keys += keys[position]
-                        bands.articles += Array(repeating: seq, count: keys[position].count)
-                    }
                 }
-                for (index, picture) in a.images.prefix(50).enumerated() {
-                    images.articles.append(a.id)
-                    images.positions.append(Int32(index))
-                    images.urls.append(picture.url)
-                    images.captions.append(picture.caption ?? "")
-                }
-            }
-            if !replaced.isEmpty {
-                try await connection.query("DELETE FROM story_bands WHERE article = ANY(\(replaced))", logger: logger)
-            }
-            if !bands.keys.isEmpty {
-                try await connection.query(
-                    """
-                    INSERT INTO story_bands (key, article) SELECT * FROM unnest(\(bands.keys)::bigint[], \(bands.articles)::bigint[])
-                    ON CONFLICT DO NOTHING
-                    """,
-                    logger: logger
-                )
             }
             if !images.articles.isEmpty {
-                try await connection.query(
-                    """
-                    INSERT INTO images (article_id, position, url, caption)
-                    SELECT a, p, u, nullif(c, '') FROM unnest(\(images.articles)::text[], \(images.positions)::int[],
-                        \(images.urls)::text[], \(images.captions)::text[]) AS i(a, p, u, c)
-                    ON CONFLICT DO NOTHING
-                    """,
-                    logger: logger
-                )
+                try await connection.query(images.insert, logger: logger)
             }
             return inserted
         }
@@ -204,5 +177,99 @@ extension PostgresArchive {
             total += deleted
             if deleted < 1000 { return total }
         }
+    }
+}
+
+/// The new or changed rows of a batch, column by column, for one `INSERT … SELECT FROM unnest(…)`. Arrays cannot
+/// hold NULLs through PostgresNIO's encoders, so absent values travel as NaN (numbers) or "" (text) and are turned
+/// back into NULL in SQL.
+struct ArticleRows {
+    var ids: [String] = [], urls: [String] = [], sources: [String] = [], sourceNames: [String] = []
+    var titles: [String] = [], published: [Double] = [], fetched: [Double] = [], sortTimes: [Double] = []
+    var sections: [String] = [], languages: [String] = [], descriptions: [String] = [], bodies: [String] = []
+    var hashes: [String] = [], topics: [String] = [], confidences: [Double] = [], uncertain: [Bool] = []
+    var signatures: [ByteBuffer] = [], stories: [String] = [], discovered: [Double] = []
+    var titleForms: [String] = [], bodyForms: [String] = []
+
+    mutating func append(_ item: ClassifiedArticle, forms: PreparedBatch.Forms, story: String) {
+        let a = item.article
+        let published = a.published?.timeIntervalSince1970
+        let fetched = a.fetchedAt.timeIntervalSince1970
+        ids.append(a.id)
+        urls.append(a.url)
+        sources.append(a.sourceID)
+        sourceNames.append(a.sourceName ?? "")
+        titles.append(a.title)
+        self.published.append(published ?? .nan)
+        self.fetched.append(fetched)
+        sortTimes.append(published ?? fetched)
+        sections.append(a.section ?? "")
+        languages.append(a.language ?? "")
+        descriptions.append(a.description ?? "")
+        bodies.append(forms.body)
+        hashes.append(a.contentHash)
+        topics.append(item.topic)
+        confidences.append(item.confidence)
+        uncertain.append(item.uncertain)
+        signatures.append(item.signature.withUnsafeBytes { ByteBuffer(bytes: $0) })
+        stories.append(story)
+        discovered.append(a.discoveredAt?.timeIntervalSince1970 ?? .nan)
+        titleForms.append(forms.title)
+        bodyForms.append(forms.index)
+    }
+
+    /// The upsert, returning each written row's id, `seq`, and whether it was new.
+    func upsert(now: Date) -> PostgresQuery {
+        let now = now.timeIntervalSince1970
+        return """
+            INSERT INTO articles (id, url, source_id, source_name, title, published, fetched_at, sort_time, section,
+                language, description, body, content_hash, topic, confidence, uncertain, signature, cluster_id,
+                discovered_at, created_at, updated_at, search)
+            SELECT id, url, source, nullif(source_name, ''), title, nullif(published, 'NaN'), fetched, sort_time,
+                nullif(section, ''), nullif(language, ''), nullif(description, ''), body, hash, topic, confidence,
+                uncertain, signature, story, nullif(discovered, 'NaN'), \(now), \(now),
+                setweight(to_tsvector('simple', title_form), 'A') || to_tsvector('simple', body_form)
+            FROM unnest(\(ids)::text[], \(urls)::text[], \(sources)::text[], \(sourceNames)::text[], \(titles)::text[],
+                \(published)::float8[], \(fetched)::float8[], \(sortTimes)::float8[], \(sections)::text[],
+                \(languages)::text[], \(descriptions)::text[], \(bodies)::text[], \(hashes)::text[], \(topics)::text[],
+                \(confidences)::float8[], \(uncertain)::bool[], \(signatures)::bytea[], \(stories)::text[],
+                \(discovered)::float8[], \(titleForms)::text[], \(bodyForms)::text[])
+                AS r(id, url, source, source_name, title, published, fetched, sort_time, section, language,
+                    description, body, hash, topic, confidence, uncertain, signature, story, discovered, title_form,
+                    body_form)
+            ON CONFLICT (id) DO UPDATE SET
+                source_name = excluded.source_name, title = excluded.title, published = excluded.published,
+                sort_time = excluded.sort_time, section = excluded.section, language = excluded.language,
+                description = excluded.description, body = excluded.body, content_hash = excluded.content_hash,
+                topic = excluded.topic, confidence = excluded.confidence, uncertain = excluded.uncertain,
+                signature = excluded.signature, cluster_id = excluded.cluster_id, search = excluded.search,
+                discovered_at = coalesce(articles.discovered_at, excluded.discovered_at),
+                updated_at = excluded.updated_at
+            RETURNING id, seq, (xmax = 0)
+            """
+    }
+}
+
+/// The images of a batch's articles (the first 50 of each), column by column.
+struct ImageRows {
+    var articles: [String] = [], positions: [Int32] = [], urls: [String] = [], captions: [String] = []
+
+    mutating func append(_ article: Article) {
+        for (index, picture) in article.images.prefix(50).enumerated() {
+            articles.append(article.id)
+            positions.append(Int32(index))
+            urls.append(picture.url)
+            captions.append(picture.caption ?? "")
+        }
+    }
+
+    /// Adds the images not stored yet; stored ones keep their id, and their hidden flag.
+    var insert: PostgresQuery {
+        """
+        INSERT INTO images (article_id, position, url, caption)
+        SELECT a, p, u, nullif(c, '') FROM unnest(\(articles)::text[], \(positions)::int[], \(urls)::text[],
+            \(captions)::text[]) AS i(a, p, u, c)
+        ON CONFLICT DO NOTHING
+        """
     }
 }
