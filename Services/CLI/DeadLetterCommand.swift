@@ -45,7 +45,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
                 print("- id: \(letter.messageID ?? "-")")
                 print("  failed at: \(letter.stringHeader(NashraHeader.failedAt) ?? "-")")
                 print("  attempts: \(letter.intHeader(NashraHeader.attempt) ?? 0)")
-                print("  reason: \(letter.stringHeader(NashraHeader.error) ?? "(none: rejected by the broker)")")
+                print("  reason: \(DeadLetterQueue.reason(of: letter))")
                 print("  body: \(body.replacingOccurrences(of: "\n", with: " "))")
             }
         }

@@ -32,8 +32,19 @@ public struct RawDelivery: Sendable {
     public var body: Data
     public var messageID: String?
     public var type: String?
-    /// String and integer headers; other kinds (tables such as `x-death`) are left out.
+    /// String and integer headers; other kinds are left out (`x-death` is read into `death`).
     public var headers: [String: QueueArgument]
+    /// The newest entry of `x-death`, which RabbitMQ adds when it dead-letters a message itself (a delivery limit
+    /// reached, a length limit, a rejection, an expiry); nil when it never did.
+    public var death: Death?
+
+    /// Why and from where RabbitMQ dead-lettered a message, and how many times it did so for that reason there.
+    public struct Death: Sendable, Equatable {
+        /// `rejected`, `expired`, `maxlen` or `delivery_limit`.
+        public var reason: String
+        public var queue: String
+        public var count: Int64
+    }
 
     /// A delivery made in code: tests of a stage's logic without a broker.
     public init(
@@ -52,6 +63,7 @@ public struct RawDelivery: Sendable {
         self.messageID = messageID
         self.type = type
         self.headers = headers
+        self.death = nil
     }
 
     init(envelope: amqp_envelope_t) {
@@ -66,31 +78,53 @@ public struct RawDelivery: Sendable {
             ? String(bytes: properties.message_id) : nil
         type = nashra_amqp_has_flag(&properties, NASHRA_AMQP_TYPE_FLAG) != 0 ? String(bytes: properties.type) : nil
         var headers: [String: QueueArgument] = [:]
+        var death: Death?
         if nashra_amqp_has_flag(&properties, NASHRA_AMQP_HEADERS_FLAG) != 0, let entries = properties.headers.entries {
             for index in 0..<Int(properties.headers.num_entries) {
                 let entry = entries[index]
                 let key = String(bytes: entry.key)
-                switch Int32(entry.value.kind) {
-                case Int32(AMQP_FIELD_KIND_UTF8.rawValue), Int32(AMQP_FIELD_KIND_BYTES.rawValue):
-                    headers[key] = .string(String(bytes: entry.value.value.bytes))
-                case Int32(AMQP_FIELD_KIND_I64.rawValue):
-                    headers[key] = .int(entry.value.value.i64)
-                case Int32(AMQP_FIELD_KIND_I32.rawValue):
-                    headers[key] = .int(Int64(entry.value.value.i32))
-                case Int32(AMQP_FIELD_KIND_U32.rawValue):
-                    headers[key] = .int(Int64(entry.value.value.u32))
-                case Int32(AMQP_FIELD_KIND_I16.rawValue):
-                    headers[key] = .int(Int64(entry.value.value.i16))
-                case Int32(AMQP_FIELD_KIND_I8.rawValue):
-                    headers[key] = .int(Int64(entry.value.value.i8))
-                case Int32(AMQP_FIELD_KIND_U8.rawValue):
-                    headers[key] = .int(Int64(entry.value.value.u8))
-                default:
-                    continue
+                if key == "x-death" {
+                    death = Self.latestDeath(entry.value)
+                } else if let value = Self.scalar(entry.value) {
+                    headers[key] = value
                 }
             }
         }
+        self.death = death
         self.headers = headers
+    }
+
+    /// A string or integer field value; nil for other kinds.
+    static func scalar(_ value: amqp_field_value_t) -> QueueArgument? {
+        switch Int32(value.kind) {
+        case Int32(AMQP_FIELD_KIND_UTF8.rawValue), Int32(AMQP_FIELD_KIND_BYTES.rawValue):
+            return .string(String(bytes: value.value.bytes))
+        case Int32(AMQP_FIELD_KIND_I64.rawValue): return .int(value.value.i64)
+        case Int32(AMQP_FIELD_KIND_I32.rawValue): return .int(Int64(value.value.i32))
+        case Int32(AMQP_FIELD_KIND_U32.rawValue): return .int(Int64(value.value.u32))
+        case Int32(AMQP_FIELD_KIND_I16.rawValue): return .int(Int64(value.value.i16))
+        case Int32(AMQP_FIELD_KIND_I8.rawValue): return .int(Int64(value.value.i8))
+        case Int32(AMQP_FIELD_KIND_U8.rawValue): return .int(Int64(value.value.u8))
+        default: return nil
+        }
+    }
+
+    /// The first table of an `x-death` array (RabbitMQ puts the newest first).
+    static func latestDeath(_ value: amqp_field_value_t) -> Death? {
+        guard Int32(value.kind) == Int32(AMQP_FIELD_KIND_ARRAY.rawValue), value.value.array.num_entries > 0,
+            let first = value.value.array.entries?.pointee,
+            Int32(first.kind) == Int32(AMQP_FIELD_KIND_TABLE.rawValue), let entries = first.value.table.entries
+        else { return nil }
+        var fields: [String: QueueArgument] = [:]
+        for index in 0..<Int(first.value.table.num_entries) {
+            fields[String(bytes: entries[index].key)] = scalar(entries[index].value)
+        }
+        guard case .string(let reason)? = fields["reason"] else { return nil }
+        var queue = ""
+        if case .string(let name)? = fields["queue"] { queue = name }
+        var count: Int64 = 1
+        if case .int(let number)? = fields["count"] { count = number }
+        return Death(reason: reason, queue: queue, count: count)
     }
 
     /// An integer header, also accepting a decimal string.

@@ -27,6 +27,16 @@ public struct DeadLetterQueue: Sendable {
         return logger
     }
 
+    /// Why a letter is dead: the stage's own reason (`x-nashra-error`), else what RabbitMQ recorded when it
+    /// dead-lettered the message itself (`x-death`: a quorum queue's delivery limit, a length limit).
+    public static func reason(of letter: RawDelivery) -> String {
+        if let error = letter.stringHeader(NashraHeader.error) { return error }
+        if let death = letter.death {
+            return "dead-lettered by RabbitMQ: \(death.reason) in \(death.queue) (\(death.count) time(s))"
+        }
+        return "(none recorded)"
+    }
+
     /// Messages waiting in the dead-letter queue now.
     public func count() throws(AMQPError) -> Int {
         try AMQPConnection(url: url).declareQueue(topology.deadQueue(stage), passive: true).messages

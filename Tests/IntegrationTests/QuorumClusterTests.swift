@@ -2,6 +2,7 @@ import Classifier
 import Foundation
 import NashraAMQP
 import NashraModel
+import NashraOperations
 import NashraRuntime
 import Store
 import TestSupport
@@ -146,6 +147,12 @@ extension BrokerTests {
                 (try? probe.depth(poison.deadQueue(.pages))) == 1
             }
             #expect(parked, "the broker dead-lettered it")
+            // Its reason is RabbitMQ's own, read from x-death.
+            let letter = try #require(
+                await DeadLetterQueue(url: url, topology: poison, stage: .pages).peek(limit: 1).first
+            )
+            #expect(letter.death?.reason == "delivery_limit" && letter.death?.queue == poison.queue(.pages))
+            #expect(DeadLetterQueue.reason(of: letter).hasPrefix("dead-lettered by RabbitMQ: delivery_limit"))
         }
     }
 }

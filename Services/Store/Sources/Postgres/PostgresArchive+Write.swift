@@ -36,7 +36,10 @@ extension PostgresArchive {
             )
             // An article twice in one batch is written once, as its last copy (one statement cannot update a row
             // twice); that is what writing them one after the other would leave.
-            let last = Dictionary(batch.enumerated().map { ($1.article.id, $0) }, uniquingKeysWith: { _, later in later })
+            let last = Dictionary(
+                batch.enumerated().map { ($1.article.id, $0) },
+                uniquingKeysWith: { _, later in later }
+            )
             var rows = ArticleRows()
             var stories = [String](repeating: "", count: batch.count)
             var batchBands: [Int64: [Int]] = [:]
