@@ -1,6 +1,7 @@
 import Foundation
 import NashraModel
 import Parser
+import TestSupport
 import Testing
 
 /// Fixtures written by the project: `Tests/Fixtures` and the demo site in `deploy/demo/site`.
@@ -258,6 +259,44 @@ enum Fixture {
         var files = ArticleExtractor()
         files.relativeDates = false
         #expect(try files.extract(try Fixture.page("Tests/Fixtures/aggregator-article.html")).published != nil)
+    }
+
+    @Test("a site's comment-policy notice at the end of the body stays out; a story about privacy stays in")
+    func siteNotices() throws {
+        let story = [
+            "أقر مجلس النواب اليوم مشروع قانون جديد لحماية البيانات الشخصية بعد مناقشات استمرت ثلاثة أسابيع.",
+            "ويلزم القانون الشركات بنشر سياسة الخصوصية الخاصة بها بلغة واضحة، ويفرض غرامات على من يخالف أحكامه.",
+            "وقال رئيس اللجنة التشريعية إن القانون يضع مصر في مصاف الدول التي تحمي حقوق مستخدمي الإنترنت.",
+        ]
+        let notice =
+            "ترحب شبكة الأخبار بالنقاش الحيوي والمفيد، وكي لا نضطر في موقعنا إلى مراجعة التعليقات قبل نشرها. "
+            + "ننصحك بمراجعة إرشادات الاستخدام للتعرف إليها جيداً. وللعلم فان جميع مشاركاتك يمكن استخدامها، "
+            + "مع اسمك وصورتك، استنادا إلى سياسة الخصوصية بما يتوافق مع شروط استخدام الموقع."
+        let html = """
+            <html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>النواب يقر قانون حماية البيانات</title></head>
+            <body><article><h1>النواب يقر قانون حماية البيانات</h1>
+            \(story.map { "<p>\($0)</p>" }.joined())<p>\(notice)</p></article></body></html>
+            """
+        let article = try extractor.extract(Fixture.page(body: Data(html.utf8)))
+        #expect(article.paragraphs == story, "\(article.paragraphs)")
+    }
+
+    @Test("CNN Arabic's comment-policy paragraph stays out of a real page's body (shared data)")
+    func cnnArabicNotice() throws {
+        guard let path = TestEnvironment.sharedData("extraction/newspaper4k/html/arabic_article.html") else { return }
+        let page = FetchedPage(
+            url: "https://arabic.cnn.com/2013/middle_east/11/9/syria.rebels/index.html",
+            finalURL: "https://arabic.cnn.com/2013/middle_east/11/9/syria.rebels/index.html",
+            sourceID: "cnn",
+            status: 200,
+            contentType: "text/html",
+            body: try Data(contentsOf: URL(fileURLWithPath: path))
+        )
+        let article = try extractor.extract(page)
+        let body = article.paragraphs.joined(separator: "\n")
+        #expect(body.hasPrefix("دمشق، سوريا (CNN)"))
+        #expect(body.contains("وشدد الائتلاف على"), "the story's last paragraph stays")
+        #expect(!body.contains("ترحب شبكة CNN") && !body.contains("مراجعة التعليقات"))
     }
 
     @Test("an aggregator page: the ticker, share bar, related list, source link and report notice stay out")

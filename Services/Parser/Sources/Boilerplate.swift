@@ -19,6 +19,27 @@ extension MainTextScorer {
         "Leer más", "Weiterführende Links", "Weiterführender Link", "Neueste Artikel", "Externer Inhalt",
     ]
 
+    /// Words of a site's own notices (comment policy, privacy, terms of use), which can run to a few hundred
+    /// characters: CNN Arabic ends its articles with «ترحب شبكة CNN بالنقاش الحيوي والمفيد، وكي لا نضطر … إلى
+    /// مراجعة التعليقات قبل نشرها. ننصحك بمراجعة إرشادات الاستخدام … سياسة الخصوصية … شروط استخدام الموقع».
+    /// One of them can occur in a story (a law on privacy); a paragraph with two or more is a notice.
+    static let noticePhrases = [
+        "مراجعة التعليقات", "إرشادات الاستخدام", "سياسة الخصوصية", "شروط استخدام", "شروط الاستخدام",
+        "بالنقاش الحيوي", "قواعد النشر", "التعليقات المنشورة", "Community Guidelines", "Privacy Policy",
+        "Terms of Use", "Terms of Service",
+    ]
+
+    /// Whether a paragraph (under 600 characters) is a site's notice: two or more of `noticePhrases`.
+    static func isSiteNotice(_ text: String, length: Int) -> Bool {
+        guard length < 600 else { return false }
+        var found = 0
+        for phrase in noticePhrases where contains(text, phrase) {
+            found += 1
+            if found >= 2 { return true }
+        }
+        return false
+    }
+
     /// How a photo credit, a caption or a date or category line starts: a short block that does is the page's
     /// metadata (the date and the images are extracted apart), not the story's text.
     static let metadataPrefixes = [
