@@ -81,6 +81,12 @@ public final class PostgresArchive: NewsArchive {
     public func isEnvironmental(_ error: any Error) -> Bool {
         // The pool gives up on a server it cannot reach (its circuit breaker) or is shutting down.
         if error is ConnectionPoolError { return true }
+        // A transaction's error wraps the failed step's (BEGIN on a connection the server closed, a statement, COMMIT).
+        if let error = error as? PostgresTransactionError {
+            return [error.beginError, error.closureError, error.commitError].contains {
+                $0.map(isEnvironmental) ?? false
+            }
+        }
         guard let error = error as? PSQLError else { return false }
         switch error.code {
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
