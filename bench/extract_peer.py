@@ -15,6 +15,7 @@ date extracted (trafilatura: extract(..., with_metadata=True)).
 Usage: extract_peer.py NASHRA_BINARY DATA_DIR
 """
 import collections
+import datetime
 import glob
 import gzip
 import json
@@ -36,7 +37,8 @@ def load_trafilatura_set(root):
     for url, item in evaluation.items():
         path = os.path.join(root, "html", item["file"] + ".gz")
         if os.path.exists(path):
-            pages.append({"path": path, "url": url, "with": item.get("with", []), "without": item.get("without", [])})
+            pages.append({"path": path, "url": url, "with": item.get("with", []), "without": item.get("without", []),
+                          "date": item.get("date")})
     return pages
 
 
@@ -59,7 +61,8 @@ def load_fundus_set(root):
                 for section in body.get("sections") or []:
                     parts += list(section.get("headline") or []) + list(section.get("paragraphs") or [])
                 url = meta.get(os.path.basename(path), {}).get("url", "")
-                pages.append({"path": path, "url": url, "expected": "\n".join(parts)})
+                pages.append({"path": path, "url": url, "expected": "\n".join(parts),
+                              "date": str(expected.get("publishing_date") or "")[:10] or None})
     return pages
 
 
@@ -112,8 +115,13 @@ def run_trafilatura(pages):
 def run_nashra(binary, pages):
     texts, titles, dates = [], [], []
     started = time.perf_counter()
-    # One process for all the pages of a set (a page's URL only resolves links; the file is what counts).
-    out = subprocess.run([binary, "extract"] + [p["path"] for p in pages], capture_output=True, check=True).stdout
+    # One process for all the pages of a set, each with its address (links resolve against it, and a date in its
+    # path is read when the page states none, as trafilatura is given it too).
+    with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as urls:
+        urls.write("".join(f"{p['path']}\t{p['url']}\n" for p in pages if p.get("url")))
+    out = subprocess.run([binary, "extract", "--url-list", urls.name] + [p["path"] for p in pages],
+                         capture_output=True, check=True).stdout
+    os.unlink(urls.name)
     seconds = time.perf_counter() - started
     for line in out.decode().splitlines():
         data = json.loads(line)
@@ -123,14 +131,37 @@ def run_nashra(binary, pages):
     return texts, titles, dates, seconds
 
 
+def date_scores(pages, dates):
+    """Against the pages whose evaluation gives a publication day: (dated, right, wrong). A date is right when its
+    day is the expected one or next to it (a UTC instant may fall on the day before or after the publisher's local
+    day); wrong when it is further off."""
+    dated = right = wrong = 0
+    for page, found in zip(pages, dates):
+        expected = page.get("date")
+        if not expected or not found:
+            continue
+        dated += 1
+        try:
+            gap = abs((datetime.date.fromisoformat(str(found)[:10]) - datetime.date.fromisoformat(expected[:10])).days)
+        except ValueError:
+            wrong += 1
+            continue
+        if gap <= 1:
+            right += 1
+        else:
+            wrong += 1
+    return dated, right, wrong
+
+
 def main():
     binary, data = sys.argv[1:3]
     snippet_pages = load_trafilatura_set(os.path.join(data, "extraction", "trafilatura-dev"))
     fundus_pages = load_fundus_set(os.path.join(data, "extraction", "fundus-dev"))
     megabytes = sum(len(gzip.open(p["path"]).read()) for p in snippet_pages + fundus_pages) / 1048576
     print(f"{len(snippet_pages)} trafilatura-dev pages, {len(fundus_pages)} fundus pages, {megabytes:.1f} MB of HTML")
+    known = sum(1 for p in snippet_pages + fundus_pages if p.get("date"))
     print(f"{'system':<12}{'pages/s':>9}{'MB/s':>7}{'snippet P':>11}{'R':>7}{'F1':>7}{'fundus F1':>11}"
-          f"{'titles':>8}{'dates':>7}")
+          f"{'titles':>8}{'dates':>7}   dates where the sets give one ({known} pages): right / wrong")
     systems = ("nashra",) if os.environ.get("NASHRA_ONLY") else ("trafilatura", "nashra")
     for name in systems:
         results = []
@@ -142,8 +173,9 @@ def main():
         fundus = sum(bag_f1(t, p["expected"]) for t, p in zip(results[1][0], fundus_pages)) / max(1, len(fundus_pages))
         titles = sum(1 for r in results for t in r[1] if t)
         dates = sum(1 for r in results for d in r[2] if d)
+        _, right, wrong = date_scores(snippet_pages + fundus_pages, results[0][2] + results[1][2])
         print(f"{name:<12}{count / seconds:>9.1f}{megabytes / seconds:>7.2f}{precision:>11.3f}{recall:>7.3f}"
-              f"{f1:>7.3f}{fundus:>11.3f}{titles:>8}{dates:>7}", flush=True)
+              f"{f1:>7.3f}{fundus:>11.3f}{titles:>8}{dates:>7}   {right:>5} / {wrong}", flush=True)
 
 
 if __name__ == "__main__":

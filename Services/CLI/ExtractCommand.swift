@@ -4,7 +4,7 @@ import NashraArchive
 import NashraModel
 import Parser
 
-/// `nashra extract [--url URL] FILE...`: the parser's extraction on saved pages, one JSON object a line (the
+/// `nashra extract [--url URL | --url-list FILE] FILE...`: the parser's extraction on saved pages, one JSON object a line (the
 /// contract benchmarks use): path, title, published (ISO 8601 or null), authors, text (paragraphs joined by
 /// newlines), language, image, source; or path and error. Many files in one process.
 struct ExtractCommand: ParsableCommand {
@@ -14,6 +14,8 @@ struct ExtractCommand: ParsableCommand {
     )
 
     @Option(help: "The page's address (resolves relative links; default: file://PATH).") var url: String?
+    @Option(help: "A file of tab-separated lines: a page's path and its address (for many pages at once).")
+    var urlList: String?
     @Option(help: "Largest page read, in bytes (decompressed).") var maxBytes = 64 << 20
     @Argument(help: "Pages, raw bytes as served (.html), or gzip-compressed (.gz).") var files: [String]
 
@@ -52,6 +54,13 @@ struct ExtractCommand: ParsableCommand {
     }
 
     func run() throws {
+        var addresses: [String: String] = [:]
+        if let urlList {
+            for line in try String(contentsOfFile: urlList, encoding: .utf8).split(separator: "\n") {
+                let fields = line.split(separator: "\t", maxSplits: 1)
+                if fields.count == 2 { addresses[String(fields[0])] = String(fields[1]) }
+            }
+        }
         var extractor = ArticleExtractor()
         extractor.relativeDates = false  // a file's fetch time is unknown: «منذ ساعتين» cannot be placed
         let encoder = JSONEncoder()
@@ -62,7 +71,7 @@ struct ExtractCommand: ParsableCommand {
             var output: Output
             do {
                 let body = try Self.read(path, limit: maxBytes)
-                let address = url ?? URL(fileURLWithPath: path).absoluteString
+                let address = addresses[path] ?? url ?? URL(fileURLWithPath: path).absoluteString
                 let page = FetchedPage(
                     url: address,
                     finalURL: address,

@@ -16,6 +16,61 @@ public enum NewsDateParser {
         return rfc822(folded, timeZone: timeZone)
     }
 
+    /// The day a URL's path states: `/2019/04/30/…`, `/2019/4/30`, `/2019-04-30-…`, `/2019_04_30…`, a year from 1990
+    /// to next year, a real day of that month. Noon of that day in `timeZone`, so that the day reads the same in
+    /// every time zone within eleven hours of it. Nil when the path states no full date (a year and a month are
+    /// not a day).
+    public static func fromURL(_ url: String, timeZone: TimeZone = TimeZone(identifier: "UTC")!, now: Date = Date())
+        -> Date?
+    {
+        // The path: after the host, before the query or fragment (read by hand: publishers' URLs may carry
+        // Arabic unencoded, which URLComponents refuses).
+        var path = Substring(url)
+        if let scheme = path.range(of: "://") { path = path[scheme.upperBound...].drop { $0 != "/" } }
+        let segments = path.prefix { $0 != "?" && $0 != "#" }.split(separator: "/").map(String.init)
+        func day(_ year: Int?, _ month: Int?, _ day: Int?) -> Date? {
+            guard let year, let month, let day else { return nil }
+            return noon(year: year, month: month, day: day, timeZone: timeZone, now: now)
+        }
+        func number(_ text: Substring, digits: ClosedRange<Int>) -> Int? {
+            guard digits.contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            return Int(text)
+        }
+        for index in segments.indices {
+            let segment = segments[index]
+            if index + 2 < segments.count, let year = number(segment[...], digits: 4...4),
+                let date = day(
+                    year,
+                    number(segments[index + 1][...], digits: 1...2),
+                    number(segments[index + 2].prefix { $0.isNumber }, digits: 1...2)
+                )
+            {
+                return date
+            }
+            // 2019-04-30 or 2019_04_30 at the start of a segment.
+            let parts = segment.split(maxSplits: 3, whereSeparator: { $0 == "-" || $0 == "_" })
+            if parts.count >= 3, let year = number(parts[0], digits: 4...4),
+                let date = day(year, number(parts[1], digits: 2...2), number(parts[2], digits: 2...2))
+            {
+                return date
+            }
+        }
+        return nil
+    }
+
+    /// Noon of a day stated without a time, in `timeZone`: a real day (no 31 April) of a year from 1990 to next
+    /// year; nil otherwise.
+    static func noon(year: Int, month: Int, day: Int, timeZone: TimeZone, now: Date) -> Date? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        guard (1990...(calendar.component(.year, from: now) + 1)).contains(year), (1...12).contains(month),
+            (1...31).contains(day),
+            let date = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12)),
+            calendar.component(.day, from: date) == day
+        else { return nil }
+        return date
+    }
+
     private static func iso8601(_ text: String, timeZone: TimeZone) -> Date? {
         var scanner = DigitScanner(text)
         guard let year = scanner.number(digits: 4), scanner.skip("-"), let month = scanner.number(digits: 2),

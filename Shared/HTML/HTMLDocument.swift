@@ -31,7 +31,7 @@ public enum HTMLDocument {
     /// event handlers, tracking `data-*`) saves a string pair per attribute on pages that carry dozens per element.
     public static let readAttributes: Set<String> = [
         "alt", "class", "content", "data-src", "datetime", "hidden", "href", "id", "itemprop", "lang", "name",
-        "property", "rel", "src", "style", "type", "charset", "http-equiv",
+        "property", "rel", "src", "style", "title", "type", "charset", "http-equiv",
     ]
 
     /// Parses `data` and calls `visit` for every element start, text run and element end, in document order.

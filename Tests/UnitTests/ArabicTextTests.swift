@@ -70,6 +70,58 @@ import Testing
         #expect(NewsDateParser.parse("") == nil)
     }
 
+    @Test("dates in URL paths: full dates only, real days, years in range; noon in the publisher's zone")
+    func urlDates() throws {
+        let cairo = TimeZone(identifier: "Africa/Cairo")!
+        let now = Date(timeIntervalSince1970: 1_764_000_000)  // November 2025
+        let noon = try #require(NewsDateParser.parse("2025-11-23T12:00:00+02:00"))
+        for url in [
+            "https://www.youm7.com/story/2025/11/23/وزير-الصحة-يتفقد/7212345",
+            "https://www.youm7.com/story/2025/11/23",
+            "https://masrawy.com/news/2025-11-23-وزير_الصحة",
+            "https://example.com/archive/2025_11_23_health.html",
+            "https://example.com/2025/11/23-health?page=2",
+        ] {
+            #expect(NewsDateParser.fromURL(url, timeZone: cairo, now: now) == noon, "\(url)")
+        }
+        #expect(
+            NewsDateParser.fromURL("https://blog.example/2019/4/3/post", timeZone: .gmt, now: now)
+                == NewsDateParser.parse("2019-04-03T12:00:00Z")
+        )
+        for url in [
+            "https://www.almasryalyoum.com/news/details/3712345",  // an id, not a date
+            "https://example.com/2025/11/health-plan",  // a month is not a day
+            "https://example.com/2025/02/30/x",  // no such day
+            "https://example.com/1800/01/01/x", "https://example.com/2031/01/01/x",  // out of range
+            "https://example.com/news?date=2025/11/23",  // the query is not the path
+            "https://example.com/20251123/x",  // eight digits may be an id
+        ] {
+            #expect(NewsDateParser.fromURL(url, timeZone: cairo, now: now) == nil, "\(url)")
+        }
+    }
+
+    @Test("Latin-script date lines: numeric with dots, ISO, English, German and French month names; no slashes")
+    func latinDates() throws {
+        let berlin = TimeZone(identifier: "Europe/Berlin")!
+        let now = Date(timeIntervalSince1970: 1_764_000_000)
+        let day = try #require(NewsDateParser.parse("2019-07-28T12:00:00+02:00"))
+        for line in [
+            "28.07.2019 07:49 Uhr", "Aktualisiert: 28.7.2019", "2019-07-28", "Veröffentlicht am 28. Juli 2019",
+            "Sonntag, 28. Juli 2019", "July 28, 2019", "Posted on Jul 28th, 2019 by admin", "28 July 2019",
+            "publié le 28 juillet 2019", "Stand: 28. JULI 2019",
+        ] {
+            #expect(LatinTextDate.find(in: line, timeZone: berlin, now: now) == day, "\(line)")
+        }
+        for line in ["07/28/2019", "28/07/2019", "Version 1.2.3", "31.02.2019", "28.07.1850", "Juli 2019", "Mai"] {
+            #expect(LatinTextDate.find(in: line, timeZone: berlin, now: now) == nil, "\(line)")
+        }
+        // The first date of a line is the one read.
+        #expect(
+            LatinTextDate.find(in: "1. März 2020, aktualisiert 3. März 2020", timeZone: .gmt, now: now)
+                == NewsDateParser.parse("2020-03-01T12:00:00Z")
+        )
+    }
+
     @Test("the streaming scanner sees the same tokens as normalise-then-tokenise, on real Arabic")
     func scannerMatchesTokenizer() {
         let text = "أعلنَ وزيرُ الماليّة المصــري، يوم ٢٣ نوفمبر، أنّ التضخّم بلغ 12.5% في «مصر»؛ وقال: ‏EGX30 ارتفع"

@@ -1,3 +1,4 @@
+import ArabicText
 import Foundation
 import NashraModel
 import Parser
@@ -259,6 +260,44 @@ enum Fixture {
         var files = ArticleExtractor()
         files.relativeDates = false
         #expect(try files.extract(try Fixture.page("Tests/Fixtures/aggregator-article.html")).published != nil)
+    }
+
+    @Test(
+        "dates the page states in other ways: hAtom abbr, microdata on a span, a German date line, the URL's path, og:updated_time last"
+    )
+    func moreDateForms() throws {
+        func published(_ head: String, _ body: String, url: String = "https://example.com/a") throws -> Date? {
+            let html = """
+                <html><head><meta charset="utf-8"><title>Titel</title>\(head)</head><body><article><h1>Titel</h1>
+                \(body)<p>Die Stadt hat heute einen neuen Plan für den Verkehr vorgestellt, der ab dem Sommer gilt.</p>
+                <p>Der Bürgermeister sagte, man habe lange mit den Anwohnern gesprochen und viele Ideen gesammelt.</p>
+                </article></body></html>
+                """
+            var page = Fixture.page(body: Data(html.utf8))
+            page.url = url
+            page.finalURL = url
+            return try extractor.extract(page).published
+        }
+        let day = NewsDateParser.parse("2017-07-23T12:00:00Z")
+        #expect(
+            try published("", "<abbr class=\"published\" title=\"2017-07-23T17:06:45+0000\">23. Juli</abbr>")
+                == NewsDateParser.parse("2017-07-23T17:06:45Z")
+        )
+        #expect(
+            try published("", "<span itemprop=\"datePublished\" content=\"2017-07-23T14:00:00+02:00\">23.07.</span>")
+                == NewsDateParser.parse("2017-07-23T12:00:00Z")
+        )
+        #expect(
+            try published("", "<p class=\"post-date\">23.07.2017 um 10:56 Uhr</p>")
+                == NewsDateParser.parse("2017-07-23T10:56:00Z")
+        )
+        #expect(try published("", "<p class=\"post-date\">Veröffentlicht am 23. Juli 2017</p>") == day)
+        #expect(try published("", "", url: "https://example.com/2017/07/23/verkehr/") == day)
+        let updated = "<meta property=\"og:updated_time\" content=\"2018-01-05T10:00:00Z\">"
+        #expect(try published(updated, "") == NewsDateParser.parse("2018-01-05T10:00:00Z"), "when nothing else")
+        let stated = try published(updated, "<p class=\"post-date\">23.07.2017</p>")
+        #expect(stated.map { $0.ISO8601Format().prefix(10) } == "2017-07-23", "a stated date comes first")
+        #expect(try published("", "") == nil, "no date stated, none invented")
     }
 
     @Test("a site's comment-policy notice at the end of the body stays out; a story about privacy stays in")

@@ -75,7 +75,8 @@ public struct ArticleExtractor: Sendable {
         ]
         let metaDate = metaDateKeys.lazy.compactMap { collector.meta[$0] }.first
         let modified: String? = structured.dateModified ?? collector.meta["article:modified_time"]
-        let dateText: String? = structured.datePublished ?? metaDate ?? collector.timeDatetime ?? modified
+        let dateText: String? =
+            structured.datePublished ?? metaDate ?? collector.timeDatetime ?? collector.abbrPublished ?? modified
         // A date without an offset is read in the publisher's time zone (from the sources file).
         let zone = page.sourceHints?.timezone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
         let ruleDate = collector.ruleDateLine.flatMap { line in
@@ -86,7 +87,10 @@ public struct ArticleExtractor: Sendable {
             ruleDate ?? dateText.flatMap { NewsDateParser.parse($0, timeZone: zone) }
             ?? collector.dateLines.lazy.compactMap { line in
                 ArabicTextDate.find(in: line, now: page.fetchedAt, timeZone: zone, relative: relativeDates)
-            }.first ?? page.hints?.published
+                    ?? LatinTextDate.find(in: line, timeZone: zone, now: page.fetchedAt)
+            }.first ?? page.hints?.published ?? NewsDateParser.fromURL(page.finalURL, timeZone: zone)
+            // The last change (Open Graph's) stands for the publication only when nothing else dates the page.
+            ?? collector.meta["og:updated_time"].flatMap { NewsDateParser.parse($0, timeZone: zone) }
 
         var images: [ArticleImage] = []
         var positions: [String: Int] = [:]
@@ -245,6 +249,8 @@ private struct Collector {
     var title: String?
     var h1: String?
     var timeDatetime: String?
+    /// The `title` of an `<abbr class="published">` (hAtom).
+    var abbrPublished: String?
     var language: String?
     var articleParagraphs: [String] = []
     var pageParagraphs: [String] = []
@@ -336,12 +342,22 @@ private struct Collector {
         default: return false
         }
     }
-    static let datePhrases = ["نشر", "نُشر", "بتاريخ", "آخر تحديث", "اخر تحديث"]
+    /// Words that open a date line in a text node: Arabic, and the international outlets' languages.
+    static let datePhrases = [
+        "نشر", "نُشر", "بتاريخ", "آخر تحديث", "اخر تحديث", "Veröffentlicht", "veröffentlicht", "Stand:",
+        "Published", "published on", "Posted on", "posted on", "Publié le", "publié le", "Aktualisiert", "Updated",
+    ]
 
     mutating func handle(_ event: HTMLEvent) {
         switch event {
         case .start(let name, let attributes):
             scorer.start(name, attributes)
+            // Microdata on any element: «<span itemprop="datePublished" content="2020-03-18T13:15:00+01:00">».
+            if name != "meta", meta["datepublished"] == nil, let property = attributes["itemprop"],
+                property.lowercased() == "datepublished", let value = attributes["content"] ?? attributes["datetime"]
+            {
+                meta["datepublished"] = value
+            }
             if name == "script" {
                 inJSONLD = true
                 jsonLD.append("")
@@ -362,6 +378,13 @@ private struct Collector {
                 let key = (attributes["property"] ?? attributes["name"] ?? attributes["itemprop"])?.lowercased()
                 if let key, let content = attributes["content"], meta[key] == nil { meta[key] = content }
             case "time": if timeDatetime == nil { timeDatetime = attributes["datetime"] }
+            case "abbr":
+                // hAtom's «<abbr class="published" title="2017-07-23T17:06:45+0000">», WordPress themes' date line.
+                if abbrPublished == nil, let title = attributes["title"],
+                    attributes["class"]?.split(separator: " ").contains("published") == true
+                {
+                    abbrPublished = title
+                }
             case "img":
                 if boilerplateDepth == 0, let src = attributes["src"] ?? attributes["data-src"] {
                     images.append(ArticleImage(url: src, caption: attributes["alt"].flatMap { $0.isEmpty ? nil : $0 }))
