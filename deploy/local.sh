@@ -131,22 +131,23 @@ scale() {
             *) echo "scale: more than one store writer needs PostgreSQL (NASHRA_DB=postgres://…)" >&2; exit 64 ;;
         esac
         [ "$want" -ge 1 ] || { echo "scale: the store keeps its first writer (N ≥ 1)" >&2; exit 64; }
-        local extra=$((want - 1)) have=0
-        while [ -f "$run/pids/store-$((have + 1)).pid" ]; do have=$((have + 1)); done
-        for i in $(seq $((have + 1)) "$extra"); do service "store-$i"; done
-        local surplus=()
-        for i in $(seq $((extra + 1)) "$have"); do surplus+=("store-$i"); done
-        [ ${#surplus[@]} -eq 0 ] || stop_services "${surplus[@]}"
-        echo "store: $want writer(s) (was $((have + 1)))"
+        resize store $((want - 1))
+        echo "store: $want writer(s) (was $((had + 1)))"
         return
     fi
-    local have=0
-    while [ -f "$run/pids/$stage-$((have + 1)).pid" ]; do have=$((have + 1)); done
-    for i in $(seq $((have + 1)) "$want"); do service "$stage-$i"; done
+    resize "$stage" "$want"
+    echo "$stage: $want instance(s) (was $had)"
+}
+
+# Runs instances NAME-1 … NAME-WANT, starting or stopping some; sets `had` to how many ran before.
+resize() {
+    local name=$1 want=$2
+    had=0
+    while [ -f "$run/pids/$name-$((had + 1)).pid" ]; do had=$((had + 1)); done
+    for i in $(seq $((had + 1)) "$want"); do service "$name-$i"; done
     local surplus=()
-    for i in $(seq $((want + 1)) "$have"); do surplus+=("$stage-$i"); done
+    for i in $(seq $((want + 1)) "$had"); do surplus+=("$name-$i"); done
     [ ${#surplus[@]} -eq 0 ] || stop_services "${surplus[@]}"
-    echo "$stage: $want instance(s) (was $have)"
 }
 
 stop() {
