@@ -179,10 +179,11 @@ let package = Package(
             name: "NashraCLI",
             dependencies: [
                 "Fetcher", "FetchFrontier", "Parser", "Classifier", "Store", "ReaderWeb", "NashraAMQP", "NashraHTTP",
-                "NashraOperations", "DemoSite", "ReplaySite",
+                "NashraOperations", "DemoSite", "ReplaySite", "ArabicText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Services/CLI",
             swiftSettings: strict

@@ -26,6 +26,7 @@ struct StoreBench: AsyncParsableCommand {
     @Option(help: "Articles per transaction (the importer's default).") var batch = 5000
     @Option(help: "Search queries to time.") var queries = 1000
     @Flag(help: "Search an existing database (made by an earlier run) instead of filling a new one.") var reuse = false
+    @Flag(help: "PostgreSQL only: also time pg_trgm substring search over the same folded forms.") var trigram = false
 
     func run() async throws {
         let postgres = PostgresArchive.handles(db)
@@ -37,23 +38,15 @@ struct StoreBench: AsyncParsableCommand {
         var generator = BenchRandom(seed: 20_261_129)
         if !reuse { try await fill(from: source, generator: &generator) }
         let store = try await openNewsArchive(db, logger: Logger(label: "nashra.bench"))
-        var start = Date()
-        generator = BenchRandom(seed: 7)  // the same queries whether the database is new or reused
-        // Queries: one to three words of real titles, as readers type them.
-        let words = source.flatMap { $0.title.split(separator: " ").map(String.init) }.filter { $0.count >= 4 }
+        let queries = Self.queries(count: queries, from: source)
         var latencies: [Double] = []
         var hits = 0
-        for _ in 0..<queries {
-            let count = 1 + Int(generator.next() % 3)
-            let query = (0..<count).map { _ in words[Int(generator.next() % UInt64(words.count))] }.joined(
-                separator: " "
-            )
-            start = Date()
+        for query in queries {
+            let start = Date()
             hits += try await store.search(query, limit: 20).count
             latencies.append(Date().timeIntervalSince(start) * 1000)
         }
-        latencies.sort()
-        func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        let percentile = Self.percentiles(latencies)
         print(
             String(
                 format:
@@ -62,14 +55,32 @@ struct StoreBench: AsyncParsableCommand {
                 percentile(0.5),
                 percentile(0.95),
                 percentile(0.99),
-                queries,
-                Double(hits) / Double(queries)
+                queries.count,
+                Double(hits) / Double(queries.count)
             )
         )
         if let first = try await store.latest(limit: 1).first {
             print("an article id for page benchmarks: \(first.id)")
         }
         await store.close()
+        if trigram, postgres { try await TrigramComparison.run(url: db, queries: queries) }
+    }
+
+    /// One to three words of real titles, as readers type them; the same queries whether the database is new or
+    /// reused.
+    static func queries(count: Int, from source: [LabeledArticle]) -> [String] {
+        var generator = BenchRandom(seed: 7)
+        let words = source.flatMap { $0.title.split(separator: " ").map(String.init) }.filter { $0.count >= 4 }
+        return (0..<count).map { _ in
+            let length = 1 + Int(generator.next() % 3)
+            return (0..<length).map { _ in words[Int(generator.next() % UInt64(words.count))] }.joined(separator: " ")
+        }
+    }
+
+    /// A function from a fraction (0.95) to that percentile of `latencies`.
+    static func percentiles(_ latencies: [Double]) -> (Double) -> Double {
+        let sorted = latencies.sorted()
+        return { sorted[min(sorted.count - 1, Int(Double(sorted.count) * $0))] }
     }
 
     /// Stores `articles` articles drawn from `source` and prints the insert rate.

@@ -35,7 +35,8 @@ extension PostgresArchive {
                 discovered_at DOUBLE PRECISION,
                 created_at DOUBLE PRECISION NOT NULL,
                 updated_at DOUBLE PRECISION NOT NULL,
-                search TSVECTOR NOT NULL
+                search TSVECTOR NOT NULL,
+                title_search TSVECTOR NOT NULL
             )
             """,
             "CREATE INDEX articles_recent ON articles (sort_time DESC)",

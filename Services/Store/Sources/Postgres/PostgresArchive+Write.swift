@@ -227,11 +227,12 @@ struct ArticleRows {
         return """
             INSERT INTO articles (id, url, source_id, source_name, title, published, fetched_at, sort_time, section,
                 language, description, body, content_hash, topic, confidence, uncertain, signature, cluster_id,
-                discovered_at, created_at, updated_at, search)
+                discovered_at, created_at, updated_at, search, title_search)
             SELECT id, url, source, nullif(source_name, ''), title, nullif(published, 'NaN'), fetched, sort_time,
                 nullif(section, ''), nullif(language, ''), nullif(description, ''), body, hash, topic, confidence,
                 uncertain, signature, story, nullif(discovered, 'NaN'), \(now), \(now),
-                setweight(to_tsvector('simple', title_form), 'A') || to_tsvector('simple', body_form)
+                setweight(to_tsvector('simple', title_form), 'A') || to_tsvector('simple', body_form),
+                to_tsvector('simple', title_form)
             FROM unnest(\(ids)::text[], \(urls)::text[], \(sources)::text[], \(sourceNames)::text[], \(titles)::text[],
                 \(published)::float8[], \(fetched)::float8[], \(sortTimes)::float8[], \(sections)::text[],
                 \(languages)::text[], \(descriptions)::text[], \(bodies)::text[], \(hashes)::text[], \(topics)::text[],
@@ -246,6 +247,7 @@ struct ArticleRows {
                 description = excluded.description, body = excluded.body, content_hash = excluded.content_hash,
                 topic = excluded.topic, confidence = excluded.confidence, uncertain = excluded.uncertain,
                 signature = excluded.signature, cluster_id = excluded.cluster_id, search = excluded.search,
+                title_search = excluded.title_search,
                 discovered_at = coalesce(articles.discovered_at, excluded.discovered_at),
                 updated_at = excluded.updated_at
             RETURNING id, seq, (xmax = 0)
