@@ -50,7 +50,9 @@ def main():
                 handle.write(json.dumps({"id": doc["id"], "source": doc["source"], "title": doc["title"],
                                          "text": doc["content"]}, ensure_ascii=False) + "\n")
         pairs_path = os.path.join(workdir, "pairs.jsonl")
-        run = subprocess.run([binary, "bench", "neardup", "--corpus", corpus, "--pairs", pairs_path],
+        extra = os.environ.get("NEARDUP_BAND_WIDTH")  # try another band index: slots per band
+        run = subprocess.run([binary, "bench", "neardup", "--corpus", corpus, "--pairs", pairs_path]
+                             + (["--band-width", extra] if extra else []),
                              check=True, capture_output=True, text=True)
         print(run.stdout.strip())
         candidates = [json.loads(line) for line in open(pairs_path)]
@@ -93,6 +95,7 @@ def main():
     for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
         row(f">= {threshold:.2f}", {key(p) for p in cross if p["similarity"] >= threshold})
     row("the store's verdict", {key(p) for p in cross if p["grouped"]})
+    row("every candidate", {key(p) for p in cross})
     print("(the store's verdict: similarity >= 0.5, or >= 0.2 with the shorter text estimated to be >= 0.8 "
           "contained in the longer)")
 

@@ -16,6 +16,8 @@ struct NearDuplicateBench: ParsableCommand {
 
     @Option(help: "JSON lines {id, source, title, text} (.jsonl or .jsonl.gz).") var corpus: String
     @Option(help: "Write every candidate pair here as JSON lines {a, b, similarity, grouped}.") var pairs: String?
+    @Option(help: "Slots per band (the store's is 4): how a different band index would propose pairs.")
+    var bandWidth = 4
 
     func run() throws {
         var records: [CorpusRecord] = []
@@ -42,7 +44,9 @@ struct NearDuplicateBench: ParsableCommand {
 
         var buckets: [Int64: [Int32]] = [:]
         for (index, signature) in signatures.enumerated() {
-            for key in ArticleStore.bandKeys(signature) { buckets[key, default: []].append(Int32(index)) }
+            for key in ArticleStore.bandKeys(signature, width: bandWidth) {
+                buckets[key, default: []].append(Int32(index))
+            }
         }
         var candidates = Set<Int64>()
         for members in buckets.values where members.count > 1 && members.count <= 200 {

@@ -16,15 +16,15 @@ import NashraModel
 /// 100k articles. An article's rows are found again from its stored signature, so no by-article index is kept.
 extension ArticleStore {
     /// Slots per band: 16 bands of 4 slots for a 64-slot signature.
-    static let bandWidth = 4
+    public static let bandWidth = 4
 
     /// The band keys of a signature: each band's slots hashed (FNV-1a) from a seed that differs per band, so that
     /// equal slots in different bands never collide by construction. Empty for signatures too short to band.
-    public static func bandKeys(_ signature: [UInt32]) -> [Int64] {
-        guard signature.count >= bandWidth * 2 else { return [] }
-        return stride(from: 0, to: signature.count - bandWidth + 1, by: bandWidth).enumerated().map { band, start in
+    public static func bandKeys(_ signature: [UInt32], width: Int = bandWidth) -> [Int64] {
+        guard signature.count >= width * 2 else { return [] }
+        return stride(from: 0, to: signature.count - width + 1, by: width).enumerated().map { band, start in
             var hash = FNV1a.offsetBasis ^ UInt64(band)
-            for slot in signature[start..<(start + bandWidth)] { hash = FNV1a.mix(hash, UInt64(slot)) }
+            for slot in signature[start..<(start + width)] { hash = FNV1a.mix(hash, UInt64(slot)) }
             return Int64(bitPattern: hash)
         }
     }
