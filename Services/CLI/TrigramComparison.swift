@@ -2,6 +2,7 @@ import ArabicText
 import Foundation
 import Logging
 import PostgresNIO
+import Store
 
 /// `nashra bench store --db postgres://… --trigram`: the store's search (a `tsvector` of `SearchText`'s folded
 /// words, GIN-indexed) beside the alternative the design weighed, `pg_trgm` over the same folded forms (a trigram
@@ -9,17 +10,8 @@ import PostgresNIO
 /// index size. The trigram table is made for the comparison and dropped after it.
 enum TrigramComparison {
     static func run(url: String, queries: [String]) async throws {
-        guard var parts = URLComponents(string: url), let host = parts.host else { return }
-        parts.password = parts.password.flatMap { $0.removingPercentEncoding }
         let logger = Logger(label: "nashra.bench.trigram")
-        var configuration = PostgresClient.Configuration(
-            host: host,
-            port: parts.port ?? 5432,
-            username: parts.user ?? "postgres",
-            password: parts.password,
-            database: String(parts.path.dropFirst()),
-            tls: .disable
-        )
+        var configuration = try PostgresArchive.clientConfiguration(url: url)
         configuration.options.maximumConnections = 2
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let running = Task { await client.run() }

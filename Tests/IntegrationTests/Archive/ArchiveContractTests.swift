@@ -170,14 +170,7 @@ enum PostgresTestServer {
         let url = try #require(url)
         let name = "nashra_test_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
         var parts = try #require(URLComponents(string: url))
-        var configuration = PostgresClient.Configuration(
-            host: parts.host ?? "127.0.0.1",
-            port: parts.port ?? 5432,
-            username: parts.user ?? "nashra",
-            password: parts.password,
-            database: String(parts.path.dropFirst()),
-            tls: .disable
-        )
+        var configuration = try PostgresArchive.clientConfiguration(url: url)
         configuration.options.maximumConnections = 1
         let client = PostgresClient(configuration: configuration, backgroundLogger: TestEnvironment.logger)
         let running = Task { await client.run() }

@@ -34,25 +34,7 @@ public final class PostgresArchive: NewsArchive {
     /// Connects, and brings the schema up to date (one migrating process at a time: an advisory lock).
     /// - Throws: `PostgresArchiveError.badURL`, or the server's error when it cannot be reached or migrated.
     public init(url: String, maximumConnections: Int = 8, logger: Logger) async throws {
-        guard let parts = URLComponents(string: url), let host = parts.host, !host.isEmpty else {
-            throw PostgresArchiveError.badURL(url)
-        }
-        let mode = parts.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
-        let tls: PostgresClient.Configuration.TLS
-        switch mode {
-        case "disable": tls = .disable
-        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
-        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
-        default: throw PostgresArchiveError.badURL(url)
-        }
-        var configuration = PostgresClient.Configuration(
-            host: host,
-            port: parts.port ?? 5432,
-            username: parts.user.flatMap { $0.removingPercentEncoding } ?? "postgres",
-            password: parts.password.flatMap { $0.removingPercentEncoding },
-            database: String(parts.path.dropFirst()).removingPercentEncoding.flatMap { $0.isEmpty ? nil : $0 },
-            tls: tls
-        )
+        var configuration = try Self.clientConfiguration(url: url)
         configuration.options.maximumConnections = maximumConnections
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let running = Task { await client.run() }
@@ -66,9 +48,34 @@ public final class PostgresArchive: NewsArchive {
         self.client = client
         self.running = running
         self.logger = logger
-        var shown = parts
-        shown.password = nil
-        location = shown.string ?? "postgres://\(host)"
+        var shown = URLComponents(string: url)
+        shown?.password = nil
+        location = shown?.string ?? "postgres://\(configuration.host ?? "")"
+    }
+
+    /// PostgresNIO's configuration for a `postgres://user[:password]@host[:port]/database[?sslmode=…]` URL
+    /// (`sslmode` disable, the default here, prefer or require).
+    /// - Throws: `PostgresArchiveError.badURL`.
+    public static func clientConfiguration(url: String) throws -> PostgresClient.Configuration {
+        guard let parts = URLComponents(string: url), let host = parts.host, !host.isEmpty else {
+            throw PostgresArchiveError.badURL(url)
+        }
+        let mode = parts.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
+        let tls: PostgresClient.Configuration.TLS
+        switch mode {
+        case "disable": tls = .disable
+        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
+        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
+        default: throw PostgresArchiveError.badURL(url)
+        }
+        return PostgresClient.Configuration(
+            host: host,
+            port: parts.port ?? 5432,
+            username: parts.user.flatMap { $0.removingPercentEncoding } ?? "postgres",
+            password: parts.password.flatMap { $0.removingPercentEncoding },
+            database: String(parts.path.dropFirst()).removingPercentEncoding.flatMap { $0.isEmpty ? nil : $0 },
+            tls: tls
+        )
     }
 
     public func close() async {
