@@ -78,15 +78,11 @@ struct AMQPBench: AsyncParsableCommand {
         }
         report("publish + confirms", n, Date().timeIntervalSince(start))
 
+        func consumer(of queue: String) -> AMQPConsumer {
+            AMQPConsumer(url: url, queue: queue, prefetch: prefetch, maxBatch: batch, topology: nil, logger: logger)
+        }
         // Stage hop: a -> b, publish confirmed before ack, as every stage does.
-        let relay = AMQPConsumer(
-            url: url,
-            queue: prefix + ".a",
-            prefetch: prefetch,
-            maxBatch: batch,
-            topology: nil,
-            logger: logger
-        )
+        let relay = consumer(of: prefix + ".a")
         relay.start()
         start = Date()
         var moved = 0
@@ -106,23 +102,16 @@ struct AMQPBench: AsyncParsableCommand {
         report("stage hop (consume+publish)", n, Date().timeIntervalSince(start))
         await relay.close()
 
-        let consumer = AMQPConsumer(
-            url: url,
-            queue: prefix + ".b",
-            prefetch: prefetch,
-            maxBatch: batch,
-            topology: nil,
-            logger: logger
-        )
-        consumer.start()
+        let sink = consumer(of: prefix + ".b")
+        sink.start()
         start = Date()
         var received = 0
-        while received < n, let deliveries = await consumer.next() {
-            consumer.ack(deliveries)
+        while received < n, let deliveries = await sink.next() {
+            sink.ack(deliveries)
             received += deliveries.count
         }
         report("consume + acks", n, Date().timeIntervalSince(start))
-        await consumer.close()
+        await sink.close()
         publisher.shutdown()
         for name in [prefix + ".a", prefix + ".b"] { try admin.deleteQueue(name) }
     }

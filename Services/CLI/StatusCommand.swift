@@ -33,8 +33,16 @@ struct StatusCommand: AsyncParsableCommand {
         let configuration = try environmentConfiguration()
         let inspector = try QueueInspector(configuration)
         let target = Self.seconds(drainTarget) ?? 600
+        // The archive is opened once (a PostgreSQL pool, a schema check), when it exists, not on every refresh.
+        var store: (any NewsArchive)?
         repeat {
-            let report = await StatusReport.gather(configuration, inspector: inspector, drainTarget: target)
+            if store == nil { store = await StatusReport.openArchive(configuration) }
+            let report = await StatusReport.gather(
+                configuration,
+                inspector: inspector,
+                store: store,
+                drainTarget: target
+            )
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -50,6 +58,7 @@ struct StatusCommand: AsyncParsableCommand {
             }
             if watch { try await Task.sleep(for: .milliseconds(Int(interval * 1000))) }
         } while watch
+        await store?.close()
     }
 
     /// "600s", "10m", "1h", or a bare number of minutes.
@@ -68,18 +77,22 @@ struct StatusReport: Codable {
     var freshness: Freshness?
     var frontier: FrontierSummary?
 
-    static func gather(_ configuration: Configuration, inspector: QueueInspector, drainTarget: Double) async
-        -> StatusReport
-    {
-        let (source, queues) = await inspector.inspect()
+    /// The archive `NASHRA_DB` names, when there is one (a SQLite file not written yet is not created here).
+    static func openArchive(_ configuration: Configuration) async -> (any NewsArchive)? {
         let database = configuration[Setting.database]
+        guard PostgresArchive.handles(database) || FileManager.default.fileExists(atPath: database) else { return nil }
+        return try? await openNewsArchive(database, logger: Logger(label: "nashra.status"))
+    }
+
+    static func gather(
+        _ configuration: Configuration,
+        inspector: QueueInspector,
+        store: (any NewsArchive)?,
+        drainTarget: Double
+    ) async -> StatusReport {
+        let (source, queues) = await inspector.inspect()
         var freshness: Freshness?
-        if PostgresArchive.handles(database) || FileManager.default.fileExists(atPath: database),
-            let store = try? await openNewsArchive(database, logger: Logger(label: "nashra.status"))
-        {
-            freshness = try? await store.freshness()
-            await store.close()
-        }
+        if let store { freshness = try? await store.freshness() }
         return StatusReport(
             source: source,
             queues: queues,

@@ -22,6 +22,24 @@ public struct PreparedBatch: Sendable {
     let stories: [StoryMatch?]
     /// The largest rowid committed when the batch was prepared: later rows are looked at again when it is written.
     let horizon: Int64
+
+    /// `work` on every core: the batch cut into one contiguous chunk per core (at least 16 articles a chunk), the
+    /// results in the chunks' order. Both back ends make a batch's search forms this way.
+    static func inParallel<Part: Sendable, Failure: Error>(
+        _ batch: [ClassifiedArticle],
+        _ work: @Sendable (ArraySlice<ClassifiedArticle>) throws(Failure) -> Part
+    ) throws(Failure) -> [Part] {
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, batch.count / 16))
+        let size = (batch.count + chunks - 1) / chunks
+        let parts = Mutex([Result<Part, Failure>?](repeating: nil, count: chunks))
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let items = batch[min(batch.count, chunk * size)..<min(batch.count, (chunk + 1) * size)]
+            let part = Result { () throws(Failure) -> Part in try work(items) }
+            parts.withLock { $0[chunk] = part }
+        }
+        let done = parts.withLock { $0 }
+        return try done.map { part throws(Failure) in try part!.get() }
+    }
 }
 
 /// A verified story match: the story's id and the estimated similarity to the article that matched.
@@ -50,31 +68,22 @@ extension ArticleStore {
     /// and stemming, most of a store's CPU) and its best story among the articles committed so far. Importers
     /// prepare the next batch while the previous one is written.
     public func prepare(_ batch: [ClassifiedArticle]) throws -> PreparedBatch {
-        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, batch.count / 16))
-        let size = (batch.count + chunks - 1) / chunks
-        typealias Part = (forms: [PreparedBatch.Forms], stories: [StoryMatch?], horizon: Int64)
-        let parts = Mutex([Result<Part, any Error>](repeating: .success(([], [], 0)), count: chunks))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let items = batch[min(batch.count, chunk * size)..<min(batch.count, (chunk + 1) * size)]
-            let part = Result<Part, any Error> {
-                let forms = items.map(PreparedBatch.Forms.init)
-                let (stories, horizon) = try pool.read { db in
-                    let horizon = try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM articles") ?? 0
-                    let stories = try items.map {
-                        try Self.story(of: $0.signature, excludingID: $0.article.id, after: 0, in: db)
-                    }
-                    return (stories, horizon)
+        let parts = try PreparedBatch.inParallel(batch) { items in
+            let forms = items.map(PreparedBatch.Forms.init)
+            let (stories, horizon) = try pool.read { db in
+                let horizon = try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM articles") ?? 0
+                let stories = try items.map {
+                    try Self.story(of: $0.signature, excludingID: $0.article.id, after: 0, in: db)
                 }
-                return (forms, stories, horizon)
+                return (stories, horizon)
             }
-            parts.withLock { $0[chunk] = part }
+            return (forms: forms, stories: stories, horizon: horizon)
         }
-        let done = try parts.withLock { try $0.map { try $0.get() } }
         return PreparedBatch(
             items: batch,
-            forms: done.flatMap(\.forms),
-            stories: done.flatMap(\.stories),
-            horizon: done.map(\.horizon).min() ?? 0
+            forms: parts.flatMap(\.forms),
+            stories: parts.flatMap(\.stories),
+            horizon: parts.map(\.horizon).min() ?? 0
         )
     }
 

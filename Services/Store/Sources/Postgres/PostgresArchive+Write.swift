@@ -2,7 +2,6 @@ import Foundation
 import NashraModel
 import NashraRuntime
 import PostgresNIO
-import Synchronization
 
 /// Writes: a batch in one transaction, as in SQLite (new articles inserted, changed ones updated and re-indexed,
 /// unchanged redeliveries left alone), in a fixed number of statements whatever the batch's size: the stored state
@@ -151,15 +150,7 @@ extension PostgresArchive {
     static let forms = BlockingExecutor(label: "nashra.store.forms")
 
     static func searchForms(of batch: [ClassifiedArticle]) -> [PreparedBatch.Forms] {
-        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, batch.count / 16))
-        let size = (batch.count + chunks - 1) / chunks
-        let parts = Mutex([[PreparedBatch.Forms]](repeating: [], count: chunks))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let part = batch[min(batch.count, chunk * size)..<min(batch.count, (chunk + 1) * size)]
-                .map(PreparedBatch.Forms.init)
-            parts.withLock { $0[chunk] = part }
-        }
-        return parts.withLock { $0.flatMap { $0 } }
+        PreparedBatch.inParallel(batch) { $0.map(PreparedBatch.Forms.init) }.flatMap { $0 }
     }
 
     /// Deletes the articles older than `horizon`, a thousand per transaction; their images, reports and band rows
