@@ -11,7 +11,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo=sudo
     echo "installing: ${missing[*]}"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+    # apt's own chatter (debconf, invoke-rc.d, cluster creation) goes to a log, shown only when it fails.
+    log=$(mktemp /tmp/nashra-apt.XXXXXX)
+    if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+        --no-install-recommends "${missing[@]}"; } > "$log" 2>&1; then
+        tail -n 30 "$log" >&2
+        echo "installing ${missing[*]} failed (the whole log: $log)" >&2
+        exit 1
+    fi
+    rm -f "$log"
 fi
 command -v swift > /dev/null || { echo "Swift 6 is required (https://www.swift.org/install/linux/)" >&2; exit 1; }

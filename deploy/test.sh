@@ -42,4 +42,23 @@ export NASHRA_TEST_RABBITMQ_METRICS_URL=http://127.0.0.1:$NASHRA_RMQ_PROM_PORT
 export NASHRA_BIN_DIR=$(swift build --show-bin-path)
 export NASHRA_REQUIRE_BROKER=1
 export NASHRA_REQUIRE_BROWSER=1
-swift test --skip-build "$@"
+# The run's whole output (every log line of every test) goes to a file; the terminal gets each suite's verdict,
+# every failure and the totals. A CI that captures the output gets a few kilobytes, not megabytes, and a run that
+# hangs is stopped after NASHRA_TEST_TIMEOUT seconds with its last lines shown instead of waiting forever.
+log=${NASHRA_TEST_LOG:-$PWD/.build/nashra-test.log}
+limit=${NASHRA_TEST_TIMEOUT:-1800}
+: > "$log"
+set +e
+timeout -k 30 "$limit" swift test --skip-build "$@" > "$log" 2>&1 &
+tests=$!
+tail -n +1 -f --pid=$tests "$log" | grep --line-buffered -E '^(✔ Suite|✔ Test run|✘|➜|.*(recorded an issue|skipped))' | cut -c1-400
+wait $tests
+status=$?
+set -e
+if [ $status -ne 0 ]; then
+    [ $status -eq 124 ] && echo "the test run did not finish within $limit s (NASHRA_TEST_TIMEOUT); it was stopped"
+    echo "the test run failed (status $status); its last lines (the whole output: $log):"
+    tail -n 40 "$log" | cut -c1-400
+    exit $status
+fi
+echo "the whole output: $log"

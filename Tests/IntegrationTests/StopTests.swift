@@ -113,19 +113,7 @@ extension BrokerTests {
             try await Task.sleep(for: .seconds(2))
 
             let start = ContinuousClock.now
-            let stopped = await withTaskGroup(of: Bool.self) { group in
-                group.addTask {
-                    await running.stop()
-                    return true
-                }
-                group.addTask {
-                    try? await Task.sleep(for: .seconds(60))
-                    return false
-                }
-                let first = await group.next() ?? false
-                group.cancelAll()
-                return first
-            }
+            let stopped = await TestEnvironment.finishes(within: 60) { await running.stop() }
             #expect(stopped, "the stage stopped instead of waiting for the broker")
             print("stop during an outage took \(ContinuousClock.now - start)")
 

@@ -5,6 +5,7 @@ import Logging
 import NashraAMQP
 import NashraRuntime
 import ServiceLifecycle
+import Synchronization
 
 /// What the integration tests need from outside: a real RabbitMQ (`NASHRA_TEST_AMQP_URL`, started by
 /// `deploy/test.sh`), the built executables (`NASHRA_BIN_DIR`) and the broker's control script
@@ -121,6 +122,34 @@ public enum TestEnvironment {
             try? await Task.sleep(for: .milliseconds(100))
         }
         return try await condition()
+    }
+
+    /// Runs `work` and returns whether it finished within `seconds`. Unlike a task group, which waits for every
+    /// child, this returns at the deadline even if `work` never ends (it keeps running, unstructured), so a hang
+    /// fails its test instead of stalling the whole run.
+    public static func finishes(within seconds: Double, _ work: @escaping @Sendable () async -> Void) async -> Bool {
+        let outcome = FirstOutcome()
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            Task {
+                await work()
+                if outcome.claim() { continuation.resume(returning: true) }
+            }
+            Task {
+                try? await Task.sleep(for: .seconds(seconds))
+                if outcome.claim() { continuation.resume(returning: false) }
+            }
+        }
+    }
+}
+
+/// Lets the first of two racing tasks resume a continuation.
+private final class FirstOutcome: Sendable {
+    private let claimed = Mutex(false)
+    func claim() -> Bool {
+        claimed.withLock { claimed in
+            defer { claimed = true }
+            return !claimed
+        }
     }
 }
 
