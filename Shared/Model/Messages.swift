@@ -320,56 +320,6 @@ public struct Article: NashraMessage, Hashable {
     }
 }
 
-/// How alike two MinHash story signatures are, and whether they tell the same story. The classifier and the
-/// store both use it.
-public enum StorySimilarity {
-    /// The estimated Jaccard similarity: the share of slots that agree. 0 when the signatures differ in size or
-    /// are empty (a text too short to sign).
-    public static func estimate(_ a: [UInt32], _ b: [UInt32]) -> Double {
-        guard a.count == b.count, !a.isEmpty else { return 0 }
-        var agreeing = 0
-        for slot in a.indices where a[slot] == b[slot] { agreeing += 1 }
-        return Double(agreeing) / Double(a.count)
-    }
-
-    /// The estimated number of distinct shingles behind a signature. Its slots are the minimums of uniform
-    /// 32-bit hashes, so their mean says how many there were: (k − 1) / Σ uᵢ for k minimums uᵢ scaled to 0…1
-    /// (within about 1/√k, 12% for 64 slots).
-    public static func estimatedSize(_ signature: [UInt32]) -> Double {
-        guard signature.count > 1 else { return 0 }
-        let sum = signature.reduce(0.0) { $0 + (Double($1) + 1) / 4_294_967_296 }
-        return Double(signature.count - 1) / sum
-    }
-
-    /// Estimated Jaccard similarity from which two articles tell the same story.
-    public static let sameStorySimilarity = 0.5
-    /// Below it, the estimated containment of the shorter text in the longer from which they do, given at
-    /// least `containmentFloor` of similarity (a short text inside a long one shares few of its shingles).
-    public static let sameStoryContainment = 0.8
-    public static let containmentFloor = 0.2
-
-    /// Whether two signatures tell the same story, verified: their estimated Jaccard similarity (by which
-    /// matches are ranked) when they do, nil when they do not. Precision first: on SaudiNewsNet's wire stories
-    /// (bench/neardup.py) containment adds a twentieth of the pairs at the same precision.
-    public static func sameStory(_ a: [UInt32], _ b: [UInt32]) -> Double? {
-        let similarity = estimate(a, b)
-        if similarity >= sameStorySimilarity { return similarity }
-        guard similarity >= containmentFloor,
-            containment(a, b, jaccard: similarity) >= sameStoryContainment
-        else { return nil }
-        return similarity
-    }
-
-    /// The estimated share of the shorter text's shingles that the longer one has: J/(1+J) · (|A|+|B|)/min.
-    /// A wire story republished with paragraphs cut or added is contained in the other copy while their
-    /// Jaccard similarity is low.
-    public static func containment(_ a: [UInt32], _ b: [UInt32], jaccard: Double) -> Double {
-        let (sizeA, sizeB) = (estimatedSize(a), estimatedSize(b))
-        guard jaccard > 0, min(sizeA, sizeB) > 0 else { return 0 }
-        return min(1, jaccard / (1 + jaccard) * (sizeA + sizeB) / min(sizeA, sizeB))
-    }
-}
-
 /// An article with its topic and near-duplicate signature. Queue `nashra.classified`.
 public struct ClassifiedArticle: NashraMessage, Hashable {
     public static let messageType = "nashra.classified-article"

@@ -2,7 +2,7 @@ import ArabicText
 import NashraHashing
 import NashraModel
 
-/// MinHash signatures of an article's normalised word 3-shingles. Two copies of one wire story share most
+/// MinHash signatures of an article's normalised word 3-shingles (`WordShingles`). Two copies of one wire story share most
 /// shingles, so the fraction of equal signature slots estimates their Jaccard similarity. MinHash rather than
 /// SimHash: its estimate is unbiased for Jaccard, and the store can band it for candidate lookup, then verify.
 public struct StorySignature: Sendable {
@@ -23,26 +23,18 @@ public struct StorySignature: Sendable {
     /// The signature of a text, or an empty one for a text of fewer than `minimumWords` words.
     public func signature(of text: String) -> [UInt32] {
         var minimums = [UInt32](repeating: .max, count: size)
-        // Shingles of three consecutive token hashes, hashed once, then one multiply-add per slot.
-        var window: (UInt64, UInt64) = (0, 0)
+        // Each shingle hashed once (`WordShingles`), then one multiply-add per slot.
         var seen = 0
         minimums.withUnsafeMutableBufferPointer { minimums in
             multipliers.withUnsafeBufferPointer { multipliers in
                 increments.withUnsafeBufferPointer { increments in
-                    func add(_ shingle: UInt64) {
+                    seen = WordShingles.forEach(in: text) { shingle in
                         for slot in 0..<minimums.count {
                             let value = UInt32(
                                 truncatingIfNeeded: (shingle &* multipliers[slot] &+ increments[slot]) >> 32
                             )
                             if value < minimums[slot] { minimums[slot] = value }
                         }
-                    }
-                    TokenScanner.forEachToken(in: text) { token in
-                        let hash = TokenScanner.hash(token)
-                        seen += 1
-                        // The 3-shingle of the two previous words and this one: ((w₀·p) ⊕ w₁)·p ⊕ w₂.
-                        if seen >= 3 { add(FNV1a.mix(window.0 &* FNV1a.prime, window.1) ^ hash) }
-                        window = (window.1, hash)
                     }
                 }
             }

@@ -15,8 +15,10 @@ import NashraModel
 /// text) took 110 with its by-article index, which made random inserts into it the largest cost of a write at
 /// 100k articles. An article's rows are found again from its stored signature, so no by-article index is kept.
 extension ArticleStore {
-    /// Slots per band: 16 bands of 4 slots for a 64-slot signature.
-    public static let bandWidth = 4
+    /// Slots per band: 32 bands of 2 slots for a 64-slot signature. Bands of 4 proposed only 0.68 of the pairs
+    /// that tell one story on SaudiNewsNet (`bench/neardup.py`), bands of 2 propose 0.96: 4.4 times the
+    /// candidates, most turned down on their signatures before any text is read (`StorySimilarity`).
+    public static let bandWidth = 2
 
     /// The band keys of a signature: each band's slots hashed (FNV-1a) from a seed that differs per band, so that
     /// equal slots in different bands never collide by construction. Empty for signatures too short to band.
@@ -34,25 +36,29 @@ extension ArticleStore {
         return data.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) }
     }
 
-    /// The best verified match of a signature among the stored articles with a rowid above `after`, other than
+    /// The best verified match of an article among the stored articles with a rowid above `after`, other than
     /// the article `excludingID` itself; nil when the article starts a story of its own.
-    static func story(of signature: [UInt32], excludingID own: String, after: Int64, in db: Database) throws
+    static func story(of probe: inout StoryProbe, excludingID own: String, after: Int64, in db: Database) throws
         -> StoryMatch?
     {
-        let keys = bandKeys(signature)
+        let keys = bandKeys(probe.signature)
         guard !keys.isEmpty else { return nil }
         let candidates = try bandStatement(.candidates, keys: keys.count, in: db)
         let candidate = try db.cachedStatement(sql: "SELECT signature, cluster_id, id FROM articles WHERE rowid = ?")
+        let text = try db.cachedStatement(sql: "SELECT title, body FROM articles WHERE rowid = ?")
         var best: StoryMatch?
         var checked = Set<Int64>()
         for rowid in try Int64.fetchAll(candidates, arguments: StatementArguments([after] + keys))
         where checked.insert(rowid).inserted {
             guard let row = try Row.fetchOne(candidate, arguments: [rowid]), row["id"] != own else { continue }
-            best = StoryMatch.better(
+            best = try StoryMatch.better(
                 best,
                 story: (row["cluster_id"] as String?) ?? row["id"],
-                signature: signature,
-                candidate: decodeSignature(row["signature"])
+                probe: &probe,
+                candidate: decodeSignature(row["signature"]),
+                text: {
+                    try Row.fetchOne(text, arguments: [rowid]).map { StoryProbe.text(title: $0["title"], body: $0["body"]) }
+                }
             )
         }
         return best
@@ -109,6 +115,18 @@ extension ArticleStore {
         }
     }
 
+    /// The band index made again from the stored signatures (after a change of `bandWidth`).
+    static func rebuildBands(in db: Database) throws {
+        try db.execute(sql: "DELETE FROM story_bands")
+        let rows = try Row.fetchCursor(db, sql: "SELECT rowid, signature FROM articles")
+        while let row = try rows.next() {
+            let keys = bandKeys(decodeSignature(row["signature"]))
+            guard !keys.isEmpty else { continue }
+            try bandStatement(.insert, keys: keys.count, in: db)
+                .execute(arguments: StatementArguments([row["rowid"] as Int64] + keys))
+        }
+    }
+
     /// The columns `unindex(stored:in:)` needs, for a `SELECT … FROM articles`.
     static let indexedColumns = "rowid, title, body, signature"
 
@@ -151,7 +169,8 @@ extension ArticleStore {
             let rowid: Int64 = row["rowid"]
             let signature = decodeSignature(row["signature"])
             if (row["cluster_id"] as String?) == nil {
-                let story = try story(of: signature, excludingID: row["id"], after: 0, in: db)?.story ?? row["id"]
+                var probe = StoryProbe(signature: signature, text: StoryProbe.text(title: row["title"], body: row["body"]))
+                let story = try story(of: &probe, excludingID: row["id"], after: 0, in: db)?.story ?? row["id"]
                 try db.execute(sql: "UPDATE articles SET cluster_id = ? WHERE rowid = ?", arguments: [story, rowid])
             }
             try index(

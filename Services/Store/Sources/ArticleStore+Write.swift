@@ -42,16 +42,53 @@ public struct PreparedBatch: Sendable {
     }
 }
 
-/// A verified story match: the story's id and the estimated similarity to the article that matched.
+/// A verified story match: the story's id and how much of the shorter text the other holds (`StorySimilarity`).
 struct StoryMatch: Sendable {
     var story: String
     var similarity: Double
 
-    /// `best`, or the candidate's story when `StorySimilarity` verifies it and it is closer.
-    static func better(_ best: StoryMatch?, story: String, signature: [UInt32], candidate: [UInt32]) -> StoryMatch? {
-        guard let similarity = StorySimilarity.sameStory(signature, candidate), similarity > best?.similarity ?? 0
+    /// `best`, or the candidate's story when `StorySimilarity` verifies it and it is closer. `text` gives the
+    /// candidate's title and body, read only when its signature is close enough to be checked.
+    static func better(
+        _ best: StoryMatch?,
+        story: String,
+        probe: inout StoryProbe,
+        candidate signature: [UInt32],
+        text: () throws -> String?
+    ) rethrows -> StoryMatch? {
+        guard StorySimilarity.worthVerifying(probe.signature, signature), let text = try text(),
+            let similarity = StorySimilarity.sameStory(probe.shingles(), WordShingles.set(of: text)),
+            similarity > best?.similarity ?? 0
         else { return best }
         return StoryMatch(story: story, similarity: similarity)
+    }
+}
+
+/// The article's side of a story lookup: its signature, and its exact shingles, made on first need (most
+/// candidates are turned down on their signatures alone).
+struct StoryProbe {
+    let signature: [UInt32]
+    let text: String
+    private var made: [UInt64]?
+
+    init(signature: [UInt32], text: String) {
+        self.signature = signature
+        self.text = text
+    }
+
+    /// An article being written, with its stored body (its paragraphs joined by newlines).
+    init(_ item: ClassifiedArticle, body: String) {
+        self.init(signature: item.signature, text: Self.text(title: item.article.title, body: body))
+    }
+
+    /// A stored article's text for shingling: its title and body, as the classifier signed them.
+    static func text(title: String, body: String) -> String { title + "\n" + body }
+
+    mutating func shingles() -> [UInt64] {
+        if let made { return made }
+        let set = WordShingles.set(of: text)
+        made = set
+        return set
     }
 }
 
@@ -72,8 +109,9 @@ extension ArticleStore {
             let forms = items.map(PreparedBatch.Forms.init)
             let (stories, horizon) = try pool.read { db in
                 let horizon = try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM articles") ?? 0
-                let stories = try items.map {
-                    try Self.story(of: $0.signature, excludingID: $0.article.id, after: 0, in: db)
+                let stories = try zip(items, forms).map { item, forms in
+                    var probe = StoryProbe(item, body: forms.body)
+                    return try Self.story(of: &probe, excludingID: item.article.id, after: 0, in: db)
                 }
                 return (stories, horizon)
             }
@@ -144,23 +182,21 @@ extension ArticleStore {
                     // New or changed (a redelivery changes nothing): (re)index its search form and its story.
                     if let old { try Self.unindex(stored: old, in: db) }
                     var best = prepared.stories[position]
+                    var probe = StoryProbe(item, body: forms.body)
                     if committed > prepared.horizon {
-                        let late = try Self.story(
-                            of: item.signature,
-                            excludingID: a.id,
-                            after: prepared.horizon,
-                            in: db
-                        )
+                        let late = try Self.story(of: &probe, excludingID: a.id, after: prepared.horizon, in: db)
                         if let late, late.similarity > best?.similarity ?? 0 { best = late }
                     }
                     let keys = Self.bandKeys(item.signature)
                     for earlier in Set(keys.flatMap { batchBands[$0] ?? [] })
                     where prepared.items[earlier].article.id != a.id {
+                        let other = prepared.items[earlier]
                         best = StoryMatch.better(
                             best,
                             story: stories[earlier],
-                            signature: item.signature,
-                            candidate: prepared.items[earlier].signature
+                            probe: &probe,
+                            candidate: other.signature,
+                            text: { StoryProbe.text(title: other.article.title, body: prepared.forms[earlier].body) }
                         )
                     }
                     let story = best?.story ?? a.id

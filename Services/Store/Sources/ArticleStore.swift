@@ -149,6 +149,11 @@ public final class ArticleStore: Sendable {
             try db.execute(sql: "ALTER TABLE articles ADD COLUMN discovered_at REAL")
             try db.execute(sql: "CREATE INDEX articles_by_created ON articles(created_at)")
         }
+        migrator.registerMigration("v8: bands of two slots") { db in
+            // `bandWidth` went from 4 to 2: every article's band rows are made again from its stored signature.
+            // Its story is kept.
+            try rebuildBands(in: db)
+        }
         return migrator
     }
 

@@ -33,6 +33,13 @@ extension PostgresArchive {
                 connection: connection,
                 logger: logger
             )
+            let texts = try await Self.storyTexts(
+                of: batch,
+                keys: keys,
+                candidates: candidates,
+                connection: connection,
+                logger: logger
+            )
             // An article twice in one batch is written once, as its last copy (one statement cannot update a row
             // twice); that is what writing them one after the other would leave.
             let last = Dictionary(
@@ -51,6 +58,7 @@ extension PostgresArchive {
                 }
                 if changed ?? true {
                     var best: StoryMatch?
+                    var probe = StoryProbe(item, body: forms[position].body)
                     var seen = Set<String>()
                     for key in keys[position] {
                         for candidate in candidates[key] ?? [] where candidate.id != a.id {
@@ -58,8 +66,9 @@ extension PostgresArchive {
                             best = StoryMatch.better(
                                 best,
                                 story: candidate.story,
-                                signature: item.signature,
-                                candidate: candidate.signature
+                                probe: &probe,
+                                candidate: candidate.signature,
+                                text: { texts[candidate.id] }
                             )
                         }
                     }
@@ -67,8 +76,9 @@ extension PostgresArchive {
                         best = StoryMatch.better(
                             best,
                             story: stories[earlier],
-                            signature: item.signature,
-                            candidate: batch[earlier].signature
+                            probe: &probe,
+                            candidate: batch[earlier].signature,
+                            text: { StoryProbe.text(title: batch[earlier].article.title, body: forms[earlier].body) }
                         )
                     }
                     stories[position] = best?.story ?? a.id
@@ -144,6 +154,37 @@ extension PostgresArchive {
             )
         }
         return candidates
+    }
+
+    /// The title and body of every candidate whose signature is close enough to one of the batch's for its text to
+    /// be checked (`StorySimilarity.worthVerifying`), by id: one query, for the few that pass.
+    static func storyTexts(
+        of batch: [ClassifiedArticle],
+        keys: [[Int64]],
+        candidates: [Int64: [Candidate]],
+        connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> [String: String] {
+        var wanted = Set<String>()
+        for (position, item) in batch.enumerated() {
+            for key in keys[position] {
+                for candidate in candidates[key] ?? []
+                where candidate.id != item.article.id
+                    && StorySimilarity.worthVerifying(item.signature, candidate.signature)
+                {
+                    wanted.insert(candidate.id)
+                }
+            }
+        }
+        guard !wanted.isEmpty else { return [:] }
+        var texts: [String: String] = [:]
+        for try await (id, title, body) in try await connection.query(
+            "SELECT id, title, body FROM articles WHERE id = ANY(\(Array(wanted)))",
+            logger: logger
+        ).decode((String, String, String).self) {
+            texts[id] = StoryProbe.text(title: title, body: body)
+        }
+        return texts
     }
 
     /// Where the search forms of a batch are made: off the cooperative pool, on every core.
