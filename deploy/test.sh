@@ -51,7 +51,7 @@ limit=${NASHRA_TEST_TIMEOUT:-1800}
 set +e
 timeout -k 30 "$limit" swift test --skip-build "$@" > "$log" 2>&1 &
 tests=$!
-tail -n +1 -f --pid=$tests "$log" | grep --line-buffered -E '^(✔ Suite|✔ Test run|✘|➜|.*(recorded an issue|skipped))' | cut -c1-400
+tail -n +1 -f --pid=$tests "$log" | grep --line-buffered -E '^(✔ Suite|✔ Test run|✘|➜|.*(recorded an issue|skipped))' | stdbuf -oL cut -c1-400
 wait $tests
 status=$?
 set -e

@@ -58,6 +58,8 @@ extension BrokerTests {
             #expect(tech.title == "إطلاق منصة رقمية عربية للذكاء الاصطناعي في التعليم")
             #expect(!tech.url.contains("utm_"), "tracking parameters are stripped from canonical URLs")
             #expect(tech.topic == "technology")
+            let vaccine = try #require(articles.first { $0.url.contains("health-vaccine") })
+            #expect(vaccine.topic == "health", "the vaccination campaign is in the health section")
             // Every feed item was sent once: polling the feeds again adds no fetch job.
             #expect(try state.seenCount() == 7)
             let probe = QueueProbe(url: url)

@@ -1,14 +1,16 @@
 import Classifier
 import Fetcher
 import Foundation
+import GRDB
 import Hummingbird
 import NashraHTTP
 import NashraModel
 import Parser
 import ReaderWeb
-import Store
 import TestSupport
 import Testing
+
+@testable import Store
 
 @Suite("Story clusters") struct ClusterTests {
     static let pages = [
@@ -72,7 +74,64 @@ import Testing
         #expect(clusters.values.map(\.count).sorted() == [1, 1, 1, 1, 2])
     }
 
-    @Test("sections, home blocks and RSS 2.0 output over real HTTP")
+    @Test("a wire story inside a long piece of another outlet's own reporting joins the wire story's cluster")
+    func shortCopyInsideALongPiece() throws {
+        let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
+        let articles = try classified()
+        let wire = try #require(articles.first { $0.article.url.hasSuffix("cairo/wire-summit.html") })
+        // The same wire text, then the paragraphs of two of the outlet's own stories.
+        var long = try #require(articles.first { $0.article.url.hasSuffix("madina/wire-summit.html") })
+        long.article.paragraphs =
+            wire.article.paragraphs
+            + articles.filter { !$0.article.url.contains("wire") }
+            .prefix(2).flatMap(\.article.paragraphs)
+        long.signature = StorySignature().signature(
+            of: long.article.title + "\n" + long.article.paragraphs.joined(separator: "\n")
+        )
+        let estimate = StorySimilarity.estimate(wire.signature, long.signature)
+        #expect(estimate < 0.5, "their signatures alone would not group them: \(estimate)")
+        try store.upsert([wire])
+        try store.upsert([long])
+        #expect(try store.article(id: long.article.id)?.clusterID == wire.article.id)
+    }
+
+    @Test("a store whose band index has bands of 4 slots is migrated to bands of 2, and its stories still gather")
+    func bandIndexMigration() throws {
+        let path = try TestEnvironment.temporaryDirectory() + "/nashra.sqlite"
+        let articles = try classified()
+        let cairo = try #require(articles.first { $0.article.url.hasSuffix("cairo/wire-summit.html") })
+        let madina = try #require(articles.first { $0.article.url.hasSuffix("madina/wire-summit.html") })
+        let queue = try DatabaseQueue(path: path)
+        try ArticleStore.migrator.migrate(queue, upTo: "v7: freshness")
+        try queue.write { db in
+            let a = cairo.article
+            try db.execute(
+                sql: """
+                    INSERT INTO articles (id, url, source_id, title, fetched_at, sort_time, body, content_hash, topic,
+                        confidence, uncertain, signature, cluster_id, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, 0, 0, ?, ?, ?, 0.9, 0, ?, ?, 0, 0)
+                    """,
+                arguments: [
+                    a.id, a.url, a.sourceID, a.title, a.paragraphs.joined(separator: "\n"), a.contentHash, cairo.topic,
+                    cairo.signature.withUnsafeBufferPointer { Data(buffer: $0) }, a.id,
+                ]
+            )
+            for key in ArticleStore.bandKeys(cairo.signature, width: 4) {
+                try db.execute(
+                    sql: "INSERT INTO story_bands (key, article) VALUES (?, ?)",
+                    arguments: [key, db.lastInsertedRowID]
+                )
+            }
+        }
+        try queue.close()
+        let store = try ArticleStore(path: path)
+        try store.upsert([madina])
+        #expect(try store.article(id: madina.article.id)?.clusterID == cairo.article.id)
+        let rows = try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM story_bands") }
+        #expect(rows == 2 * 64 / ArticleStore.bandWidth)
+    }
+
+    @Test("sections (health among them), home blocks and RSS 2.0 output over real HTTP")
     func sectionsAndFeeds() async throws {
         let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
         try store.upsert(try classified())
@@ -88,6 +147,15 @@ import Testing
         #expect(try await get("/section/nope").status == 404)
         let home = String(decoding: try await get("/").body, as: UTF8.self)
         #expect(home.contains("<a href=\"/section/sport\">رياضة</a>"))
+        // The vaccination campaign is health news, with its section, block and feed (it was filed under science and
+        // technology before the model had a health section).
+        let vaccine = "وزارة الصحة تبدأ حملة تطعيم موسمية ضد الإنفلونزا"
+        #expect(home.contains("<a href=\"/section/health\">صحة</a>"))
+        let health = String(decoding: try await get("/section/health").body, as: UTF8.self)
+        #expect(health.contains(vaccine) && !health.contains("الأهلي يتصدر"))
+        let healthFeed = try FeedParser.parse(try await get("/section/health/feed.xml").body, feedURL: server.base)
+        #expect(healthFeed.items.map(\.hints.title) == [vaccine])
+        #expect(!String(decoding: try await get("/section/technology").body, as: UTF8.self).contains(vaccine))
 
         // Valid RSS 2.0: our own feed parser (FoundationXML) reads it back.
         let feed = try await get("/feed.xml")

@@ -57,7 +57,9 @@ extension ArticleStore {
                 probe: &probe,
                 candidate: decodeSignature(row["signature"]),
                 text: {
-                    try Row.fetchOne(text, arguments: [rowid]).map { StoryProbe.text(title: $0["title"], body: $0["body"]) }
+                    try Row.fetchOne(text, arguments: [rowid]).map {
+                        StoryProbe.text(title: $0["title"], body: $0["body"])
+                    }
                 }
             )
         }
@@ -169,7 +171,10 @@ extension ArticleStore {
             let rowid: Int64 = row["rowid"]
             let signature = decodeSignature(row["signature"])
             if (row["cluster_id"] as String?) == nil {
-                var probe = StoryProbe(signature: signature, text: StoryProbe.text(title: row["title"], body: row["body"]))
+                var probe = StoryProbe(
+                    signature: signature,
+                    text: StoryProbe.text(title: row["title"], body: row["body"])
+                )
                 let story = try story(of: &probe, excludingID: row["id"], after: 0, in: db)?.story ?? row["id"]
                 try db.execute(sql: "UPDATE articles SET cluster_id = ? WHERE rowid = ?", arguments: [story, rowid])
             }

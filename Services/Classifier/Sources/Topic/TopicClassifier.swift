@@ -77,6 +77,7 @@ public struct TopicClassifier: Sendable {
         "economy": "اقتصاد اقتصادي اعمال مال بورصه economy business markets finance",
         "technology": "تكنولوجيا تقنيه علوم technology tech science",
         "culture": "ثقافه ثقافي فن فنون ادب منوعات culture arts entertainment",
+        "health": "صحه صحي طب health medicine",
         "middleEast": "عربي عرب الشرق middleeast middle arab arabic",
         "internationalNews": "دولي عالم العالم world international",
     ]

@@ -9,8 +9,9 @@ import Foundation
 /// p_k − q_k, with q = p restricted to S and renormalised: the model is free to split the mass between the
 /// candidates as the rest of the corpus teaches it.
 ///
-/// Sections the corpus lacks: a label of `seeds` that no article has is given to the articles densest in its
-/// seed words (`TopicSeeds`), when there are at least `minimumSeeded` of them.
+/// Sections the corpus lacks: a label of `seeds` that no article has for certain (only as one candidate of a
+/// partial label, or not at all) is given to the articles densest in its seed words (`TopicSeeds`), when there are
+/// at least `minimumSeeded` of them.
 ///
 /// Calibration: a tenth of the articles is held out; after training, the temperature that minimises their
 /// negative log-likelihood is kept (temperature scaling leaves the ranking, hence accuracy, unchanged).
@@ -47,10 +48,14 @@ public struct TopicTrainer: Sendable {
         for article in articles {
             labelSet.formUnion(labelMap.candidates(outlet: article.outlet, label: article.label))
         }
+        // The labels some article has for certain: its outlet's label is not partial.
+        let definite = Set(
+            articles.filter { labelMap.candidates(outlet: $0.outlet, label: $0.label) == [$0.label] }.map(\.label)
+        )
         var labelOf = articles.map(\.label)
         var seeded: [String: [Int]] = [:]
         if let seeds {
-            for label in seeds.missing(from: labelSet) {
+            for label in seeds.missing(from: definite) {
                 let chosen = articles.indices.filter {
                     seeds.score(
                         title: articles[$0].title,
