@@ -96,7 +96,7 @@ def main():
         row(f">= {threshold:.2f}", {key(p) for p in cross if p["similarity"] >= threshold})
     row("the store's verdict", {key(p) for p in cross if p["grouped"]})
     row("every candidate", {key(p) for p in cross})
-    print("(the store's verdict: estimated similarity >= 0.1, then >= 0.7 of the shorter text's word 3-shingles "
+    print("(the store's verdict: estimated similarity >= 0.2 or estimated containment >= 0.5, then >= 0.7 of the shorter text's word 3-shingles "
           "found in the other, counted exactly on the texts)")
 
 if __name__ == "__main__":

@@ -89,7 +89,8 @@ struct NearDuplicateBench: ParsableCommand {
         let verification = Date().timeIntervalSince(verifying)
         print(
             "\(candidates.count) candidate pairs from shared bands of \(bandWidth) slots; \(verified) checked on their "
-                + "texts (estimated similarity ≥ \(StorySimilarity.verificationFloor)), \(grouped) grouped "
+                + "texts (estimated similarity ≥ \(StorySimilarity.verificationFloor) or estimated containment ≥ "
+                + "\(StorySimilarity.verificationContainment)), \(grouped) grouped "
                 + "(containment ≥ \(StorySimilarity.sameStoryContainment)); "
                 + String(
                     format: "%.1f s for the checks, %.0f µs a checked pair, texts shingled once",

@@ -45,19 +45,33 @@ extension ArticleStore {
         guard !keys.isEmpty else { return nil }
         let candidates = try bandStatement(.candidates, keys: keys.count, in: db)
         let candidate = try db.cachedStatement(sql: "SELECT signature, cluster_id, id FROM articles WHERE rowid = ?")
-        let text = try db.cachedStatement(sql: "SELECT title, body FROM articles WHERE rowid = ?")
-        var best: StoryMatch?
+        var rows: [StoryCandidate] = []
         var checked = Set<Int64>()
         for rowid in try Int64.fetchAll(candidates, arguments: StatementArguments([after] + keys))
         where checked.insert(rowid).inserted {
-            guard let row = try Row.fetchOne(candidate, arguments: [rowid]), row["id"] != own else { continue }
+            guard let row = try Row.fetchOne(candidate, arguments: [rowid]) else { continue }
+            rows.append(StoryCandidate(row, rowid: rowid))
+        }
+        return try best(of: rows, for: &probe, excludingID: own, in: db)
+    }
+
+    /// The best verified match among `candidates`; their texts are read only for those worth checking.
+    static func best(
+        of candidates: [StoryCandidate],
+        for probe: inout StoryProbe,
+        excludingID own: String,
+        in db: Database
+    ) throws -> StoryMatch? {
+        let text = try db.cachedStatement(sql: "SELECT title, body FROM articles WHERE rowid = ?")
+        var best: StoryMatch?
+        for candidate in candidates where candidate.id != own {
             best = try StoryMatch.better(
                 best,
-                story: (row["cluster_id"] as String?) ?? row["id"],
+                story: candidate.story,
                 probe: &probe,
-                candidate: decodeSignature(row["signature"]),
+                candidate: candidate.signature,
                 text: {
-                    try Row.fetchOne(text, arguments: [rowid]).map {
+                    try Row.fetchOne(text, arguments: [candidate.rowid]).map {
                         StoryProbe.text(title: $0["title"], body: $0["body"])
                     }
                 }
@@ -66,14 +80,43 @@ extension ArticleStore {
         return best
     }
 
-    /// Adds a stored article to the search index and the band index. `forms` are `SearchText.indexForm` of its
-    /// title and body.
-    static func index(rowid: Int64, title: String, body: String, signature: [UInt32], in db: Database) throws {
+    /// Adds a stored article to the search index and its band keys to `bands` (written by `bands.flush`).
+    /// `title` and `body` are `SearchText.indexForm` of its title and body.
+    static func index(
+        rowid: Int64,
+        title: String,
+        body: String,
+        signature: [UInt32],
+        bands: inout BandRows,
+        in db: Database
+    ) throws {
         try db.cachedStatement(sql: "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)")
             .execute(arguments: [rowid, title, body])
-        let keys = bandKeys(signature)
-        guard !keys.isEmpty else { return }
-        try bandStatement(.insert, keys: keys.count, in: db).execute(arguments: StatementArguments([rowid] + keys))
+        try bands.add(bandKeys(signature), article: rowid, in: db)
+    }
+
+    /// Band rows waiting to be written, written in key order: a batch's rows land on neighbouring pages of the
+    /// band index one after the other, instead of one random page each (with 32 bands an article, random inserts
+    /// had been a third of a batch's write at 100k articles).
+    struct BandRows {
+        private var rows: [(key: Int64, article: Int64)] = []
+
+        mutating func add(_ keys: [Int64], article: Int64, in db: Database) throws {
+            for key in keys { rows.append((key, article)) }
+            if rows.count >= 500_000 { try flush(in: db) }  // bounded memory for a rebuild of a whole archive
+        }
+
+        /// Forgets the rows of an article not yet written (it changed again within the batch).
+        mutating func discard(article: Int64) {
+            rows.removeAll { $0.article == article }
+        }
+
+        mutating func flush(in db: Database) throws {
+            rows.sort { $0.key < $1.key || ($0.key == $1.key && $0.article < $1.article) }
+            let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO story_bands (key, article) VALUES (?, ?)")
+            for row in rows { try insert.execute(arguments: [row.key, row.article]) }
+            rows.removeAll(keepingCapacity: true)
+        }
     }
 
     /// Removes a stored article from both indexes. The search index holds no copy of the text (a contentless FTS5
@@ -89,12 +132,27 @@ extension ArticleStore {
         try bandStatement(.delete, keys: keys.count, in: db).execute(arguments: StatementArguments([rowid] + keys))
     }
 
-    enum BandStatementKind { case candidates, insert, delete }
+    enum BandStatementKind { case candidates, delete }
+
+    /// A stored article that shares a band with an article being written: what the story lookup needs of it.
+    struct StoryCandidate {
+        var rowid: Int64
+        var id: String
+        var story: String
+        var signature: [UInt32]
+
+        init(_ row: Row, rowid: Int64) {
+            self.rowid = rowid
+            id = row["id"]
+            story = (row["cluster_id"] as String?) ?? row["id"]
+            signature = decodeSignature(row["signature"])
+        }
+    }
 
     /// One statement over all of an article's band keys (one execution instead of one per band: at 16 bands, the
     /// per-statement cost of lookups and inserts had been a third of a write). Arguments: the lowest rowid to
     /// return then the keys for `.candidates` (at most 50 articles a band, so a crowded band cannot stall a write);
-    /// the article's rowid then the keys for `.insert` and `.delete`. Compiled once per connection and key count.
+    /// the article's rowid then the keys for `.delete`. Compiled once per connection and key count.
     static func bandStatement(_ kind: BandStatementKind, keys count: Int, in db: Database) throws -> Statement {
         let keys = (0..<count).map { "?\($0 + 2)" }
         switch kind {
@@ -105,11 +163,6 @@ extension ArticleStore {
                 }
                 .joined(separator: " UNION ALL ")
             )
-        case .insert:
-            return try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO story_bands (key, article) VALUES "
-                    + keys.map { "(\($0), ?1)" }.joined(separator: ", ")
-            )
         case .delete:
             return try db.cachedStatement(
                 sql: "DELETE FROM story_bands WHERE article = ?1 AND key IN (\(keys.joined(separator: ", ")))"
@@ -117,16 +170,49 @@ extension ArticleStore {
         }
     }
 
+    /// The stored articles above a rowid, banded in memory: a batch prepared while others were written looks its
+    /// late candidates up here, with one range read of those rows instead of a seek per band per article (the
+    /// import path prepares each batch while the previous one is written, so every article of a batch has late
+    /// candidates to look up). Nil when there are more than `limit` such rows: then `story(of:after:in:)` looks
+    /// them up in the band index.
+    struct RecentStories {
+        private var rows: [StoryCandidate] = []
+        private var bands: [Int64: [Int]] = [:]
+
+        init?(after horizon: Int64, through committed: Int64, in db: Database, limit: Int64 = 50_000) throws {
+            guard committed - horizon <= limit else { return nil }
+            let cursor = try Row.fetchCursor(
+                db,
+                sql: "SELECT rowid, signature, cluster_id, id FROM articles WHERE rowid > ? ORDER BY rowid",
+                arguments: [horizon]
+            )
+            while let row = try cursor.next() {
+                let candidate = StoryCandidate(row, rowid: row["rowid"])
+                for key in bandKeys(candidate.signature) {
+                    // As the band index's lookup does: the first 50 articles a band.
+                    if bands[key, default: []].count < 50 { bands[key, default: []].append(rows.count) }
+                }
+                rows.append(candidate)
+            }
+        }
+
+        /// The best verified match of an article among these rows.
+        func story(of probe: inout StoryProbe, excludingID own: String, in db: Database) throws -> StoryMatch? {
+            var seen = Set<Int>()
+            let candidates = bandKeys(probe.signature).flatMap { bands[$0] ?? [] }.filter { seen.insert($0).inserted }
+            return try best(of: candidates.map { rows[$0] }, for: &probe, excludingID: own, in: db)
+        }
+    }
+
     /// The band index made again from the stored signatures (after a change of `bandWidth`).
     static func rebuildBands(in db: Database) throws {
         try db.execute(sql: "DELETE FROM story_bands")
         let rows = try Row.fetchCursor(db, sql: "SELECT rowid, signature FROM articles")
+        var bands = BandRows()
         while let row = try rows.next() {
-            let keys = bandKeys(decodeSignature(row["signature"]))
-            guard !keys.isEmpty else { continue }
-            try bandStatement(.insert, keys: keys.count, in: db)
-                .execute(arguments: StatementArguments([row["rowid"] as Int64] + keys))
+            try bands.add(bandKeys(decodeSignature(row["signature"])), article: row["rowid"], in: db)
         }
+        try bands.flush(in: db)
     }
 
     /// The columns `unindex(stored:in:)` needs, for a `SELECT … FROM articles`.
@@ -167,10 +253,12 @@ extension ArticleStore {
             db,
             sql: "SELECT rowid, id, title, body, signature, cluster_id FROM articles ORDER BY sort_time, rowid"
         )
+        var bands = BandRows()
         while let row = try rows.next() {
             let rowid: Int64 = row["rowid"]
             let signature = decodeSignature(row["signature"])
             if (row["cluster_id"] as String?) == nil {
+                try bands.flush(in: db)  // the earlier articles' bands, for the lookup
                 var probe = StoryProbe(
                     signature: signature,
                     text: StoryProbe.text(title: row["title"], body: row["body"])
@@ -183,8 +271,10 @@ extension ArticleStore {
                 title: SearchText.indexForm(row["title"]),
                 body: SearchText.indexForm(row["body"]),
                 signature: signature,
+                bands: &bands,
                 in: db
             )
         }
+        try bands.flush(in: db)
     }
 }

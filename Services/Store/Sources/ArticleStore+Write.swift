@@ -166,7 +166,12 @@ extension ArticleStore {
                 sql: "SELECT \(Self.indexedColumns), content_hash, topic, published FROM articles WHERE id = ?"
             )
             let committed = try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM articles") ?? 0
+            // Articles committed since the batch was prepared (the previous batch, on the import path).
+            let recent =
+                committed > prepared.horizon
+                ? try RecentStories(after: prepared.horizon, through: committed, in: db) : nil
             var batchBands: [Int64: [Int]] = [:]
+            var bandRows = BandRows()
             var stories = [String](repeating: "", count: prepared.items.count)
             for (position, (item, forms)) in zip(prepared.items, prepared.forms).enumerated() {
                 let a = item.article
@@ -180,11 +185,19 @@ extension ArticleStore {
                     } ?? true
                 if changed {
                     // New or changed (a redelivery changes nothing): (re)index its search form and its story.
-                    if let old { try Self.unindex(stored: old, in: db) }
+                    if let old {
+                        try Self.unindex(stored: old, in: db)
+                        bandRows.discard(article: old["rowid"])
+                    }
                     var best = prepared.stories[position]
                     var probe = StoryProbe(item, body: forms.body)
                     if committed > prepared.horizon {
-                        let late = try Self.story(of: &probe, excludingID: a.id, after: prepared.horizon, in: db)
+                        let late =
+                            if let recent {
+                                try recent.story(of: &probe, excludingID: a.id, in: db)
+                            } else {
+                                try Self.story(of: &probe, excludingID: a.id, after: prepared.horizon, in: db)
+                            }
                         if let late, late.similarity > best?.similarity ?? 0 { best = late }
                     }
                     let keys = Self.bandKeys(item.signature)
@@ -215,6 +228,7 @@ extension ArticleStore {
                         title: forms.title,
                         body: forms.index,
                         signature: item.signature,
+                        bands: &bandRows,
                         in: db
                     )
                 }
@@ -222,6 +236,7 @@ extension ArticleStore {
                     try image.execute(arguments: [a.id, position, picture.url, picture.caption])
                 }
             }
+            try bandRows.flush(in: db)
             return inserted
         }
     }
