@@ -63,6 +63,13 @@ enum FixtureCorpus {
         }
     }
 
+    /// Two outlets labelled in the product's sections: A's sport and economy, B's middleEast.
+    static func productSections() -> [LabeledArticle] {
+        articles("sport", count: 80, outlet: "A", seed: 1, filedAs: "sport")
+            + articles("money", count: 80, outlet: "A", seed: 2, filedAs: "economy")
+            + articles("politics", count: 80, outlet: "B", seed: 3, filedAs: "middleEast")
+    }
+
     static func provenance(_ count: Int) -> TopicModel.Provenance {
         TopicModel.Provenance(corpus: "fixture", documents: count, trainedAt: "test", command: "test")
     }
@@ -237,9 +244,7 @@ enum FixtureCorpus {
     func seededSection() throws {
         // Two outlets in the product's sections, neither with a culture section: culture stories are filed
         // under middleEast and sport.
-        var training = FixtureCorpus.articles("sport", count: 80, outlet: "A", seed: 1, filedAs: "sport")
-        training += FixtureCorpus.articles("money", count: 80, outlet: "A", seed: 2, filedAs: "economy")
-        training += FixtureCorpus.articles("politics", count: 80, outlet: "B", seed: 3, filedAs: "middleEast")
+        var training = FixtureCorpus.productSections()
         training += FixtureCorpus.articles("arts", count: 30, outlet: "A", seed: 4, filedAs: "middleEast")
         training += FixtureCorpus.articles("arts", count: 30, outlet: "B", seed: 5, filedAs: "sport")
         let (model, report) = try TopicTrainer().train(
@@ -279,10 +284,8 @@ enum FixtureCorpus {
     func healthFromAPartialLabel() throws {
         // Outlet S has no health section and files health under technology, as Sky News Arabia does; outlet A's
         // technology is technology only (as Al Arabiya's and CNN's are).
-        var training = FixtureCorpus.articles("sport", count: 80, outlet: "A", seed: 1, filedAs: "sport")
+        var training = FixtureCorpus.productSections()
         training += FixtureCorpus.articles("devices", count: 60, outlet: "A", seed: 6, filedAs: "technology")
-        training += FixtureCorpus.articles("money", count: 80, outlet: "A", seed: 2, filedAs: "economy")
-        training += FixtureCorpus.articles("politics", count: 80, outlet: "B", seed: 3, filedAs: "middleEast")
         training += FixtureCorpus.articles("devices", count: 80, outlet: "S", seed: 4, filedAs: "technology")
         training += FixtureCorpus.articles("medicine", count: 60, outlet: "S", seed: 5, filedAs: "technology")
         let map = LabelMap(outlets: ["S": ["technology": ["technology", "health"]]])

@@ -5,29 +5,32 @@ import NashraHashing
 import NashraModel
 
 /// Story clusters: the same story told by several outlets. The classifier's MinHash signature is cut into bands;
-/// articles sharing a band are candidates, and a candidate joins only if `StorySimilarity.sameStory` verifies it:
-/// the signatures agree on half their slots (estimated Jaccard similarity of their word 3-shingles), or the
-/// shorter text is estimated to be contained in the longer (a wire story cut or extended): precision first.
-/// A cluster is named by its first article, so it keeps its first publisher.
+/// articles sharing a band are candidates, and a candidate joins only if `StorySimilarity` verifies it: screened
+/// on the signatures, then decided on the exact word 3-shingles of both texts (the shorter text mostly contained
+/// in the longer: a wire story, cut or extended): precision first. A cluster is named by its first article, so it
+/// keeps its first publisher.
 ///
-/// The band index (`story_bands`) holds one integer key per band (the band's number folded into its hash) and the
-/// article's rowid, in a table without rowids: 14 bytes a row where the first design's (band, hash, article id
-/// text) took 110 with its by-article index, which made random inserts into it the largest cost of a write at
-/// 100k articles. An article's rows are found again from its stored signature, so no by-article index is kept.
+/// The band index (`story_bands`) holds one integer key per band (the band's number folded into its hash, 31
+/// bits) and the article's rowid, in a table without rowids: about 10 bytes a row where the first design's (band,
+/// hash, article id text) took 110 with its by-article index, which made random inserts into it the largest cost
+/// of a write at 100k articles. An article's rows are found again from its stored signature, so no by-article
+/// index is kept.
 extension ArticleStore {
     /// Slots per band: 32 bands of 2 slots for a 64-slot signature. Bands of 4 proposed only 0.68 of the pairs
     /// that tell one story on SaudiNewsNet (`bench/neardup.py`), bands of 2 propose 0.96: 4.4 times the
     /// candidates, most turned down on their signatures before any text is read (`StorySimilarity`).
     public static let bandWidth = 2
 
-    /// The band keys of a signature: each band's slots hashed (FNV-1a) from a seed that differs per band, so that
-    /// equal slots in different bands never collide by construction. Empty for signatures too short to band.
+    /// The band keys of a signature: each band's slots hashed (FNV-1a) from a seed that differs per band, kept to
+    /// the hash's high 31 bits, which SQLite stores in 4 bytes where a full 64-bit hash takes 8 (the band index, 32
+    /// rows an article, is a quarter smaller). A collision between two bands' keys only adds a candidate, which
+    /// verification turns down. Empty for signatures too short to band.
     public static func bandKeys(_ signature: [UInt32], width: Int = bandWidth) -> [Int64] {
         guard signature.count >= width * 2 else { return [] }
         return stride(from: 0, to: signature.count - width + 1, by: width).enumerated().map { band, start in
             var hash = FNV1a.offsetBasis ^ UInt64(band)
             for slot in signature[start..<(start + width)] { hash = FNV1a.mix(hash, UInt64(slot)) }
-            return Int64(bitPattern: hash)
+            return Int64(hash >> 33)
         }
     }
 
