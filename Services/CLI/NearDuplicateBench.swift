@@ -27,7 +27,7 @@ struct NearDuplicateBench: ParsableCommand {
             if let record = try? result.get(), record.id != nil { records.append(record) } else { unreadable += 1 }
         }
         if unreadable > 0 { print("\(unreadable) line(s) without an id or not JSON were left out") }
-        let texts = records.map { ($0.title ?? "") + "\n" + ($0.text ?? "") }
+        let texts = records.map { StorySimilarity.storyText(title: $0.title ?? "", body: $0.text ?? "") }
         let signer = StorySignature()
         let start = Date()
         let signatures = texts.map { signer.signature(of: $0) }
@@ -75,7 +75,7 @@ struct NearDuplicateBench: ParsableCommand {
                 containment = StorySimilarity.containment(set(a), set(b))
                 verified += 1
             }
-            let verdict = containment >= StorySimilarity.sameStoryContainment
+            let verdict = StorySimilarity.isSameStory(containment: containment)
             grouped += verdict ? 1 : 0
             if pairs != nil {
                 output.append(

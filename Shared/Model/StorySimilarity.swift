@@ -13,6 +13,10 @@
 /// containment of the same candidates groups 0.81 at 0.98. The price is reading and shingling a candidate's text,
 /// and only for candidates past step 1.
 public enum StorySimilarity {
+    /// The text a story is signed and verified on: the title, a newline, then the body (the paragraphs joined by
+    /// newlines). The classifier signs it; the store shingles it, for the article and for its candidates.
+    public static func storyText(title: String, body: String) -> String { title + "\n" + body }
+
     /// The estimated Jaccard similarity: the share of slots that agree. 0 when the signatures differ in size or
     /// are empty (a text too short to sign).
     public static func estimate(_ a: [UInt32], _ b: [UInt32]) -> Double {
@@ -78,6 +82,9 @@ public enum StorySimilarity {
     /// The containment of two shingle sets when they tell the same story, nil when they do not.
     public static func sameStory(_ a: [UInt64], _ b: [UInt64]) -> Double? {
         let share = containment(a, b)
-        return share >= sameStoryContainment ? share : nil
+        return isSameStory(containment: share) ? share : nil
     }
+
+    /// Whether a containment (`containment(_:_:)`) makes two texts one story.
+    public static func isSameStory(containment share: Double) -> Bool { share >= sameStoryContainment }
 }

@@ -22,7 +22,7 @@ public struct ClassifierStage: StageProcessor {
             topic: decision.topic,
             confidence: decision.confidence,
             uncertain: decision.uncertain,
-            signature: signatures.signature(of: article.title + "\n" + body)
+            signature: signatures.signature(of: StorySimilarity.storyText(title: article.title, body: body))
         )
     }
 

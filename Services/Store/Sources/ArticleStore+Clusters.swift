@@ -73,9 +73,9 @@ extension ArticleStore {
                 story: candidate.story,
                 probe: &probe,
                 candidate: candidate.signature,
-                text: {
+                shingles: {
                     try Row.fetchOne(text, arguments: [candidate.rowid]).map {
-                        StoryProbe.text(title: $0["title"], body: $0["body"])
+                        WordShingles.set(of: StorySimilarity.storyText(title: $0["title"], body: $0["body"]))
                     }
                 }
             )
@@ -264,7 +264,7 @@ extension ArticleStore {
                 try bands.flush(in: db)  // the earlier articles' bands, for the lookup
                 var probe = StoryProbe(
                     signature: signature,
-                    text: StoryProbe.text(title: row["title"], body: row["body"])
+                    text: StorySimilarity.storyText(title: row["title"], body: row["body"])
                 )
                 let story = try story(of: &probe, excludingID: row["id"], after: 0, in: db)?.story ?? row["id"]
                 try db.execute(sql: "UPDATE articles SET cluster_id = ? WHERE rowid = ?", arguments: [story, rowid])

@@ -47,17 +47,18 @@ struct StoryMatch: Sendable {
     var story: String
     var similarity: Double
 
-    /// `best`, or the candidate's story when `StorySimilarity` verifies it and it is closer. `text` gives the
-    /// candidate's title and body, read only when its signature is close enough to be checked.
+    /// `best`, or the candidate's story when `StorySimilarity` verifies it and it is closer. `shingles` gives the
+    /// candidate's shingle set (`WordShingles.set` of its story text), asked for only when its signature is close
+    /// enough to be checked.
     static func better(
         _ best: StoryMatch?,
         story: String,
         probe: inout StoryProbe,
         candidate signature: [UInt32],
-        text: () throws -> String?
+        shingles: () throws -> [UInt64]?
     ) rethrows -> StoryMatch? {
-        guard StorySimilarity.worthVerifying(probe.signature, signature), let text = try text(),
-            let similarity = StorySimilarity.sameStory(probe.shingles(), WordShingles.set(of: text)),
+        guard StorySimilarity.worthVerifying(probe.signature, signature), let candidate = try shingles(),
+            let similarity = StorySimilarity.sameStory(probe.shingles(), candidate),
             similarity > best?.similarity ?? 0
         else { return best }
         return StoryMatch(story: story, similarity: similarity)
@@ -78,11 +79,13 @@ struct StoryProbe {
 
     /// An article being written, with its stored body (its paragraphs joined by newlines).
     init(_ item: ClassifiedArticle, body: String) {
-        self.init(signature: item.signature, text: Self.text(title: item.article.title, body: body))
+        self.init(signature: item.signature, text: StorySimilarity.storyText(title: item.article.title, body: body))
     }
 
-    /// A stored article's text for shingling: its title and body, as the classifier signed them.
-    static func text(title: String, body: String) -> String { title + "\n" + body }
+    /// The shingle set of an article of a batch, as a candidate of a later one in the same batch.
+    static func shingles(of item: ClassifiedArticle, body: String) -> [UInt64] {
+        WordShingles.set(of: StorySimilarity.storyText(title: item.article.title, body: body))
+    }
 
     mutating func shingles() -> [UInt64] {
         if let made { return made }
@@ -209,7 +212,7 @@ extension ArticleStore {
                             story: stories[earlier],
                             probe: &probe,
                             candidate: other.signature,
-                            text: { StoryProbe.text(title: other.article.title, body: prepared.forms[earlier].body) }
+                            shingles: { StoryProbe.shingles(of: other, body: prepared.forms[earlier].body) }
                         )
                     }
                     let story = best?.story ?? a.id

@@ -1,3 +1,4 @@
+import ArabicText
 import Foundation
 import NashraModel
 import NashraRuntime
@@ -33,7 +34,7 @@ extension PostgresArchive {
                 connection: connection,
                 logger: logger
             )
-            let texts = try await Self.storyTexts(
+            let shingles = try await Self.storyShingles(
                 of: batch,
                 keys: keys,
                 candidates: candidates,
@@ -68,7 +69,7 @@ extension PostgresArchive {
                                 story: candidate.story,
                                 probe: &probe,
                                 candidate: candidate.signature,
-                                text: { texts[candidate.id] }
+                                shingles: { shingles[candidate.id] }
                             )
                         }
                     }
@@ -78,7 +79,7 @@ extension PostgresArchive {
                             story: stories[earlier],
                             probe: &probe,
                             candidate: batch[earlier].signature,
-                            text: { StoryProbe.text(title: batch[earlier].article.title, body: forms[earlier].body) }
+                            shingles: { StoryProbe.shingles(of: batch[earlier], body: forms[earlier].body) }
                         )
                     }
                     stories[position] = best?.story ?? a.id
@@ -156,15 +157,15 @@ extension PostgresArchive {
         return candidates
     }
 
-    /// The title and body of every candidate whose signature is close enough to one of the batch's for its text to
-    /// be checked (`StorySimilarity.worthVerifying`), by id: one query, for the few that pass.
-    static func storyTexts(
+    /// The shingle set of every candidate whose signature is close enough to one of the batch's for its text to be
+    /// checked (`StorySimilarity.worthVerifying`), by id: one query for the few that pass, each text shingled once.
+    static func storyShingles(
         of batch: [ClassifiedArticle],
         keys: [[Int64]],
         candidates: [Int64: [Candidate]],
         connection: PostgresConnection,
         logger: Logger
-    ) async throws -> [String: String] {
+    ) async throws -> [String: [UInt64]] {
         var wanted = Set<String>()
         for (position, item) in batch.enumerated() {
             for key in keys[position] {
@@ -177,14 +178,14 @@ extension PostgresArchive {
             }
         }
         guard !wanted.isEmpty else { return [:] }
-        var texts: [String: String] = [:]
+        var shingles: [String: [UInt64]] = [:]
         for try await (id, title, body) in try await connection.query(
             "SELECT id, title, body FROM articles WHERE id = ANY(\(Array(wanted)))",
             logger: logger
         ).decode((String, String, String).self) {
-            texts[id] = StoryProbe.text(title: title, body: body)
+            shingles[id] = WordShingles.set(of: StorySimilarity.storyText(title: title, body: body))
         }
-        return texts
+        return shingles
     }
 
     /// Where the search forms of a batch are made: off the cooperative pool, on every core.
