@@ -109,6 +109,8 @@ struct StoreBench: AsyncParsableCommand {
         }
 
         let start = Date()
+        let startCPU = Self.processCPUSeconds()
+        var cpu = ""
         let path: String
         if PostgresArchive.handles(db) {
             try await fillPostgres(items)
@@ -120,18 +122,32 @@ struct StoreBench: AsyncParsableCommand {
             }
             try writer.finish()
             path = "SQLite, FTS5 + clusters, import path"
+            cpu = String(
+                format: "; CPU: %.1f s in all, %.1f s on the writer thread",
+                Self.processCPUSeconds() - startCPU,
+                writer.writingCPUSeconds
+            )
         }
         let seconds = Date().timeIntervalSince(start)
         print(
             String(
-                format: "insert: %d articles in %.1f s = %.0f articles/s (batches of %d, %@)",
+                format: "insert: %d articles in %.1f s = %.0f articles/s (batches of %d, %@)%@",
                 items.count,
                 seconds,
                 Double(items.count) / seconds,
                 batch,
-                path
+                path,
+                cpu
             )
         )
+    }
+
+    /// The process's CPU time so far (user and system, every thread), in seconds.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let seconds = usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
+        return Double(seconds) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// Stores `items` in PostgreSQL from `writers` archives at once, batch `i` by writer `i % writers`.

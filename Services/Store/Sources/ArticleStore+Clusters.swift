@@ -44,18 +44,73 @@ extension ArticleStore {
     static func story(of probe: inout StoryProbe, excludingID own: String, after: Int64, in db: Database) throws
         -> StoryMatch?
     {
-        let keys = bandKeys(probe.signature)
-        guard !keys.isEmpty else { return nil }
-        let candidates = try bandStatement(.candidates, keys: keys.count, in: db)
-        let candidate = try db.cachedStatement(sql: "SELECT signature, cluster_id, id FROM articles WHERE rowid = ?")
-        var rows: [StoryCandidate] = []
-        var checked = Set<Int64>()
-        for rowid in try Int64.fetchAll(candidates, arguments: StatementArguments([after] + keys))
-        where checked.insert(rowid).inserted {
-            guard let row = try Row.fetchOne(candidate, arguments: [rowid]) else { continue }
-            rows.append(StoryCandidate(row, rowid: rowid))
+        var probes = [probe]
+        defer { probe = probes[0] }
+        return try stories(of: &probes, excludingIDs: [own], after: after, in: db)[0]
+    }
+
+    /// `story(of:excludingID:after:in:)` for many articles at once: their band keys are looked up together, in key
+    /// order, in one pass over the band index, and each candidate's row is read once however many articles it is
+    /// a candidate of (one statement per band per article had been a third of the import path's CPU).
+    static func stories(of probes: inout [StoryProbe], excludingIDs own: [String], after: Int64, in db: Database)
+        throws -> [StoryMatch?]
+    {
+        let keys = probes.map { bandKeys($0.signature) }
+        let articles = try bandArticles(Set(keys.joined()), after: after, in: db)
+        let rowids = keys.map { keys in
+            var seen = Set<Int64>()
+            return keys.flatMap { articles[$0] ?? [] }.filter { seen.insert($0).inserted }
         }
-        return try best(of: rows, for: &probe, excludingID: own, in: db)
+        let rows = try candidateRows(Set(rowids.joined()), in: db)
+        return try probes.indices.map { index in
+            try best(of: rowids[index].compactMap { rows[$0] }, for: &probes[index], excludingID: own[index], in: db)
+        }
+    }
+
+    /// The articles above `after` filed under each band key, at most 50 a key (the first in rowid order), so that
+    /// a crowded band cannot stall a write.
+    private static func bandArticles(_ keys: Set<Int64>, after: Int64, in db: Database) throws -> [Int64: [Int64]] {
+        guard !keys.isEmpty else { return [:] }
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT key, article FROM story_bands
+                    WHERE key IN (SELECT value FROM json_each(?1)) AND article > ?2 ORDER BY key, article
+                    """
+            ),
+            arguments: [jsonArray(keys.sorted()), after]
+        )
+        var articles: [Int64: [Int64]] = [:]
+        while let row = try rows.next() {
+            let key: Int64 = row[0]
+            if articles[key, default: []].count < 50 { articles[key, default: []].append(row[1]) }
+        }
+        return articles
+    }
+
+    /// What a story lookup needs of each of these stored articles, by rowid.
+    private static func candidateRows(_ rowids: Set<Int64>, in db: Database) throws -> [Int64: StoryCandidate] {
+        guard !rowids.isEmpty else { return [:] }
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT rowid, signature, cluster_id, id FROM articles
+                    WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY rowid
+                    """
+            ),
+            arguments: [jsonArray(rowids.sorted())]
+        )
+        var candidates: [Int64: StoryCandidate] = [:]
+        while let row = try rows.next() {
+            let rowid: Int64 = row[0]
+            candidates[rowid] = StoryCandidate(row, rowid: rowid)
+        }
+        return candidates
+    }
+
+    /// Integers as a JSON array, for `json_each`: one bound argument however many values.
+    private static func jsonArray(_ values: [Int64]) -> String {
+        "[" + values.map(String.init).joined(separator: ",") + "]"
     }
 
     /// The best verified match among `candidates`; their texts are read only for those worth checking.
@@ -114,11 +169,28 @@ extension ArticleStore {
             rows.removeAll { $0.article == article }
         }
 
+        /// Writes the rows, `Self.rowsPerInsert` to a statement (one execution a row had been a fifth of a
+        /// batch's write, most of it the statement's own overhead).
         mutating func flush(in db: Database) throws {
             rows.sort { $0.key < $1.key || ($0.key == $1.key && $0.article < $1.article) }
-            let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO story_bands (key, article) VALUES (?, ?)")
-            for row in rows { try insert.execute(arguments: [row.key, row.article]) }
+            var start = 0
+            while start < rows.count {
+                let chunk = rows[start..<min(start + Self.rowsPerInsert, rows.count)]
+                let insert = try db.cachedStatement(
+                    sql: chunk.count == Self.rowsPerInsert ? Self.insertSQL : Self.insertSQL(rows: chunk.count)
+                )
+                let values: [Int64] = chunk.flatMap { [$0.key, $0.article] }
+                try insert.execute(arguments: StatementArguments(values))
+                start += chunk.count
+            }
             rows.removeAll(keepingCapacity: true)
+        }
+
+        static let rowsPerInsert = 256
+        private static let insertSQL = insertSQL(rows: rowsPerInsert)
+        private static func insertSQL(rows: Int) -> String {
+            "INSERT OR IGNORE INTO story_bands (key, article) VALUES "
+                + repeatElement("(?, ?)", count: rows).joined(separator: ", ")
         }
     }
 
@@ -132,10 +204,8 @@ extension ArticleStore {
         ).execute(arguments: [rowid, SearchText.indexForm(row["title"]), SearchText.indexForm(row["body"])])
         let keys = bandKeys(decodeSignature(row["signature"]))
         guard !keys.isEmpty else { return }
-        try bandStatement(.delete, keys: keys.count, in: db).execute(arguments: StatementArguments([rowid] + keys))
+        try deleteBandsStatement(keys: keys.count, in: db).execute(arguments: StatementArguments([rowid] + keys))
     }
-
-    enum BandStatementKind { case candidates, delete }
 
     /// A stored article that shares a band with an article being written: what the story lookup needs of it.
     struct StoryCandidate {
@@ -152,25 +222,11 @@ extension ArticleStore {
         }
     }
 
-    /// One statement over all of an article's band keys (one execution instead of one per band: at 16 bands, the
-    /// per-statement cost of lookups and inserts had been a third of a write). Arguments: the lowest rowid to
-    /// return then the keys for `.candidates` (at most 50 articles a band, so a crowded band cannot stall a write);
-    /// the article's rowid then the keys for `.delete`. Compiled once per connection and key count.
-    static func bandStatement(_ kind: BandStatementKind, keys count: Int, in db: Database) throws -> Statement {
-        let keys = (0..<count).map { "?\($0 + 2)" }
-        switch kind {
-        case .candidates:
-            return try db.cachedStatement(
-                sql: keys.map {
-                    "SELECT article FROM (SELECT article FROM story_bands WHERE key = \($0) AND article > ?1 LIMIT 50)"
-                }
-                .joined(separator: " UNION ALL ")
-            )
-        case .delete:
-            return try db.cachedStatement(
-                sql: "DELETE FROM story_bands WHERE article = ?1 AND key IN (\(keys.joined(separator: ", ")))"
-            )
-        }
+    /// The statement that deletes an article's band rows, all its keys at once (arguments: the article's rowid,
+    /// then its keys). Compiled once per connection and key count.
+    static func deleteBandsStatement(keys count: Int, in db: Database) throws -> Statement {
+        let keys = (0..<count).map { "?\($0 + 2)" }.joined(separator: ", ")
+        return try db.cachedStatement(sql: "DELETE FROM story_bands WHERE article = ?1 AND key IN (\(keys))")
     }
 
     /// The stored articles above a rowid, banded in memory: a batch prepared while others were written looks its

@@ -65,6 +65,38 @@ struct StoryMatch: Sendable {
     }
 }
 
+/// The articles of a batch by band key, as the batch is written (each article is looked up among those before
+/// it): one chain of entries per key, so that a batch's 160,000 band entries cost no array each.
+struct BatchBands {
+    private var last: [Int64: Int] = [:]
+    private var entries: [(position: Int, previous: Int)] = []
+
+    init(capacity: Int) {
+        last.reserveCapacity(capacity)
+        entries.reserveCapacity(capacity)
+    }
+
+    /// The positions filed under any of `keys`, each once.
+    func positions(under keys: [Int64]) -> Set<Int> {
+        var found = Set<Int>()
+        for key in keys {
+            var entry = last[key] ?? -1
+            while entry >= 0 {
+                found.insert(entries[entry].position)
+                entry = entries[entry].previous
+            }
+        }
+        return found
+    }
+
+    mutating func add(_ position: Int, under keys: [Int64]) {
+        for key in keys {
+            entries.append((position, last[key] ?? -1))
+            last[key] = entries.count - 1
+        }
+    }
+}
+
 /// The article's side of a story lookup: its signature, and its exact shingles, made on first need (most
 /// candidates are turned down on their signatures alone).
 struct StoryProbe {
@@ -112,10 +144,13 @@ extension ArticleStore {
             let forms = items.map(PreparedBatch.Forms.init)
             let (stories, horizon) = try pool.read { db in
                 let horizon = try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM articles") ?? 0
-                let stories = try zip(items, forms).map { item, forms in
-                    var probe = StoryProbe(item, body: forms.body)
-                    return try Self.story(of: &probe, excludingID: item.article.id, after: 0, in: db)
-                }
+                var probes = zip(items, forms).map { item, forms in StoryProbe(item, body: forms.body) }
+                let stories = try Self.stories(
+                    of: &probes,
+                    excludingIDs: items.map(\.article.id),
+                    after: 0,
+                    in: db
+                )
                 return (stories, horizon)
             }
             return (forms: forms, stories: stories, horizon: horizon)
@@ -173,7 +208,7 @@ extension ArticleStore {
             let recent =
                 committed > prepared.horizon
                 ? try RecentStories(after: prepared.horizon, through: committed, in: db) : nil
-            var batchBands: [Int64: [Int]] = [:]
+            var batchBands = BatchBands(capacity: prepared.items.count * 32)
             var bandRows = BandRows()
             var stories = [String](repeating: "", count: prepared.items.count)
             for (position, (item, forms)) in zip(prepared.items, prepared.forms).enumerated() {
@@ -204,7 +239,7 @@ extension ArticleStore {
                         if let late, late.similarity > best?.similarity ?? 0 { best = late }
                     }
                     let keys = Self.bandKeys(item.signature)
-                    for earlier in Set(keys.flatMap { batchBands[$0] ?? [] })
+                    for earlier in batchBands.positions(under: keys)
                     where prepared.items[earlier].article.id != a.id {
                         let other = prepared.items[earlier]
                         best = StoryMatch.better(
@@ -217,7 +252,7 @@ extension ArticleStore {
                     }
                     let story = best?.story ?? a.id
                     stories[position] = story
-                    for key in keys { batchBands[key, default: []].append(position) }
+                    batchBands.add(position, under: keys)
                     let signature = item.signature.withUnsafeBufferPointer { Data(buffer: $0) }
                     try statement.execute(arguments: [
                         a.id, a.url, a.sourceID, a.sourceName, a.title, published, fetched, published ?? fetched,

@@ -154,6 +154,12 @@ public final class ArticleStore: Sendable {
             // Its story is kept.
             try rebuildBands(in: db)
         }
+        migrator.registerMigration("v9: one search-index segment a batch") { db in
+            // FTS5 writes its pending terms out as a new segment each time they pass `hashsize` (1 MB by default):
+            // a batch of 5,000 articles made a dozen small segments that automerge then merged again. 16 MB holds
+            // such a batch, so each is written once, as one segment.
+            try db.execute(sql: "INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', 16777216)")
+        }
         return migrator
     }
 

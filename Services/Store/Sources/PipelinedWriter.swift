@@ -1,4 +1,5 @@
 import Dispatch
+import Glibc
 import NashraModel
 import Synchronization
 
@@ -9,7 +10,11 @@ public final class PipelinedWriter: Sendable {
     private let store: ArticleStore
     private let writer = DispatchQueue(label: "nashra.store.writer")
     private let pending = DispatchGroup()
-    private let state = Mutex<(inserted: Int, error: (any Error)?)>((0, nil))
+    private let state = Mutex<(inserted: Int, error: (any Error)?, writing: Double)>((0, nil, 0))
+
+    /// The CPU time the writer thread has spent writing, in seconds (steal-free, unlike the wall clock: what the
+    /// store bench compares between designs on a shared host).
+    public var writingCPUSeconds: Double { state.withLock { $0.writing } }
 
     public init(store: ArticleStore) {
         self.store = store
@@ -25,6 +30,11 @@ public final class PipelinedWriter: Sendable {
         pending.enter()
         writer.async { [self] in
             defer { pending.leave() }
+            let start = Self.threadCPUSeconds()
+            defer {
+                let spent = Self.threadCPUSeconds() - start
+                state.withLock { $0.writing += spent }
+            }
             do {
                 let inserted = try store.upsert(prepared)
                 state.withLock { $0.inserted += inserted }
@@ -44,5 +54,12 @@ public final class PipelinedWriter: Sendable {
             if let error = state.error { throw error }
             return state.inserted
         }
+    }
+
+    /// The calling thread's CPU time so far.
+    static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }
