@@ -95,6 +95,72 @@ import Testing
         #expect(try store.article(id: long.article.id)?.clusterID == wire.article.id)
     }
 
+    @Test("a batch's stories are looked up together, as one article at a time would find them")
+    func storiesOfABatch() throws {
+        let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
+        let articles = try classified()
+        let cairo = articles.filter { $0.article.url.contains("/cairo/") }
+        let madina = articles.filter { $0.article.url.contains("/madina/") }
+        try store.upsert(cairo)
+        let (together, alone) = try store.pool.read { db in
+            var probes = madina.map { StoryProbe($0, body: $0.article.paragraphs.joined(separator: "\n")) }
+            let together = try ArticleStore.stories(
+                of: &probes,
+                excludingIDs: madina.map(\.article.id),
+                after: 0,
+                in: db
+            )
+            let alone = try madina.map { item in
+                var probe = StoryProbe(item, body: item.article.paragraphs.joined(separator: "\n"))
+                return try ArticleStore.story(of: &probe, excludingID: item.article.id, after: 0, in: db)
+            }
+            return (together, alone)
+        }
+        let wire = try #require(cairo.first { $0.article.url.hasSuffix("wire-summit.html") })
+        #expect(together.map { $0?.story } == alone.map { $0?.story })
+        #expect(together.compactMap { $0?.story } == [wire.article.id], "only the wire copy joins a stored story")
+        let none = try store.pool.read { db in
+            var probes: [StoryProbe] = []
+            return try ArticleStore.stories(of: &probes, excludingIDs: [], after: 0, in: db)
+        }
+        #expect(none.isEmpty)
+    }
+
+    @Test("a batch's own articles are found by band key, each once, however many keys they share")
+    func batchBands() {
+        var bands = BatchBands(capacity: 8)
+        bands.add(0, under: [1, 2, 3])
+        bands.add(1, under: [3, 4])
+        bands.add(2, under: [5])
+        #expect(bands.positions(under: [3]) == [0, 1])
+        #expect(bands.positions(under: [1, 2, 3, 4]) == [0, 1])
+        #expect(bands.positions(under: [5, 6]) == [2])
+        #expect(bands.positions(under: [6]).isEmpty)
+    }
+
+    @Test(
+        "band rows are written many to a statement, the last statement holding the rest; the search index takes a batch as one segment"
+    )
+    func bandRowsInChunks() throws {
+        let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
+        let count = try store.pool.write { db in
+            var rows = ArticleStore.BandRows()
+            for article in Int64(1)...20 {
+                try rows.add((0..<32).map { Int64($0) * 1_000 + article % 7 }, article: article, in: db)
+            }
+            try rows.flush(in: db)
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM story_bands") ?? 0
+        }
+        #expect(
+            count == 640,
+            "20 articles of 32 bands: two full statements of \(ArticleStore.BandRows.rowsPerInsert) and one of 128"
+        )
+        let hashsize = try store.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT v FROM articles_fts_config WHERE k = 'hashsize'")
+        }
+        #expect(hashsize == 16_777_216)
+    }
+
     @Test("a store whose band index has bands of 4 slots is migrated to bands of 2, and its stories still gather")
     func bandIndexMigration() throws {
         let path = try TestEnvironment.temporaryDirectory() + "/nashra.sqlite"
