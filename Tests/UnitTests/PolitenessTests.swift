@@ -53,8 +53,7 @@ import Testing
 
     @Test("one fetch in flight per host, the next only after the host's delay; retries wait")
     func pacing() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nashra-\(UUID().uuidString)")
-        let state = try FrontierState(directory: directory.path)
+        let state = try FrontierState(directory: try TestEnvironment.temporaryDirectory())
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         func job(_ url: String) -> FetchJob { FetchJob(kind: .article, url: url, sourceID: "s") }
         let queued = try state.enqueue(
@@ -137,8 +136,7 @@ import Testing
 
     @Test("adaptive polling: sooner when a feed publishes, later when it is quiet, within bounds")
     func adaptivePolling() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nashra-\(UUID().uuidString)")
-        let state = try FrontierState(directory: directory.path)
+        let state = try FrontierState(directory: try TestEnvironment.temporaryDirectory())
         try state.register(feeds: [("https://a.com/rss", "a")])
         for _ in 0..<20 { try state.adapt(feed: "https://a.com/rss", newItems: 3, base: 300, bounds: 75...2400) }
         #expect(try state.feeds().first?.interval == 75, "a busy feed is polled at the lower bound")

@@ -10,9 +10,7 @@ import Testing
 
 @Suite("Store on a real SQLite file") struct StoreTests {
     func temporaryDatabase() throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nashra-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory.appendingPathComponent("nashra.sqlite").path
+        try TestEnvironment.temporaryDirectory() + "/nashra.sqlite"
     }
 
     func classified(title: String, url: String = "https://example.com/1") -> ClassifiedArticle {
