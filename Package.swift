@@ -25,8 +25,6 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
-        // Only for `nashra bench pages`, which measured templates against the site's string building.
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries: one system-library module each, imported by one Swift wrapper (CZlib also by the tests'
@@ -165,6 +163,7 @@ let package = Package(
             name: "ReaderWeb",
             dependencies: [
                 "Store", "NashraModel", "ArabicText", "NashraHTML", "NashraRuntime", "NashraOperations",
+                "NashraHashing",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Services/Store/Web",
@@ -181,7 +180,6 @@ let package = Package(
                 "Fetcher", "FetchFrontier", "Parser", "Classifier", "Store", "ReaderWeb", "NashraAMQP", "NashraHTTP",
                 "NashraOperations", "DemoSite", "ReplaySite", "ArabicText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

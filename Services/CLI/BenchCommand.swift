@@ -10,7 +10,6 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks that print figures.",
         subcommands: [
             AMQPBench.self, FetchBench.self, ClassifyBench.self, NearDuplicateBench.self, StoreBench.self,
-            PagesBench.self,
         ]
     )
 }

@@ -124,11 +124,28 @@ public enum Setting {
         "calibrated confidence below which an article's topic is marked uncertain"
     )
 
+    public static let publicURL = SettingKey(
+        "NASHRA_PUBLIC_URL",
+        "",
+        "the reader site's public address (https://news.example), for canonical links, feeds and the sitemap; "
+            + "empty: the address each request came to"
+    )
+    public static let breakingOutlets = SettingKey(
+        "NASHRA_BREAKING_OUTLETS",
+        "3",
+        "outlets that must carry a story within NASHRA_BREAKING_MINUTES of its first copy for it to show as breaking"
+    )
+    public static let breakingMinutes = SettingKey(
+        "NASHRA_BREAKING_MINUTES",
+        "60",
+        "the window from a story's first copy in which NASHRA_BREAKING_OUTLETS outlets make it breaking"
+    )
+
     public static let all: [SettingKey] = [
         amqpURL, managementURL, queuePrefix, queueType, prefetch, retryDelay, maxAttempts, httpHost, httpPort, logLevel,
         database,
         stateDir, sources, allowPrivate, userAgent, maxBodyBytes, maxPageBytes, hostDelay, pollInterval,
-        imageReportThreshold, retentionDays, topicModel, topicThreshold,
+        imageReportThreshold, retentionDays, topicModel, topicThreshold, publicURL, breakingOutlets, breakingMinutes,
     ]
 }
 

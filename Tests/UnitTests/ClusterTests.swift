@@ -234,10 +234,12 @@ import Testing
         let sections =
             try JSONSerialization.jsonObject(with: try await get("/api/sections").body) as? [[String: String]]
         #expect(sections?.count == 5)
-        let api =
+        let listing =
             try JSONSerialization.jsonObject(with: try await get("/api/articles?section=sport").body)
-            as? [[String: Any]]
+            as? [String: Any]
+        let api = listing?["articles"] as? [[String: Any]]
         #expect(api?.count == 1)
+        #expect(listing?["next"] == nil, "one page only")
         let id = try #require(api?.first?["id"] as? String)
         let one = try JSONSerialization.jsonObject(with: try await get("/api/articles/" + id).body) as? [String: Any]
         #expect(one?["topic"] as? String == "sport")

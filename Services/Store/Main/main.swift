@@ -43,7 +43,12 @@ do {
         ReaderSite(
             store: store,
             reportThreshold: try configuration.integer(Setting.imageReportThreshold, in: 1...1000),
-            inspector: try QueueInspector(configuration)
+            inspector: try QueueInspector(configuration),
+            publicURL: configuration[Setting.publicURL],
+            ranking: StoryRanking(
+                breakingOutlets: try configuration.integer(Setting.breakingOutlets, in: 2...100),
+                breakingWindow: Double(try configuration.integer(Setting.breakingMinutes, in: 1...1440)) * 60
+            )
         ).addRoutes(to: router)
         let port = try configuration.httpPort(default: 8080)
         logger.info("reader site on http://\(configuration[Setting.httpHost]):\(port)/")

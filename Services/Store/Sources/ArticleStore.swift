@@ -22,6 +22,8 @@ public struct StoredArticle: Sendable, Codable, Equatable {
     public var images: [StoredImage]
     /// The story this article belongs to (the id of its first article).
     public var clusterID: String?
+    /// The page's language as it declared it (`ar`, `en`…), when it did.
+    public var language: String?
 }
 
 /// A stored image of an article: its id is what readers report.
@@ -160,6 +162,10 @@ public final class ArticleStore: Sendable {
             // such a batch, so each is written once, as one segment.
             try db.execute(sql: "INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', 16777216)")
         }
+        migrator.registerMigration("v10: lists by outlet") { db in
+            // A source's page and the sources directory read one outlet's articles newest first.
+            try db.execute(sql: "CREATE INDEX articles_source ON articles(source_id, sort_time DESC)")
+        }
         return migrator
     }
 
@@ -169,45 +175,18 @@ public final class ArticleStore: Sendable {
     }
 
     /// The newest articles first (by publication time, else fetch time), optionally of one topic and older
-    /// than `before` (the pagination cursor). `headlinesOnly` leaves out the body and the images (lists of
-    /// headlines need neither, and reading them is most of the cost).
+    /// than `before`. `headlinesOnly` leaves out the body and the images.
     public func latest(limit: Int = 50, topic: String? = nil, before: Date? = nil, headlinesOnly: Bool = false) throws
         -> [StoredArticle]
     {
-        // Only the filters wanted, so that SQLite picks the index that serves them: `(?1 IS NULL OR topic = ?1)`
-        // kept it on the date index, which for a topic with no recent articles meant reading back through every
-        // article of the others (25 ms for a home page at 20k articles, 0.3 ms with the topic index).
-        var conditions: [String] = []
-        var arguments: StatementArguments = []
-        if let topic {
-            conditions.append("topic = ?")
-            arguments += [topic]
-        }
-        if let before {
-            conditions.append("sort_time < ?")
-            arguments += [before.timeIntervalSince1970]
-        }
-        arguments += [min(max(limit, 1), 500)]
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        return try pool.read { db in
-            if headlinesOnly {
-                return try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT id, url, source_id, source_name, title, published, fetched_at, topic, confidence,
-                            uncertain, cluster_id, '' AS body
-                        FROM articles \(filter) ORDER BY sort_time DESC LIMIT ?
-                        """,
-                    arguments: arguments
-                ).map { try Self.article(from: $0, db: nil) }
-            }
-            let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM articles \(filter) ORDER BY sort_time DESC LIMIT ?",
-                arguments: arguments
+        try list(
+            ArticleQuery(
+                topic: topic,
+                page: before.map { .olderThan(ListCursor(date: $0)) } ?? .newest,
+                limit: limit,
+                headlinesOnly: headlinesOnly
             )
-            return try rows.map { try Self.article(from: $0, db: db) }
-        }
+        )
     }
 
     /// The topics the store has articles of, in alphabetical order. A skip scan of the topic index (one seek per
@@ -256,7 +235,7 @@ public final class ArticleStore: Sendable {
     }
 
     /// An article from its row; with no database, without its images.
-    private static func article(from row: Row, db: Database?) throws -> StoredArticle {
+    static func article(from row: Row, db: Database?) throws -> StoredArticle {
         let id: String = row["id"]
         let images =
             try db.map { db in
@@ -280,7 +259,8 @@ public final class ArticleStore: Sendable {
             uncertain: row["uncertain"],
             paragraphs: body.unicodeScalars.split(separator: "\n").map { String($0) },
             images: images,
-            clusterID: row["cluster_id"]
+            clusterID: row["cluster_id"],
+            language: row["language"]
         )
     }
 }

@@ -24,9 +24,19 @@ public protocol NewsArchive: Sendable {
     func isEnvironmental(_ error: any Error) -> Bool
 
     func count() async throws -> Int
-    /// The newest articles first (by publication time, else fetch time), optionally of one topic and older than
-    /// `before`; `headlinesOnly` leaves out bodies and images.
-    func latest(limit: Int, topic: String?, before: Date?, headlinesOnly: Bool) async throws -> [StoredArticle]
+    /// One page of a list of articles, newest first (by publication time, else fetch time, then id).
+    func list(_ query: ArticleQuery) async throws -> [StoredArticle]
+    /// Headlines (no body) by id, in the order of `ids`, each with its lead image (the first visible one) if any.
+    func headlines(ids: [String]) async throws -> [StoredArticle]
+    /// Every copy of a story (at most `limit`), first publisher first, as headlines with their lead images.
+    func story(_ id: String, limit: Int) async throws -> [StoredArticle]
+    /// Per story of more than one outlet and per outlet, its first and latest copy with a sort time from `since`.
+    func coverage(since: Date) async throws -> [StoryCoverage]
+    /// Every outlet with articles: its name, its articles since `since`, its newest article's time.
+    func sources(since: Date) async throws -> [SourceSummary]
+    /// The stories of more than one outlet, latest copy first, at most `limit`, whose latest copy is older than
+    /// `before` when given (the sitemap's and the stories API's).
+    func multiOutletStories(limit: Int, before: Date?) async throws -> [StoryEntry]
     /// The topics with articles, in alphabetical order.
     func topics() async throws -> [String]
     func hasArticles(ofTopic topic: String) async throws -> Bool
@@ -53,8 +63,19 @@ public protocol NewsArchive: Sendable {
 }
 
 extension NewsArchive {
-    public func latest(limit: Int = 50, topic: String? = nil, before: Date? = nil) async throws -> [StoredArticle] {
-        try await latest(limit: limit, topic: topic, before: before, headlinesOnly: false)
+    /// The newest articles first, optionally of one topic and older than `before`; `headlinesOnly` leaves out
+    /// bodies and images.
+    public func latest(limit: Int = 50, topic: String? = nil, before: Date? = nil, headlinesOnly: Bool = false)
+        async throws -> [StoredArticle]
+    {
+        try await list(
+            ArticleQuery(
+                topic: topic,
+                page: before.map { .olderThan(ListCursor(date: $0)) } ?? .newest,
+                limit: limit,
+                headlinesOnly: headlinesOnly
+            )
+        )
     }
 
     public func freshness() async throws -> Freshness { try await freshness(window: 3600, now: Date()) }

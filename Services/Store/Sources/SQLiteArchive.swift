@@ -27,12 +27,28 @@ public struct SQLiteArchive: NewsArchive {
 
     public func count() async throws -> Int { try await engine.reading { try $0.count() } }
 
-    public func latest(limit: Int, topic: String?, before: Date?, headlinesOnly: Bool) async throws
-        -> [StoredArticle]
-    {
-        try await engine.reading {
-            try $0.latest(limit: limit, topic: topic, before: before, headlinesOnly: headlinesOnly)
-        }
+    public func list(_ query: ArticleQuery) async throws -> [StoredArticle] {
+        try await engine.reading { try $0.list(query) }
+    }
+
+    public func headlines(ids: [String]) async throws -> [StoredArticle] {
+        try await engine.reading { try $0.headlines(ids: ids) }
+    }
+
+    public func story(_ id: String, limit: Int) async throws -> [StoredArticle] {
+        try await engine.reading { try $0.story(id, limit: limit) }
+    }
+
+    public func coverage(since: Date) async throws -> [StoryCoverage] {
+        try await engine.reading { try $0.coverage(since: since) }
+    }
+
+    public func sources(since: Date) async throws -> [SourceSummary] {
+        try await engine.reading { try $0.sources(since: since) }
+    }
+
+    public func multiOutletStories(limit: Int, before: Date?) async throws -> [StoryEntry] {
+        try await engine.reading { try $0.multiOutletStories(limit: limit, before: before) }
     }
 
     public func topics() async throws -> [String] { try await engine.reading { try $0.topics() } }

@@ -1,110 +1,83 @@
 import Foundation
 import Hummingbird
-import NIOCore
 import NashraHTML
 import Store
 
-/// Section pages (one per topic, paginated by a time cursor), the home page's section blocks, and RSS 2.0
-/// output for the whole site and per section.
+/// Section pages (one per topic), the home page's section blocks, and one day's archive (`/archive/YYYY-MM-DD`,
+/// the day in the display time zone), all paged by cursor.
 extension ReaderSite {
-    static let pageSize = 20
-
     func addSectionRoutes(to router: Router<ReaderContext>) {
         router.get("/section/:slug") { request, context -> Response in
             let slug = context.parameters.get("slug").map { String($0) }
-            let before = request.uri.queryParameters.get("before", as: Double.self).map(
-                Date.init(timeIntervalSince1970:)
-            )
-            guard let slug, try await isSection(slug) else {
-                return page(title: "غير موجود", body: "<p>لا يوجد قسم بهذا الاسم.</p>", status: .notFound)
+            guard let slug, try await isSection(slug) else { return notFound("لا يوجد قسم بهذا الاسم.") }
+            return try await sectionPage(slug, page: Self.requestedPage(request), base: base(of: request))
+        }
+        router.get("/archive/:day") { request, context -> Response in
+            guard let text = context.parameters.get("day").map({ String($0) }), let day = day(text) else {
+                return notFound("اكتب اليوم هكذا: ‎/archive/2025-11-24")
             }
-            return try await sectionPage(slug, before: before)
-        }
-        router.get("/feed.xml") { request, _ in
-            let base = Self.base(of: request)
-            return try await rss(topic: nil, base: base)
-        }
-        router.get("/section/:slug/feed.xml") { request, context -> Response in
-            let slug = context.parameters.get("slug").map { String($0) }
-            let base = Self.base(of: request)
-            guard let slug, try await isSection(slug) else { return Response(status: .notFound) }
-            return try await rss(topic: slug, base: base)
-        }
-        router.get("/api/sections") { _, _ -> Response in
-            try json(try await sections().map { ["slug": $0, "name": Self.topicNames[$0] ?? $0] })
+            return try await archivePage(day, page: Self.requestedPage(request))
         }
     }
 
     /// Blocks of the newest headlines of each section, for the home page.
     func sectionBlocks(perSection: Int = 5) async throws -> String {
-        var body = ""
+        var body = "<div class=\"blocks\">"
         for topic in try await sections() {
-            let articles = try await store.latest(limit: perSection, topic: topic, before: nil, headlinesOnly: true)
+            let articles = try await store.list(ArticleQuery(topic: topic, limit: perSection))
             body += "<section class=\"block\"><h2><a href=\"/section/\(HTMLEscaping.escape(topic))\">"
-            body += HTMLEscaping.escape(Self.topicNames[topic] ?? topic) + "</a></h2><ul>"
+            body += HTMLEscaping.escape(Self.topicNames[topic] ?? topic) + "</a></h2><ul class=\"list\">"
             for article in articles { body += headline(article) }
             body += "</ul></section>"
         }
-        return body
+        return body + "</div>"
     }
 
-    func headline(_ article: StoredArticle) -> String {
-        var item =
-            "<li><a href=\"/article/\(HTMLEscaping.escape(article.id))\">\(HTMLEscaping.escape(article.title))</a>"
-        item += " <small>\(HTMLEscaping.escape(article.sourceName ?? article.sourceID))"
-        if let published = article.published { item += " · \(displayDate(published))" }
-        return item + "</small></li>"
-    }
-
-    func sectionPage(_ topic: String, before: Date?) async throws -> Response {
+    func sectionPage(_ topic: String, page: ArticleQuery.Page, base: String) async throws -> Response {
         let name = Self.topicNames[topic] ?? topic
-        let articles = try await store.latest(limit: Self.pageSize, topic: topic, before: before, headlinesOnly: true)
-        var body = "<h1><a href=\"/\">نشرة</a> — \(HTMLEscaping.escape(name))</h1>" + Self.searchForm
-        body += "<p><a href=\"/section/\(topic)/feed.xml\">RSS</a></p><ul class=\"ticker\">"
+        let articles = try await store.list(ArticleQuery(topic: topic, page: page, limit: Self.pageSize))
+        let path = "/section/" + (topic.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")
+        var body = "<h1>\(HTMLEscaping.escape(name))</h1>"
+        body += "<p class=\"meta\"><a href=\"\(HTMLEscaping.escape(path))/feed.xml\">RSS</a></p><ul class=\"list\">"
         for article in articles { body += headline(article) }
         body += "</ul>"
         if articles.isEmpty { body += "<p>لا توجد أخبار أخرى في هذا القسم.</p>" }
-        if articles.count == Self.pageSize, let last = articles.last {
-            let cursor = (last.published ?? last.fetchedAt).timeIntervalSince1970
-            body += "<p><a rel=\"next\" href=\"/section/\(topic)?before=\(cursor)\">أخبار أقدم</a></p>"
-        }
-        return page(title: name, body: body)
-    }
-
-    /// RSS 2.0 of the newest articles, linking to their pages here.
-    func rss(topic: String?, base: String) async throws -> Response {
-        let articles = try await store.latest(limit: 50, topic: topic)
-        let title = "نشرة" + (topic.map { " — " + (Self.topicNames[$0] ?? $0) } ?? "")
-        let link = base + (topic.map { "/section/\($0)" } ?? "/")
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
-        var xml = """
-            <?xml version="1.0" encoding="utf-8"?>
-            <rss version="2.0"><channel><title>\(HTMLEscaping.escape(title))</title><link>\(HTMLEscaping.escape(link))</link>
-            <description>آخر الأخبار من نشرة</description><language>ar</language>
-            """
-        for article in articles {
-            xml += "<item><title>\(HTMLEscaping.escape(article.title))</title>"
-            xml += "<link>\(HTMLEscaping.escape(base + "/article/" + article.id))</link>"
-            xml += "<guid isPermaLink=\"false\">\(HTMLEscaping.escape(article.id))</guid>"
-            if let published = article.published { xml += "<pubDate>\(formatter.string(from: published))</pubDate>" }
-            xml += "<category>\(HTMLEscaping.escape(Self.topicNames[article.topic] ?? article.topic))</category>"
-            xml += "<description>\(HTMLEscaping.escape(article.paragraphs.first ?? ""))</description></item>"
-        }
-        xml += "</channel></rss>\n"
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/rss+xml; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: xml))
+        body += pager(articles, page: page, size: Self.pageSize, path: path)
+        let meta = PageMeta(
+            description: "آخر أخبار \(name) من المواقع الإخبارية العربية",
+            canonical: base + path,
+            feed: path + "/feed.xml",
+            current: topic
         )
+        return self.page(title: name, body: body, meta: meta)
     }
 
-    /// The site's own address as the reader reached it (for absolute links in feeds).
-    static func base(of request: Request) -> String {
-        let host = request.head.authority.map { String($0.prefix(255)) } ?? "127.0.0.1:8080"
-        let safe = host.allSatisfy { $0.isLetter || $0.isNumber || ".-:[]".contains($0) }
-        return "http://" + (safe ? host : "127.0.0.1:8080")
+    /// The day `YYYY-MM-DD` names, as its first instant in the display time zone; nil for anything else.
+    func day(_ text: String) -> Date? {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard text.count == 10, parts.count == 3, (1970...9999).contains(parts[0]) else { return nil }
+        let components = DateComponents(year: parts[0], month: parts[1], day: parts[2])
+        guard components.isValidDate(in: calendar), let date = calendar.date(from: components) else { return nil }
+        return calendar.startOfDay(for: date)
+    }
+
+    /// `YYYY-MM-DD` of `date` in the display time zone.
+    func dayText(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }
+
+    func archivePage(_ day: Date, page: ArticleQuery.Page) async throws -> Response {
+        let next = calendar.date(byAdding: .day, value: 1, to: day) ?? day.addingTimeInterval(86_400)
+        let previous = calendar.date(byAdding: .day, value: -1, to: day) ?? day.addingTimeInterval(-86_400)
+        let articles = try await store.list(ArticleQuery(from: day, until: next, page: page, limit: Self.pageSize))
+        let text = dayText(day)
+        var body = "<h1>أرشيف يوم \(displayDate(day))</h1><ul class=\"list\">"
+        body += articles.map { headline($0, showTopic: true) }.joined() + "</ul>"
+        if articles.isEmpty { body += "<p>لا توجد أخبار أخرى في هذا اليوم.</p>" }
+        body += pager(articles, page: page, size: Self.pageSize, path: "/archive/" + text)
+        body += "<nav class=\"pager\" aria-label=\"الأيام\"><a href=\"/archive/\(dayText(next))\">→ اليوم التالي</a>"
+        body += "<a href=\"/archive/\(dayText(previous))\">اليوم السابق ←</a></nav>"
+        return self.page(title: "أرشيف \(displayDate(day))", body: body)
     }
 }

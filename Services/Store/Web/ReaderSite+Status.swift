@@ -14,13 +14,15 @@ extension ReaderSite {
     }
 
     func statusPage() async throws -> Response {
-        var body = "<h1><a href=\"/\">نشرة</a> — حالة خط المعالجة</h1>"
+        var body = "<h1>حالة خط المعالجة</h1>"
         let count = try await store.count()
         let freshness = try await store.freshness()
         body += "<p>الأخبار المخزنة: \(count)</p>"
         body += freshnessTable(freshness)
         guard let inspector else {
-            return page(title: "الحالة", body: body + "<p>لم يضبط عنوان الوسيط (NASHRA_AMQP_URL).</p>")
+            var response = page(title: "الحالة", body: body + "<p>لم يضبط عنوان الوسيط (NASHRA_AMQP_URL).</p>")
+            response.headers[.cacheControl] = "no-store"
+            return response
         }
         let (source, queues) = await inspector.inspect()
         let deadColumn = QueueStatusTable.header.firstIndex(of: "dead")
@@ -44,6 +46,7 @@ extension ReaderSite {
         body += "</tbody></table>"
         var response = page(title: "الحالة", body: body)
         response.headers[.init("Refresh")!] = "10"
+        response.headers[.cacheControl] = "no-store"
         return response
     }
 

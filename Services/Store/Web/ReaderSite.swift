@@ -7,15 +7,18 @@ import NashraRuntime
 import Store
 
 /// The reader web: right-to-left pages rebuilt from stored paragraphs (never the publisher's HTML), every scraped
-/// string escaped, and a Content-Security-Policy that allows no script at all. The home page (ticker and section
-/// blocks), article pages with the story's other outlets, section pages, search, RSS feeds, image reports, a JSON
-/// API and `/status`. The pages read the store through `NewsArchive` (SQLite's reads run on its own threads,
-/// PostgreSQL's over its connection pool), so no handler blocks a thread of the cooperative pool.
+/// string escaped, and a Content-Security-Policy that allows no script at all. The home page (breaking news, the
+/// ticker, top stories, the latest list and section blocks), article pages, story pages («التغطية الكاملة»), the
+/// sources directory and each source's page, section pages, one day's archive, search, RSS and JSON feeds, a
+/// sitemap, image reports, a JSON API and `/status`. The pages read the store through `NewsArchive` (SQLite's
+/// reads run on its own threads, PostgreSQL's over its connection pool), so no handler blocks a thread of the
+/// cooperative pool. Every page and feed carries validators and answers conditional requests
+/// (`ConditionalRequests`).
 public struct ReaderSite: Sendable {
     public let store: any NewsArchive
     public let displayTimeZone: TimeZone
     /// The Gregorian calendar in `displayTimeZone`, made once: making one per date cost most of a home page.
-    private let calendar: Calendar
+    let calendar: Calendar
 
     /// Distinct readers whose reports hide an image, and the most reports one reader may make in an hour.
     public let reportThreshold: Int
@@ -23,13 +26,23 @@ public struct ReaderSite: Sendable {
     /// Reads queue depths for `/status` (cached a few seconds); nil when the site runs without a broker (an
     /// archive).
     public let inspector: CachedQueueInspection?
+    /// The site's public address (`https://news.example`, no trailing slash) for canonical links, feeds and the
+    /// sitemap; nil: the address each request came to.
+    public let publicURL: String?
+    /// How top stories are ranked and when a story is breaking.
+    public let ranking: StoryRanking
+    /// The present, for top stories, breaking news and the sources' last 24 hours (tests set it).
+    let now: @Sendable () -> Date
 
     public init(
         store: any NewsArchive,
         displayTimeZone: TimeZone = TimeZone(identifier: "Africa/Cairo")!,
         reportThreshold: Int = 3,
         reportsPerHour: Int = 20,
-        inspector: QueueInspector? = nil
+        inspector: QueueInspector? = nil,
+        publicURL: String? = nil,
+        ranking: StoryRanking = StoryRanking(),
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.inspector = inspector.map { CachedQueueInspection($0) }
         self.store = store
@@ -39,6 +52,12 @@ public struct ReaderSite: Sendable {
         self.calendar = calendar
         self.reportThreshold = reportThreshold
         self.reportsPerHour = reportsPerHour
+        self.publicURL = publicURL.flatMap { url in
+            let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
+            return trimmed.hasPrefix("http://") || trimmed.hasPrefix("https://") ? trimmed : nil
+        }
+        self.ranking = ranking
+        self.now = now
     }
 
     public static let reportThanks =
@@ -70,17 +89,18 @@ public struct ReaderSite: Sendable {
         return try await store.topics().sorted { (order[$0] ?? Int.max, $0) < (order[$1] ?? Int.max, $1) }
     }
 
-    /// Adds the reader's routes to `router`.
+    /// Adds the reader's routes to `router`, behind conditional requests.
     public func addRoutes(to router: Router<ReaderContext>) {
-        router.get("/") { _, _ in try await home() }
-        router.get("/article/:id") { _, context in
-            let id = context.parameters.get("id").map { String($0) }
-            guard let id, id.count <= 64, let article = try await store.article(id: id) else {
-                return page(title: "غير موجود", body: "<p>لم نجد هذا الخبر.</p>", status: .notFound)
-            }
-            return await articlePage(article)
+        router.add(middleware: ConditionalRequests<ReaderContext>())
+        router.get("/site.css") { _, _ in
+            Self.respond(Self.stylesheet, type: "text/css; charset=utf-8", maxAge: 31_536_000)
         }
+        addArticleRoutes(to: router)
+        addStoryRoutes(to: router)
+        addSourceRoutes(to: router)
         addSectionRoutes(to: router)
+        addFeedRoutes(to: router)
+        addAPIRoutes(to: router)
         addStatusRoute(to: router)
         router.post("/api/images/:id/report") { request, context -> Response in
             guard let id = context.parameters.get("id", as: Int64.self) else { return Response(status: .badRequest) }
@@ -95,7 +115,7 @@ public struct ReaderSite: Sendable {
             )
             switch outcome {
             case .unknownImage:
-                return page(title: "غير موجود", body: "<p>لا توجد صورة بهذا الرقم.</p>", status: .notFound)
+                return notFound("لا توجد صورة بهذا الرقم.")
             case .rateLimited:
                 return page(
                     title: "مهلا",
@@ -103,134 +123,26 @@ public struct ReaderSite: Sendable {
                     status: .tooManyRequests
                 )
             case .counted, .duplicate:
-                return page(title: "شكرا", body: "<p>\(Self.reportThanks)</p><p><a href=\"/\">الرئيسية</a></p>")
+                var response = page(
+                    title: "شكرا",
+                    body: "<p>\(Self.reportThanks)</p><p><a href=\"/\">الرئيسية</a></p>"
+                )
+                response.headers[.cacheControl] = "no-store"
+                return response
             }
-        }
-        router.get("/search") { request, _ in
-            let query = request.uri.queryParameters.get("q") ?? ""
-            return try await searchPage(query: query)
-        }
-        router.get("/api/search") { request, _ -> Response in
-            let query = request.uri.queryParameters.get("q") ?? ""
-            let hits = try await store.search(query, limit: 20)
-            return try json(
-                hits.map {
-                    SearchResult(
-                        id: $0.article.id,
-                        title: $0.article.title,
-                        source: $0.article.sourceName ?? $0.article.sourceID,
-                        published: $0.article.published,
-                        url: $0.article.url,
-                        snippet: $0.snippetText,
-                        matched: $0.snippet.filter(\.highlighted).map(\.text)
-                    )
-                }
-            )
-        }
-        router.get("/api/articles") { request, _ -> Response in
-            let parameters = request.uri.queryParameters
-            let limit = min(max(parameters.get("limit", as: Int.self) ?? 50, 1), 200)
-            let requested = parameters.get("section").map { String($0) }
-            let before = parameters.get("before", as: Double.self).map(Date.init(timeIntervalSince1970:))
-            var section: String?
-            if let requested, try await isSection(requested) { section = requested }
-            return try json(try await store.latest(limit: limit, topic: section, before: before))
-        }
-        router.get("/api/articles/:id") { _, context -> Response in
-            let id = context.parameters.get("id").map { String($0) }
-            guard let id, id.count <= 64, let article = try await store.article(id: id) else {
-                return Response(status: .notFound)
-            }
-            return try json(article)
         }
     }
 
-    public static let searchForm =
-        "<form action=\"/search\" method=\"get\" role=\"search\"><input type=\"search\" name=\"q\" "
-        + "maxlength=\"200\" placeholder=\"ابحث في الأخبار\" dir=\"auto\"> <button>بحث</button></form>"
-
-    func searchPage(query: String) async throws -> Response {
-        let query = String(query.prefix(ArticleStore.maximumQueryLength))
-        var body = "<h1><a href=\"/\">نشرة</a> — بحث</h1>" + Self.searchForm
-        guard !query.trimmingCharacters(in: .whitespaces).isEmpty else { return page(title: "بحث", body: body) }
-        let hits = try await store.search(query, limit: 20)
-        body += "<p>نتائج البحث عن «\(HTMLEscaping.escape(query))»: \(hits.count)</p><ol class=\"results\">"
-        for hit in hits {
-            body += "<li><a href=\"/article/\(HTMLEscaping.escape(hit.article.id))\">"
-            body += "\(HTMLEscaping.escape(hit.article.title))</a> <small>"
-            body += HTMLEscaping.escape(hit.article.sourceName ?? hit.article.sourceID)
-            if let published = hit.article.published { body += " · \(displayDate(published))" }
-            body += "</small><p>"
-            for run in hit.snippet {
-                body +=
-                    run.highlighted ? "<mark>\(HTMLEscaping.escape(run.text))</mark>" : HTMLEscaping.escape(run.text)
-            }
-            body += "</p></li>"
-        }
-        body += "</ol>"
-        if hits.isEmpty { body += "<p>لا توجد نتائج.</p>" }
-        return page(title: "بحث: " + query, body: body)
+    func notFound(_ message: String) -> Response {
+        page(title: "غير موجود", body: "<h1>غير موجود</h1><p>\(message)</p>", status: .notFound)
     }
 
-    func json<T: Encodable>(_ value: T) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value)))
-        )
-    }
-
-    public func home() async throws -> Response {
-        let articles = try await store.latest(limit: 10, topic: nil, before: nil, headlinesOnly: true)
-        var body = "<h1>نشرة — آخر الأخبار</h1>" + Self.searchForm
-        if articles.isEmpty { body += "<p>لا توجد أخبار بعد.</p>" }
-        body += "<ul class=\"ticker\">"
-        for article in articles {
-            body +=
-                "<li><a href=\"/article/\(HTMLEscaping.escape(article.id))\">\(HTMLEscaping.escape(article.title))</a>"
-            body += " <small>\(HTMLEscaping.escape(article.sourceName ?? article.sourceID))"
-            body += " · \(Self.topicNames[article.topic] ?? HTMLEscaping.escape(article.topic))</small></li>"
-        }
-        body += "</ul>" + (try await sectionBlocks())
-        return page(title: "نشرة", body: body)
-    }
-
-    public func articlePage(_ article: StoredArticle) async -> Response {
-        let source = HTMLEscaping.escape(article.sourceName ?? article.sourceID)
-        var body = "<article><h1>\(HTMLEscaping.escape(article.title))</h1>"
-        if let published = article.published {
-            body += "<p class=\"byline\">نشر في \(source) يوم \(displayDate(published))</p>"
-        } else {
-            body += "<p class=\"byline\">نشر في \(source)</p>"
-        }
-        for image in article.images {
-            body +=
-                "<figure><img src=\"\(HTMLEscaping.url(image.url))\" alt=\"\(HTMLEscaping.escape(image.caption ?? ""))\""
-            body += " loading=\"lazy\" referrerpolicy=\"no-referrer\">"
-            if let caption = image.caption { body += "<figcaption>\(HTMLEscaping.escape(caption))</figcaption>" }
-            body +=
-                "<form method=\"post\" action=\"/api/images/\(image.id)/report\"><button>إبلاغ عن الصورة</button></form>"
-            body += "</figure>"
-        }
-        for paragraph in article.paragraphs { body += "<p>\(HTMLEscaping.escape(paragraph))</p>" }
-        body +=
-            "<p><a rel=\"noopener nofollow\" href=\"\(HTMLEscaping.url(article.url))\">انقر هنا لقراءة الخبر من مصدره</a></p>"
-        let others = (try? await store.sameStory(as: article.id)) ?? []
-        if !others.isEmpty {
-            // The same story from other outlets, first publisher first.
-            body += "<section class=\"also\"><h2>نشر أيضا في</h2><ul>"
-            for other in others {
-                body += "<li><a href=\"/article/\(HTMLEscaping.escape(other.id))\">"
-                body += HTMLEscaping.escape(other.sourceName ?? other.sourceID) + "</a>"
-                if let published = other.published { body += " <small>\(displayDate(published))</small>" }
-                body += "</li>"
-            }
-            body += "</ul></section>"
-        }
-        body += "</article><p><a href=\"/\">الرئيسية</a></p>"
-        return page(title: article.title, body: body)
+    /// The site's own address: `publicURL`, else the one the reader reached (for absolute links).
+    func base(of request: Request) -> String {
+        if let publicURL { return publicURL }
+        let host = request.head.authority.map { String($0.prefix(255)) } ?? "127.0.0.1:8080"
+        let safe = host.allSatisfy { $0.isLetter || $0.isNumber || ".-:[]".contains($0) }
+        return "http://" + (safe ? host : "127.0.0.1:8080")
     }
 
     /// `dd - mm - yyyy` in the display time zone, as Masress writes it.
@@ -239,36 +151,72 @@ public struct ReaderSite: Sendable {
         return String(format: "%02d - %02d - %04d", parts.day ?? 0, parts.month ?? 0, parts.year ?? 0)
     }
 
-    func page(title: String, body: String, status: HTTPResponse.Status = .ok) -> Response {
-        let html = """
-            <!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTMLEscaping.escape(title))</title>
-            <style>body{font-family:"Noto Naskh Arabic","Noto Sans Arabic",Tahoma,sans-serif;max-width:48rem;margin:auto;\
-            padding:1rem;line-height:1.8}a{color:#0b5394}small{color:#666}.byline{color:#555}img{max-width:100%}\
-            ul.ticker li{margin:.4rem 0}mark{background:#fff3b0}table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid #ddd}\
-            .bad{color:#b00;font-weight:bold}form{margin:1rem 0}input{font:inherit;padding:.3rem;width:60%}</style></head><body>\(body)</body></html>
-            """
-        return Response(
-            status: status,
-            headers: [
-                .contentType: "text/html; charset=utf-8",
-                .contentSecurityPolicy: "default-src 'none'; img-src https: http:; style-src 'unsafe-inline'",
-                .init("X-Content-Type-Options")!: "nosniff",
-                .init("Referrer-Policy")!: "no-referrer",
-            ],
-            body: .init(byteBuffer: ByteBuffer(string: html))
+    /// The date and the time of day (`dd - mm - yyyy hh:mm`) in the display time zone.
+    func displayDateTime(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.day, .month, .year, .hour, .minute], from: date)
+        return String(
+            format: "%02d - %02d - %04d %02d:%02d",
+            parts.day ?? 0,
+            parts.month ?? 0,
+            parts.year ?? 0,
+            parts.hour ?? 0,
+            parts.minute ?? 0
         )
     }
-}
 
-/// One result of `/api/search`.
-struct SearchResult: Codable {
-    var id: String
-    var title: String
-    var source: String
-    var published: Date?
-    var url: String
-    var snippet: String
-    var matched: [String]
+    /// ISO 8601 with the display zone's offset (what `<time datetime>`, JSON-LD and sitemaps carry).
+    static func iso(_ date: Date, in zone: TimeZone = TimeZone(identifier: "UTC")!) -> String {
+        var style = Date.ISO8601FormatStyle(timeZone: zone)
+        style = style.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .colon)
+        return date.formatted(style)
+    }
+
+    /// JSON of the API and feeds, with `<`, `>` and `&` inside strings written as escapes (`inertJSON`).
+    func json<T: Encodable>(_ value: T, maxAge: Int = 15) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let text = Self.inertJSON(String(decoding: try encoder.encode(value), as: UTF8.self))
+        return Self.respond(text, type: "application/json; charset=utf-8", maxAge: maxAge)
+    }
+
+    /// A JSON-LD block's text (`inertJSON`), so that no text in it can close the `<script>` element.
+    static func jsonLD(_ object: [String: Any]) -> String {
+        let options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: options) else { return "{}" }
+        return inertJSON(String(decoding: data, as: UTF8.self))
+    }
+
+    /// JSON with `<`, `>` and `&` written as `\u` escapes: the same value to a JSON reader, and no markup to a
+    /// browser that mistakes it for HTML or meets it inside a `<script>` element. (Outside strings JSON has none
+    /// of these characters.)
+    static func inertJSON(_ json: String) -> String {
+        var text = ""
+        text.reserveCapacity(json.utf8.count)
+        for character in json {
+            switch character {
+            case "<": text += "\\u003c"
+            case ">": text += "\\u003e"
+            case "&": text += "\\u0026"
+            default: text.append(character)
+            }
+        }
+        return text
+    }
+
+    /// `url` when it is an http(s) address (images and links in JSON and meta tags); nil otherwise.
+    static func webURL(_ url: String?) -> String? {
+        guard let url, HTMLEscaping.url(url) != "#" else { return nil }
+        return url
+    }
+
+    /// «مصدر واحد», «مصدران», «3 مصادر», «11 مصدرا»: Arabic counts agree with their noun.
+    static func outletCount(_ count: Int) -> String {
+        switch count {
+        case 1: "مصدر واحد"
+        case 2: "مصدران"
+        case 3...10: "\(count) مصادر"
+        default: "\(count) مصدرا"
+        }
+    }
 }

@@ -19,6 +19,8 @@ import Testing
     @Test func imageReports() async throws { try await contract().imageReports() }
     @Test func pruneAndFreshness() async throws { try await contract().pruneAndFreshness() }
     @Test func readerSite() async throws { try await contract().readerSite() }
+    @Test func listsAndSources() async throws { try await contract().listsAndSources() }
+    @Test func coverageSite() async throws { try await contract().coverageSite() }
 }
 
 /// The same contract on PostgreSQL: a fresh database per test on the server of `NASHRA_TEST_POSTGRES_URL`
@@ -48,6 +50,8 @@ struct PostgresStoreTests {
     @Test func imageReports() async throws { try await withContract { try await $0.imageReports() } }
     @Test func pruneAndFreshness() async throws { try await withContract { try await $0.pruneAndFreshness() } }
     @Test func readerSite() async throws { try await withContract { try await $0.readerSite() } }
+    @Test func listsAndSources() async throws { try await withContract { try await $0.listsAndSources() } }
+    @Test func coverageSite() async throws { try await withContract { try await $0.coverageSite() } }
 
     @Test("a second process opening the same database finds it migrated, with its data")
     func reopen() async throws {

@@ -78,7 +78,9 @@ extension PostgresArchive {
             )
             """,
             "CREATE INDEX image_reports_by_reader ON image_reports (reader, reported_at)",
-        ]
+        ],
+        // 2: lists by outlet (a source's page, the sources directory).
+        ["CREATE INDEX articles_source ON articles (source_id, sort_time DESC)"],
     ]
 
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {

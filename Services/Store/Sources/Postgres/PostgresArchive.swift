@@ -113,29 +113,7 @@ public final class PostgresArchive: NewsArchive {
 
     /// The columns of an article for `StoredArticle` (`decodeArticles`), `body` last.
     static let articleColumns =
-        "id, url, source_id, source_name, title, published, fetched_at, topic, confidence, uncertain, cluster_id"
-
-    public func latest(limit: Int, topic: String?, before: Date?, headlinesOnly: Bool) async throws
-        -> [StoredArticle]
-    {
-        let body = headlinesOnly ? "'' AS body" : "body"
-        let limit = min(max(limit, 1), 500)
-        let cursor = before?.timeIntervalSince1970 ?? .infinity
-        let query: PostgresQuery
-        if let topic {
-            query = """
-                SELECT \(unescaped: Self.articleColumns), \(unescaped: body) FROM articles
-                WHERE topic = \(topic) AND sort_time < \(cursor) ORDER BY sort_time DESC LIMIT \(limit)
-                """
-        } else {
-            query = """
-                SELECT \(unescaped: Self.articleColumns), \(unescaped: body) FROM articles
-                WHERE sort_time < \(cursor) ORDER BY sort_time DESC LIMIT \(limit)
-                """
-        }
-        let articles = try await decodeArticles(client.query(query, logger: logger))
-        return headlinesOnly ? articles : try await withImages(articles)
-    }
+        "id, url, source_id, source_name, title, published, fetched_at, topic, confidence, uncertain, cluster_id, language"
 
     /// The topics with articles: a loose index scan of the topic index (one probe per topic).
     public func topics() async throws -> [String] {
@@ -227,16 +205,19 @@ public final class PostgresArchive: NewsArchive {
     func decodeArticles(_ rows: PostgresRowSequence) async throws -> [StoredArticle] {
         var articles: [StoredArticle] = []
         for try await row in rows.decode(
-            (String, String, String, String?, String, Double?, Double, String, Double, Bool, String?, String).self
+            (String, String, String, String?, String, Double?, Double, String, Double, Bool, String?, String?, String)
+                .self
         ) {
-            let (id, url, source, sourceName, title, published, fetched, topic, confidence, uncertain, cluster, body) =
+            let (
+                id, url, source, name, title, published, fetched, topic, confidence, uncertain, cluster, language, body
+            ) =
                 row
             articles.append(
                 StoredArticle(
                     id: id,
                     url: url,
                     sourceID: source,
-                    sourceName: sourceName,
+                    sourceName: name,
                     title: title,
                     published: published.map(Date.init(timeIntervalSince1970:)),
                     fetchedAt: Date(timeIntervalSince1970: fetched),
@@ -245,7 +226,8 @@ public final class PostgresArchive: NewsArchive {
                     uncertain: uncertain,
                     paragraphs: body.unicodeScalars.split(separator: "\n").map { String($0) },
                     images: [],
-                    clusterID: cluster
+                    clusterID: cluster,
+                    language: language
                 )
             )
         }

@@ -1,0 +1,153 @@
+import Foundation
+import Hummingbird
+import NashraHTML
+import Store
+
+/// The home page, article pages and search.
+extension ReaderSite {
+    static let pageSize = 20
+
+    func addArticleRoutes(to router: Router<ReaderContext>) {
+        router.get("/") { request, _ in try await home(page: Self.requestedPage(request)) }
+        router.get("/article/:id") { _, context in
+            let id = context.parameters.get("id").map { String($0) }
+            guard let id, id.count <= 64, let article = try await store.article(id: id) else {
+                return notFound("لم نجد هذا الخبر.")
+            }
+            return try await articlePage(article)
+        }
+        router.get("/search") { request, _ in
+            let query = request.uri.queryParameters.get("q") ?? ""
+            return try await searchPage(query: query)
+        }
+    }
+
+    /// The home page: breaking news and the ticker as strips, top stories as cards, the latest headlines (paged),
+    /// and each section's newest. A page further back (`?before=`) is the latest list alone.
+    public func home(page: ArticleQuery.Page = .newest) async throws -> Response {
+        let latest = try await store.list(ArticleQuery(page: page, limit: Self.pageSize))
+        var meta = PageMeta(
+            description: "آخر الأخبار العربية من مصادرها، وأهم القصص كما تغطيها المواقع الإخبارية",
+            feed: "/feed.xml",
+            current: "home"
+        )
+        guard page == .newest else {
+            var body = "<h1>آخر الأخبار</h1><ul class=\"list\">" + latest.map { headline($0, showTopic: true) }.joined()
+            body += "</ul>" + pager(latest, page: page, size: Self.pageSize, path: "/")
+            if latest.isEmpty { body += "<p>لا توجد أخبار أخرى.</p>" }
+            meta.description = nil
+            return self.page(title: "آخر الأخبار", body: body, meta: meta)
+        }
+        let ranked = try await topStories()
+        meta.strips = try await breakingStrip(ranked) + tickerStrip(Array(latest.prefix(10)))
+        var body = "<h1 class=\"hidden\">\(Self.siteName): آخر الأخبار</h1>"
+        if latest.isEmpty { body += "<p>لا توجد أخبار بعد.</p>" }
+        body += try await topStoriesSection(ranked)
+        body += "<section aria-labelledby=\"latest\"><h2 id=\"latest\">آخر الأخبار</h2><ul class=\"list\">"
+        body += latest.map { headline($0, showTopic: true) }.joined() + "</ul>"
+        body += pager(latest, page: page, size: Self.pageSize, path: "/")
+        body += "<p><a href=\"/archive/\(dayText(now()))\">أرشيف اليوم</a></p></section>"
+        body += try await sectionBlocks()
+        return self.page(title: Self.siteName, body: body, meta: meta)
+    }
+
+    /// The ticker: the newest headlines in a strip at the top.
+    func tickerStrip(_ articles: [StoredArticle]) -> String {
+        guard !articles.isEmpty else { return "" }
+        var html =
+            "<div class=\"strip ticker\" role=\"region\" aria-label=\"شريط الأخبار\"><span class=\"label\">الآن</span><ul>"
+        for article in articles {
+            html += "<li><a dir=\"auto\" href=\"/article/\(HTMLEscaping.escape(article.id))\">"
+            html += HTMLEscaping.escape(article.title) + "</a></li>"
+        }
+        return html + "</ul></div>"
+    }
+
+    public func articlePage(_ article: StoredArticle) async throws -> Response {
+        let source = HTMLEscaping.escape(article.sourceName ?? article.sourceID)
+        let copies = try await store.story(article.story, limit: 200)
+        let outlets = Set(copies.map(\.sourceID)).count
+        var body = "<article><h1 dir=\"auto\">\(HTMLEscaping.escape(article.title))</h1>"
+        // Masress's byline, word for word: «نشر في <المصدر> يوم <التاريخ>».
+        body += "<p class=\"byline\">نشر في <span dir=\"auto\">\(source)</span>"
+        if let published = article.published { body += " يوم \(displayDate(published))" }
+        body += "</p><p class=\"meta\"><a href=\"/source/\(HTMLEscaping.escape(article.sourceID))\">"
+        body += "المزيد من <span dir=\"auto\">\(source)</span></a></p>"
+        if outlets > 1 {
+            body += "<p class=\"coverage\"><a href=\"/story/\(HTMLEscaping.escape(article.story))\">"
+            body += "التغطية الكاملة: \(Self.outletCount(outlets))</a></p>"
+        }
+        for image in article.images {
+            let alt = image.caption ?? article.title
+            body += "<figure><img src=\"\(HTMLEscaping.url(image.url))\" alt=\"\(HTMLEscaping.escape(alt))\""
+            body += " loading=\"lazy\" referrerpolicy=\"no-referrer\">"
+            if let caption = image.caption {
+                body += "<figcaption dir=\"auto\">\(HTMLEscaping.escape(caption))</figcaption>"
+            }
+            body +=
+                "<form method=\"post\" action=\"/api/images/\(image.id)/report\"><button>إبلاغ عن الصورة</button></form>"
+            body += "</figure>"
+        }
+        for paragraph in article.paragraphs { body += "<p dir=\"auto\">\(HTMLEscaping.escape(paragraph))</p>" }
+        body += "<p class=\"original\"><a rel=\"noopener nofollow\" href=\"\(HTMLEscaping.url(article.url))\">"
+        body += "انقر هنا لقراءة الخبر من مصدره</a></p>"
+        let others = copies.filter { $0.id != article.id }
+        if !others.isEmpty {
+            // The same story from other outlets, first publisher first.
+            body +=
+                "<section class=\"also\" aria-labelledby=\"also\"><h2 id=\"also\">نشر أيضا في</h2><ul class=\"list\">"
+            for other in others.prefix(20) {
+                body += "<li><a dir=\"auto\" href=\"/article/\(HTMLEscaping.escape(other.id))\">"
+                body += HTMLEscaping.escape(other.sourceName ?? other.sourceID) + "</a>"
+                body += " <span class=\"meta\">\(displayDateTime(other.sortDate))</span></li>"
+            }
+            body += "</ul></section>"
+        }
+        body += "</article>"
+        let summary = article.paragraphs.first.map { Self.clip($0, 200) }
+        var ld: [String: Any] = [
+            "@context": "https://schema.org", "@type": "NewsArticle", "headline": Self.clip(article.title, 110),
+            "isBasedOn": article.url, "mainEntityOfPage": article.url, "inLanguage": article.language ?? "ar",
+            "publisher": ["@type": "Organization", "name": article.sourceName ?? article.sourceID],
+        ]
+        if let published = article.published { ld["datePublished"] = Self.iso(published) }
+        if let summary { ld["description"] = summary }
+        let images = article.images.compactMap { Self.webURL($0.url) }
+        if !images.isEmpty { ld["image"] = images }
+        let meta = PageMeta(
+            description: summary,
+            canonical: article.url,
+            type: "article",
+            image: images.first,
+            jsonLD: Self.jsonLD(ld),
+            current: article.topic
+        )
+        return page(title: article.title, body: body, meta: meta)
+    }
+
+    func searchPage(query: String) async throws -> Response {
+        let query = String(query.prefix(ArticleStore.maximumQueryLength))
+        var body = "<h1>بحث</h1>"
+        guard !query.trimmingCharacters(in: .whitespaces).isEmpty else {
+            return page(title: "بحث", body: body + "<p>اكتب ما تبحث عنه في خانة البحث أعلى الصفحة.</p>")
+        }
+        let hits = try await store.search(query, limit: 20)
+        body += "<p>نتائج البحث عن «<span dir=\"auto\">\(HTMLEscaping.escape(query))</span>»: \(hits.count)</p>"
+        body += "<ol class=\"list results\">"
+        for hit in hits {
+            body += "<li><a dir=\"auto\" href=\"/article/\(HTMLEscaping.escape(hit.article.id))\">"
+            body += "\(HTMLEscaping.escape(hit.article.title))</a> <span class=\"meta\">" + outletLink(hit.article)
+            body += " · \(displayDateTime(hit.article.sortDate))</span><p dir=\"auto\">"
+            for run in hit.snippet {
+                body +=
+                    run.highlighted ? "<mark>\(HTMLEscaping.escape(run.text))</mark>" : HTMLEscaping.escape(run.text)
+            }
+            body += "</p></li>"
+        }
+        body += "</ol>"
+        if hits.isEmpty { body += "<p>لا توجد نتائج.</p>" }
+        var response = page(title: "بحث: " + query, body: body)
+        response.headers[.init("X-Robots-Tag")!] = "noindex"
+        return response
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Hummingbird
+import NashraHTML
+import Store
+
+/// Stories: one page per story with every outlet's copy («التغطية الكاملة»), top stories on the home page
+/// («أهم الأخبار», ranked by `StoryRanking` over the last 24 hours) and the breaking strip («عاجل»).
+extension ReaderSite {
+    static let topStoriesShown = 8
+    static let storyCopiesShown = 200
+
+    func addStoryRoutes(to router: Router<ReaderContext>) {
+        router.get("/story/:id") { request, context -> Response in
+            guard let id = context.parameters.get("id").map({ String($0) }), id.count <= 64 else {
+                return notFound("لا توجد قصة بهذا الرقم.")
+            }
+            let oldestFirst = request.uri.queryParameters.get("order") == "oldest"
+            return try await storyPage(id, oldestFirst: oldestFirst, base: base(of: request))
+        }
+    }
+
+    /// The ranked stories of the last 24 hours.
+    func topStories() async throws -> [StoryRanking.Ranked] {
+        let now = now()
+        return ranking.rank(try await store.coverage(since: now.addingTimeInterval(-86_400)), now: now)
+    }
+
+    /// What a story is: its copies (first publisher first), how many outlets, and its headline (the first
+    /// publisher's).
+    struct Story {
+        var id: String
+        var copies: [StoredArticle]
+        var outlets: Int { Set(copies.map(\.sourceID)).count }
+        var first: StoredArticle { copies[0] }
+        /// The first copy with an image.
+        var image: StoredImage? { copies.lazy.compactMap(\.images.first).first }
+    }
+
+    func story(_ id: String) async throws -> Story? {
+        let copies = try await store.story(id, limit: Self.storyCopiesShown)
+        return copies.isEmpty ? nil : Story(id: id, copies: copies)
+    }
+
+    func storyPage(_ id: String, oldestFirst: Bool, base: String) async throws -> Response {
+        guard let story = try await story(id) else {
+            // An article's id where a story's was asked: its story, if it has one.
+            if let article = try await store.article(id: id), article.story != id {
+                return Response(status: .movedPermanently, headers: [.location: "/story/\(article.story)"])
+            }
+            return notFound("لا توجد قصة بهذا الرقم.")
+        }
+        let first = story.first
+        var body = "<article class=\"story\"><p class=\"kicker\">التغطية الكاملة</p>"
+        body += "<h1 dir=\"auto\">\(HTMLEscaping.escape(first.title))</h1>"
+        if let image = story.image {
+            body +=
+                "<img class=\"lead\" src=\"\(HTMLEscaping.url(image.url))\" alt=\"\(HTMLEscaping.escape(image.caption ?? first.title))\""
+            body += " referrerpolicy=\"no-referrer\">"
+        }
+        body += "<p class=\"summary\"><span class=\"count\">\(Self.outletCount(story.outlets))</span> · أول من نشر: "
+        body += outletLink(first)
+        body += " <time datetime=\"\(Self.iso(first.sortDate))\">\(displayDateTime(first.sortDate))</time></p>"
+        let order = oldestFirst ? "الأقدم أولا" : "الأحدث أولا"
+        let toggle = oldestFirst ? "?order=newest\">الأحدث أولا" : "?order=oldest\">الأقدم أولا"
+        body +=
+            "<p class=\"meta\">الترتيب: \(order) · <a href=\"/story/\(HTMLEscaping.escape(story.id))\(toggle)</a></p>"
+        body += "<ol class=\"list copies\">"
+        for copy in oldestFirst ? story.copies : story.copies.reversed() {
+            body +=
+                "<li><a dir=\"auto\" href=\"/article/\(HTMLEscaping.escape(copy.id))\">\(HTMLEscaping.escape(copy.title))</a>"
+            body += " <span class=\"meta\">" + outletLink(copy)
+            body += " · <time datetime=\"\(Self.iso(copy.sortDate))\">\(displayDateTime(copy.sortDate))</time>"
+            if copy.id == first.id { body += " · <strong>أول من نشر</strong>" }
+            body += " · <a rel=\"noopener nofollow\" href=\"\(HTMLEscaping.url(copy.url))\">المصدر</a></span></li>"
+        }
+        body += "</ol></article>"
+        let canonical = base + "/story/" + story.id
+        let ld: [String: Any] = [
+            "@context": "https://schema.org", "@type": "ItemList", "name": first.title, "url": canonical,
+            "numberOfItems": story.copies.count,
+            "itemListElement": story.copies.enumerated().map { index, copy in
+                ["@type": "ListItem", "position": index + 1, "url": copy.url, "name": copy.sourceName ?? copy.sourceID]
+            },
+        ]
+        let meta = PageMeta(
+            description: "\(first.title): \(Self.outletCount(story.outlets)) في نشرة",
+            canonical: canonical,
+            image: Self.webURL(story.image?.url),
+            jsonLD: Self.jsonLD(ld),
+            current: first.topic
+        )
+        return page(title: "التغطية الكاملة: " + first.title, body: body, meta: meta)
+    }
+
+    /// «أهم الأخبار»: the best-ranked stories as cards, each with its outlet count.
+    func topStoriesSection(_ ranked: [StoryRanking.Ranked]) async throws -> String {
+        let shown = Array(ranked.prefix(Self.topStoriesShown))
+        guard !shown.isEmpty else { return "" }
+        let headlines = Dictionary(
+            try await store.headlines(ids: shown.map(\.story)).map { ($0.id, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        var html = "<section aria-labelledby=\"top\"><h2 id=\"top\">أهم الأخبار</h2><ul class=\"cards\">"
+        for story in shown {
+            guard let article = headlines[story.story] else { continue }
+            let line =
+                "<span class=\"count\">\(Self.outletCount(story.outlets))</span> · " + outletLink(article)
+                + " · " + displayDateTime(story.latest)
+            html += card(article, href: "/story/\(HTMLEscaping.escape(story.story))", line: line)
+        }
+        return html + "</ul></section>"
+    }
+
+    /// «عاجل»: the stories breaking now, as a strip above the page.
+    func breakingStrip(_ ranked: [StoryRanking.Ranked]) async throws -> String {
+        let breaking = ranked.filter { $0.breakingSince != nil }
+            .sorted { ($0.breakingSince ?? .distantPast) > ($1.breakingSince ?? .distantPast) }
+        guard !breaking.isEmpty else { return "" }
+        let headlines = try await store.headlines(ids: breaking.prefix(5).map(\.story))
+        guard !headlines.isEmpty else { return "" }
+        var html =
+            "<div class=\"strip urgent\" role=\"region\" aria-label=\"عاجل\"><span class=\"label\">عاجل</span><ul>"
+        for article in headlines {
+            html += "<li><a dir=\"auto\" href=\"/story/\(HTMLEscaping.escape(article.story))\">"
+            html += HTMLEscaping.escape(article.title) + "</a></li>"
+        }
+        return html + "</ul></div>"
+    }
+}
