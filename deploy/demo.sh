@@ -30,5 +30,8 @@ for _ in $(seq 1 15); do
 done
 "$bin/nashra" status
 echo
-echo "Read them: http://127.0.0.1:8080/   (JSON: http://127.0.0.1:8080/api/articles)"
+# The demo's wire story, told by both outlets: its page gathers the two copies («التغطية الكاملة»).
+"$bin/nashra" stories --limit 5
+echo
+echo "Read them: http://127.0.0.1:8080/   (sources: /sources, JSON: /api/articles and /api/stories)"
 echo "Stop everything: deploy/local.sh stop"

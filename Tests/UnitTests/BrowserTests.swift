@@ -16,8 +16,9 @@ enum Chromium {
     }
 }
 
-/// The reader site in a real browser: headless Chromium (the Debian package) loads the home page, an article
-/// and a search result page of the demo and takes a screenshot of each; the test reads the pixels back.
+/// The reader site in a real browser: headless Chromium (the Debian package) loads the home, article, search,
+/// story, sources and source pages of the demo at a phone's width and takes a screenshot of each; the test reads
+/// the pixels back.
 /// Skips, saying so, when Chromium is absent, unless `NASHRA_REQUIRE_BROWSER=1` (as CI sets).
 /// With `NASHRA_SCREENSHOT_DIR` set, the screenshots are kept there (the README's comes from this test).
 @Suite(
@@ -28,21 +29,38 @@ enum Chromium {
         "Chromium is not installed (apt-get install chromium fonts-noto-core)"
     )
 ) struct BrowserTests {
-    @Test("home, article and search pages render right-to-left with their Arabic text visible")
+    /// A phone's width in CSS pixels (most Arabic news readers are on phones).
+    static let width = 360
+    /// The site's header (name, search, sections) at that width, in pixels.
+    static let headerHeight = 120
+
+    @Test("home, article, search, story, sources and source pages render right-to-left on a phone, text visible")
     func screenshots() async throws {
         let chromium = try #require(
             Chromium.path,
             "NASHRA_REQUIRE_BROWSER=1 but no Chromium found (apt-get install chromium fonts-noto-core)"
         )
         let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
-        let articles = try ClusterTests().classified()
+        // The demo's two outlets share one host; the directory shows them apart under their own ids.
+        let articles = try ClusterTests().classified().map { item in
+            var item = item
+            item.article.sourceID = item.article.url.contains("/cairo/") ? "cairo" : "madina"
+            return item
+        }
         try store.upsert(articles)
         let wire = try #require(articles.first { $0.article.url.hasSuffix("madina/wire-summit.html") })
+        // The site's present: an hour after the wire story's copies, so that it shows as a top story and breaking.
+        let newest = try #require(try store.article(id: wire.article.id)?.sortDate).addingTimeInterval(3600)
         let router = Router(context: ReaderContext.self)
-        ReaderSite(store: SQLiteArchive(store)).addRoutes(to: router)
+        ReaderSite(store: SQLiteArchive(store), ranking: StoryRanking(breakingOutlets: 2), now: { newest })
+            .addRoutes(to: router)
         let server = try await TestHTTPServer.start(router: router)
         let query = "القمة".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!
-        let pages = [("home", "/"), ("article", "/article/\(wire.article.id)"), ("search", "/search?q=\(query)")]
+        let story = try #require(try store.article(id: wire.article.id)?.story)
+        let pages = [
+            ("home", "/"), ("article", "/article/\(wire.article.id)"), ("search", "/search?q=\(query)"),
+            ("story", "/story/\(story)"), ("sources", "/sources"), ("source", "/source/\(wire.article.sourceID)"),
+        ]
         let folder = try TestEnvironment.environment["NASHRA_SCREENSHOT_DIR"] ?? TestEnvironment.temporaryDirectory()
         var images: [String: PNGImage] = [:]
         for (name, path) in pages {
@@ -52,7 +70,8 @@ enum Chromium {
                 chromium,
                 [
                     "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-                    "--window-size=480,1000", "--user-data-dir=\(folder)/chromium-profile", "--screenshot=\(file)",
+                    "--window-size=\(Self.width),1000", "--user-data-dir=\(folder)/chromium-profile",
+                    "--screenshot=\(file)",
                     server.base + path,
                 ]
             )
@@ -63,7 +82,7 @@ enum Chromium {
 
         for (name, image) in images {
             let rows = image.inkRows()
-            #expect(image.width == 480 && image.height == 1000, "\(name)")
+            #expect(image.width == Self.width && image.height == 1000, "\(name)")
             #expect(rows.count > 60, "\(name): too little text drawn (\(rows.count) rows with ink)")
             // Right-to-left: text lines share their right edge and end anywhere on the left.
             func aligned(_ edges: [Int]) -> Int {
@@ -71,8 +90,11 @@ enum Chromium {
                 let mode = histogram.max { $0.value < $1.value }?.key ?? 0
                 return edges.filter { abs($0 / 4 - mode) <= 1 }.count
             }
-            let rightAligned = aligned(rows.map(\.right))
-            let leftAligned = aligned(rows.map(\.left))
+            // Below the header (the search box's edges are aligned both ways), leaving out rows of ink from edge to
+            // edge (rules between items, full lines), which are aligned both ways too.
+            let content = rows.filter { $0.row > Self.headerHeight && $0.right - $0.left < Self.width - 48 }
+            let rightAligned = aligned(content.map(\.right))
+            let leftAligned = aligned(content.map(\.left))
             #expect(rightAligned > 2 * leftAligned, "\(name): right edges \(rightAligned), left edges \(leftAligned)")
         }
         // The article's paragraphs are drawn: many lines of ink below the title.

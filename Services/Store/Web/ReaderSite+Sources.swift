@@ -10,7 +10,7 @@ import Store
 /// state: the reader site runs apart from the frontier (another process, possibly another machine) and reads
 /// only the store. An outlet silent for a day is shown so, whatever the reason (a broken feed, a quiet outlet).
 extension ReaderSite {
-    /// An outlet with nothing new for this long is shown as silent.
+    /// An outlet with nothing new for this long is shown as silent («متوقف»).
     static let silentAfter: TimeInterval = 24 * 3600
 
     func addSourceRoutes(to router: Router<ReaderContext>) {
@@ -44,20 +44,18 @@ extension ReaderSite {
         let now = now()
         let sources = try await store.sources(since: now.addingTimeInterval(-86_400))
             .sorted { ($0.recentArticles, $1.name ?? $1.id) > ($1.recentArticles, $0.name ?? $0.id) }
-        var body = "<h1>المصادر</h1><p>\(sources.count) مصدرا إخباريا تتابعها نشرة، الأنشط في آخر 24 ساعة أولا.</p>"
-        body +=
-            "<table class=\"sources\"><thead><tr><th scope=\"col\">المصدر</th><th scope=\"col\">أخبار آخر 24 ساعة</th>"
-        body += "<th scope=\"col\">آخر خبر</th><th scope=\"col\">الحالة</th></tr></thead><tbody>"
+        var body = "<h1>المصادر</h1><p>تتابع نشرة \(Self.outletCount(sources.count))، الأنشط في آخر 24 ساعة أولا.</p>"
+        body += "<ul class=\"list sources\">"
         for source in sources {
             let name = HTMLEscaping.escape(source.name ?? source.id)
-            body += "<tr><td><a dir=\"auto\" href=\"/source/\(HTMLEscaping.escape(source.id))\">\(name)</a></td>"
-            body += "<td>\(source.recentArticles)</td>"
-            body += "<td>" + (source.newest.map { displayDateTime($0) } ?? "—") + "</td>"
             let silent = source.newest.map { now.timeIntervalSince($0) > Self.silentAfter } ?? true
-            body += silent ? "<td class=\"bad\">لا جديد منذ يوم أو أكثر</td>" : "<td class=\"good\">نشط</td>"
-            body += "</tr>"
+            body += "<li><a dir=\"auto\" href=\"/source/\(HTMLEscaping.escape(source.id))\">\(name)</a> "
+            body += silent ? "<span class=\"bad\">متوقف</span>" : "<span class=\"good\">نشط</span>"
+            body += "<span class=\"meta\">\(Self.articleCount(source.recentArticles)) في 24 ساعة"
+            if let newest = source.newest { body += " · آخر خبر \(displayDateTime(newest))" }
+            body += "</span></li>"
         }
-        body += "</tbody></table>"
+        body += "</ul>"
         if sources.isEmpty { body += "<p>لا توجد مصادر بعد.</p>" }
         let meta = PageMeta(
             description: "المصادر الإخبارية التي تجمع نشرة أخبارها",

@@ -210,6 +210,17 @@ public struct ReaderSite: Sendable {
         return url
     }
 
+    /// «خبر واحد», «خبران», «3 أخبار», «11 خبرا».
+    static func articleCount(_ count: Int) -> String {
+        switch count {
+        case 0: "لا أخبار"
+        case 1: "خبر واحد"
+        case 2: "خبران"
+        case 3...10: "\(count) أخبار"
+        default: "\(count) خبرا"
+        }
+    }
+
     /// «مصدر واحد», «مصدران», «3 مصادر», «11 مصدرا»: Arabic counts agree with their noun.
     static func outletCount(_ count: Int) -> String {
         switch count {

@@ -17,14 +17,14 @@ extension ReaderSite {
         font:1.0625rem/1.8 "Noto Naskh Arabic","Noto Sans Arabic",Tahoma,"Segoe UI",sans-serif}
         a{color:var(--link);text-underline-offset:.2em}
         a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid var(--link);outline-offset:2px}
-        .skip{position:absolute;inset-inline-start:-999rem}.skip:focus{inset-inline-start:1rem;top:.5rem;z-index:9;\
-        background:var(--bg);padding:.4rem .8rem}
+        .skip{position:absolute;top:-10rem;inset-inline-start:1rem;z-index:9;background:var(--bg);padding:.4rem .8rem}\
+        .skip:focus{top:.5rem}
         .hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
         header.site{border-bottom:3px solid var(--brand)}
         .bar{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem;max-width:72rem;margin:auto;padding:.5rem 1rem}
         .logo{font-size:1.75rem;font-weight:700;color:var(--brand);text-decoration:none;margin-inline-end:auto}
         form.search{display:flex;gap:.4rem;flex:1 1 14rem;max-width:26rem;margin:0}
-        input[type=search]{flex:1;min-width:0;font:inherit;padding:.3rem .7rem;border:1px solid var(--muted);\
+        input[type=search]{flex:1;width:0;min-width:0;font:inherit;padding:.3rem .7rem;border:1px solid var(--muted);\
         border-radius:.5rem;background:var(--bg);color:var(--fg)}
         button{font:inherit;padding:.3rem .9rem;border:1px solid var(--muted);border-radius:.5rem;background:var(--card);\
         color:var(--fg);cursor:pointer}
@@ -35,7 +35,7 @@ extension ReaderSite {
         nav.sections a[aria-current]{color:var(--brand);font-weight:700;box-shadow:inset 0 -3px var(--brand)}
         .strip{display:flex;gap:.75rem;align-items:baseline;padding:.4rem 1rem;background:var(--card);\
         border-bottom:1px solid var(--line);overflow:hidden}
-        .strip ul{display:flex;gap:1.5rem;list-style:none;margin:0;padding:0;overflow-x:auto;white-space:nowrap}
+        .strip ul{display:flex;min-width:0;gap:1.5rem;list-style:none;margin:0;padding:0;overflow-x:auto;white-space:nowrap}
         .strip .label{font-weight:700;color:var(--brand);flex:none}
         .strip.urgent{background:var(--urgent)}.strip.urgent,.strip.urgent a,.strip.urgent .label{color:#fff}
         main{max-width:72rem;margin:auto;padding:.75rem 1rem 2rem}
@@ -57,7 +57,7 @@ extension ReaderSite {
         img.lead,article img{display:block;max-width:100%;height:auto;border-radius:.5rem}
         figure{margin:1rem 0}.byline,.coverage{margin:.25rem 0}.coverage a{font-weight:700}
         .original{margin:1.5rem 0;font-weight:700}
-        mark{background:var(--mark);color:inherit}
+        mark{background:var(--mark);color:inherit}time{white-space:nowrap}
         table{border-collapse:collapse;width:100%}td,th{padding:.4rem .6rem;border-bottom:1px solid var(--line);\
         text-align:start}
         .bad{color:var(--urgent);font-weight:700}.good{color:var(--good)}
