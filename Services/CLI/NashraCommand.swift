@@ -7,7 +7,8 @@ struct NashraCommand: AsyncParsableCommand {
         commandName: "nashra",
         abstract: "Nashra (نشرة): operate the Arabic news pipeline.",
         subcommands: [
-            StatusCommand.self, ArticlesCommand.self, StoriesCommand.self, ImportCommand.self, DeadLetterCommand.self,
+            StatusCommand.self, ArticlesCommand.self, StoriesCommand.self, SourcesCommand.self, ImportCommand.self,
+            DeadLetterCommand.self,
             RefetchCommand.self,
             ImagesCommand.self, PruneCommand.self, CopyDBCommand.self,
             TrainCommand.self, EvaluateCommand.self, ClassifyCommand.self, ExtractCommand.self,

@@ -11,25 +11,13 @@ extension ArticleStore {
     public func prune(olderThan horizon: Date, chunk: Int = 1000) throws -> Int {
         var total = 0
         while true {
-            let deleted = try write { db -> Int in
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT id, \(Self.indexedColumns) FROM articles WHERE sort_time < ? ORDER BY sort_time LIMIT ?
-                        """,
-                    arguments: [horizon.timeIntervalSince1970, chunk]
+            let deleted = try write { db in
+                try Self.deleteArticles(
+                    where: "sort_time < ?",
+                    arguments: [horizon.timeIntervalSince1970],
+                    limit: chunk,
+                    in: db
                 )
-                for row in rows {
-                    let id: String = row["id"]
-                    try Self.unindex(stored: row, in: db)
-                    try db.execute(
-                        sql: "DELETE FROM image_reports WHERE image_id IN (SELECT id FROM images WHERE article_id = ?)",
-                        arguments: [id]
-                    )
-                    try db.execute(sql: "DELETE FROM images WHERE article_id = ?", arguments: [id])
-                    try db.execute(sql: "DELETE FROM articles WHERE id = ?", arguments: [id])
-                }
-                return rows.count
             }
             total += deleted
             if deleted < chunk { return total }

@@ -211,7 +211,9 @@ extension ArticleStore {
             var batchBands = BatchBands(capacity: prepared.items.count * 32)
             var bandRows = BandRows()
             var stories = [String](repeating: "", count: prepared.items.count)
-            for (position, (item, forms)) in zip(prepared.items, prepared.forms).enumerated() {
+            let refused = try Self.refused(prepared.items, in: db)
+            for (position, (item, forms)) in zip(prepared.items, prepared.forms).enumerated()
+            where !refused.contains(position) {
                 let a = item.article
                 let published = a.published?.timeIntervalSince1970
                 let fetched = a.fetchedAt.timeIntervalSince1970

@@ -166,6 +166,7 @@ public final class ArticleStore: Sendable {
             // A source's page and the sources directory read one outlet's articles newest first.
             try db.execute(sql: "CREATE INDEX articles_source ON articles(source_id, sort_time DESC)")
         }
+        registerTakedownMigration(&migrator)
         return migrator
     }
 

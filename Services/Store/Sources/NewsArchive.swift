@@ -46,6 +46,17 @@ public protocol NewsArchive: Sendable {
     /// Articles matching every term of `query`, best first, with a passage around the matches.
     func search(_ query: String, limit: Int) async throws -> [SearchHit]
 
+    /// Removes an article, by id or by URL, from every surface and refuses it from now on; `title` and `url` are
+    /// the stored article's when it was stored. An id or URL the store never had is refused all the same.
+    func remove(article idOrURL: String, reason: String) async throws -> Removal
+    /// Hides a source: deletes its articles and refuses its articles from now on.
+    func hide(source: String, reason: String) async throws -> Removal
+    /// Accepts a hidden source's articles again (its deleted articles come back only if fetched again); false when
+    /// it was not hidden.
+    func unhide(source: String) async throws -> Bool
+    /// Every removal in force, newest first.
+    func removals() async throws -> [Removal]
+
     /// A reader's report of an image (the reader known by a salted hash of address and user agent).
     func report(image: Int64, address: String, userAgent: String, threshold: Int, perHour: Int) async throws
         -> ReportOutcome

@@ -69,6 +69,20 @@ public struct SQLiteArchive: NewsArchive {
         try await engine.reading { try $0.search(query, limit: limit) }
     }
 
+    public func remove(article idOrURL: String, reason: String) async throws -> Removal {
+        try await engine.writing { try $0.remove(article: idOrURL, reason: reason) }
+    }
+
+    public func hide(source: String, reason: String) async throws -> Removal {
+        try await engine.writing { try $0.hide(source: source, reason: reason) }
+    }
+
+    public func unhide(source: String) async throws -> Bool {
+        try await engine.writing { try $0.unhide(source: source) }
+    }
+
+    public func removals() async throws -> [Removal] { try await engine.reading { try $0.removals() } }
+
     public func report(image: Int64, address: String, userAgent: String, threshold: Int, perHour: Int) async throws
         -> ReportOutcome
     {

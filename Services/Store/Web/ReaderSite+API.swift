@@ -61,10 +61,7 @@ extension ReaderSite {
             let limit = min(max(parameters.get("limit", as: Int.self) ?? 20, 1), 100)
             let before = parameters.get("before", as: Double.self).map(Date.init(timeIntervalSince1970:))
             let entries = try await store.multiOutletStories(limit: limit, before: before)
-            let headlines = Dictionary(
-                try await store.headlines(ids: entries.map(\.story)).map { ($0.id, $0) },
-                uniquingKeysWith: { first, _ in first }
-            )
+            let headlines = try await storyHeadlines(entries.map(\.story))
             let stories = entries.compactMap { entry in
                 headlines[entry.story].map { StorySummary(entry: entry, first: $0) }
             }

@@ -96,10 +96,7 @@ extension ReaderSite {
     func topStoriesSection(_ ranked: [StoryRanking.Ranked]) async throws -> String {
         let shown = Array(ranked.prefix(Self.topStoriesShown))
         guard !shown.isEmpty else { return "" }
-        let headlines = Dictionary(
-            try await store.headlines(ids: shown.map(\.story)).map { ($0.id, $0) },
-            uniquingKeysWith: { first, _ in first }
-        )
+        let headlines = try await storyHeadlines(shown.map(\.story))
         var html = "<section aria-labelledby=\"top\"><h2 id=\"top\">أهم الأخبار</h2><ul class=\"cards\">"
         for story in shown {
             guard let article = headlines[story.story] else { continue }
@@ -111,12 +108,27 @@ extension ReaderSite {
         return html + "</ul></section>"
     }
 
+    /// Each story's headline: its first article's, or, when that one was removed or pruned, its earliest
+    /// remaining copy's.
+    func storyHeadlines(_ ids: [String]) async throws -> [String: StoredArticle] {
+        var headlines = Dictionary(
+            try await store.headlines(ids: ids).map { ($0.id, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        for id in ids where headlines[id] == nil {
+            headlines[id] = try await store.story(id, limit: 1).first
+        }
+        return headlines
+    }
+
     /// «عاجل»: the stories breaking now, as a strip above the page.
     func breakingStrip(_ ranked: [StoryRanking.Ranked]) async throws -> String {
         let breaking = ranked.filter { $0.breakingSince != nil }
             .sorted { ($0.breakingSince ?? .distantPast) > ($1.breakingSince ?? .distantPast) }
         guard !breaking.isEmpty else { return "" }
-        let headlines = try await store.headlines(ids: breaking.prefix(5).map(\.story))
+        let ids = breaking.prefix(5).map(\.story)
+        let found = try await storyHeadlines(ids)
+        let headlines = ids.compactMap { found[$0] }
         guard !headlines.isEmpty else { return "" }
         var html =
             "<div class=\"strip urgent\" role=\"region\" aria-label=\"عاجل\"><span class=\"label\">عاجل</span><ul>"

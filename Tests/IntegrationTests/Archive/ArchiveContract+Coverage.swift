@@ -252,3 +252,77 @@ extension ArchiveContract {
         await server.stop()
     }
 }
+
+extension ArchiveContract {
+    /// Takedown: a removed article and a hidden source's articles are gone from every surface at once, the
+    /// removals are recorded with their reasons, and the store refuses them when they come again.
+    func takedown() async throws {
+        try await archive.store([vaccineCairo, vaccineMadina, sport])
+        try await archive.store([ahram])
+        let router = Router(context: ReaderContext.self)
+        let now = Date(timeIntervalSince1970: 1_764_000_000 + 1800)
+        ReaderSite(store: archive, now: { now }).addRoutes(to: router)
+        let server = try await TestHTTPServer.start(router: router)
+        let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
+        func get(_ path: String) async throws -> String {
+            String(decoding: try await http.fetch(server.base + path).body, as: UTF8.self)
+        }
+        let surfaces = [
+            "/", "/feed.xml", "/feed.json", "/api/articles", "/story/\(vaccineCairo.article.id)",
+            "/api/stories/\(vaccineCairo.article.id)", "/source/masrawy", "/sources", "/archive/2025-11-24",
+            "/search?q=" + "مصراوي".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!,
+            "/api/search?q=" + "مصراوي".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!,
+            "/sitemap/sources.xml",
+        ]
+        do {
+            let madina = vaccineMadina.article
+            let before = try await get("/story/\(vaccineCairo.article.id)")
+            #expect(before.contains("/article/\(madina.id)"))
+            let tag = try #require(try await http.fetch(server.base + "/").headers["etag"])
+
+            // One article, by its URL.
+            let removal = try await archive.remove(article: madina.url, reason: "طلب الناشر")
+            #expect(removal.key == madina.id && removal.articles == 1 && removal.title == madina.title)
+            #expect(try await archive.article(id: madina.id) == nil)
+            for path in surfaces {
+                let body = try await get(path)
+                #expect(!body.contains(madina.id) && !body.contains(madina.title), "\(path) still shows it")
+            }
+            #expect(try await http.fetch(server.base + "/article/" + madina.id).status == 404)
+            let fresh = try await http.fetch(server.base + "/", headers: ["If-None-Match": tag])
+            #expect(fresh.status == 200, "the home page's old tag is stale: a cache cannot keep serving it")
+            #expect(try await archive.story(vaccineCairo.article.id, limit: 10).map(\.sourceID) == ["youm7", "ahram"])
+            #expect(try await archive.store([vaccineMadina]).isEmpty, "a re-fetch does not bring it back")
+            #expect(try await archive.article(id: madina.id) == nil)
+
+            // An article never stored, by id: refused when it comes.
+            let late = article("late/1", source: "masrawy", sourceName: "مصراوي", title: "خبر لاحق", paragraphs: ["نص"])
+            #expect(try await archive.remove(article: late.article.id, reason: "حكم قضائي").articles == 0)
+            #expect(try await archive.store([late, sport]).isEmpty)
+            #expect(try await archive.article(id: late.article.id) == nil)
+
+            // A whole source.
+            let hidden = try await archive.hide(source: "youm7", reason: "اعتراض المصدر")
+            #expect(hidden.articles == 2 && hidden.title == "اليوم السابع")
+            #expect(try await archive.list(ArticleQuery(source: "youm7", limit: 10)).isEmpty)
+            #expect(try await archive.sources(since: Self.start).map(\.id) == ["ahram"])
+            #expect(!(try await get("/sources")).contains("/source/youm7"))
+            #expect(!(try await get("/")).contains(sport.article.title))
+            let story = try await get("/story/\(vaccineCairo.article.id)")
+            #expect(story.contains(ahram.article.title) && !story.contains("/source/youm7"), "the story keeps its rest")
+            #expect(try await archive.store([sport]).isEmpty, "its articles are refused")
+            #expect(try await archive.count() == 1)
+
+            let removals = try await archive.removals()
+            #expect(removals.map(\.kind) == [.source, .article, .article])
+            #expect(removals.map(\.reason) == ["اعتراض المصدر", "حكم قضائي", "طلب الناشر"])
+            #expect(try await archive.unhide(source: "youm7"))
+            #expect(try await !archive.unhide(source: "youm7"))
+            #expect(try await archive.store([sport]) == [sport.article.id], "accepted again")
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+}

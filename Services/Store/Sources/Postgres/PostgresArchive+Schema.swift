@@ -81,6 +81,21 @@ extension PostgresArchive {
         ],
         // 2: lists by outlet (a source's page, the sources directory).
         ["CREATE INDEX articles_source ON articles (source_id, sort_time DESC)"],
+        // 3: takedown (`Removal`): removed articles and hidden sources, refused when they come again.
+        [
+            """
+            CREATE TABLE removed_articles (
+                id TEXT PRIMARY KEY, url TEXT, title TEXT, source_id TEXT, reason TEXT NOT NULL,
+                removed_at DOUBLE PRECISION NOT NULL, deleted INTEGER NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE hidden_sources (
+                source_id TEXT PRIMARY KEY, name TEXT, reason TEXT NOT NULL, hidden_at DOUBLE PRECISION NOT NULL,
+                deleted INTEGER NOT NULL
+            )
+            """,
+        ],
     ]
 
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {

@@ -28,6 +28,7 @@ extension PostgresArchive {
             ).decode((String, String, String, Double?).self) {
                 stored[id] = (hash, topic, published)
             }
+            let refused = try await Self.refused(batch, connection: connection, logger: logger)
             let keys = batch.map { ArticleStore.bandKeys($0.signature) }
             let candidates = try await Self.storyCandidates(
                 Array(Set(keys.joined())),
@@ -51,7 +52,8 @@ extension PostgresArchive {
             var stories = [String](repeating: "", count: batch.count)
             var batchBands: [Int64: [Int]] = [:]
             var images = ImageRows()
-            for (position, item) in batch.enumerated() where last[item.article.id] == position {
+            for (position, item) in batch.enumerated()
+            where last[item.article.id] == position && !refused.contains(item.article.id) {
                 let a = item.article
                 let published = a.published?.timeIntervalSince1970
                 let changed = stored[a.id].map {
