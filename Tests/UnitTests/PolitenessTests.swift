@@ -148,6 +148,23 @@ import Testing
         #expect(try state.feeds().first?.isBroken == false)
         #expect(try state.feeds().first?.etag == "\"x\"")
     }
+
+    @Test("a hidden source is no longer followed: its feeds are not polled, its pending fetches dropped")
+    func pausedSource() throws {
+        let state = try FrontierState(directory: try TestEnvironment.temporaryDirectory())
+        try state.register(feeds: [("https://a.com/rss", "a"), ("https://b.com/rss", "b")])
+        let jobs = ["https://a.com/1", "https://b.com/1"].map { url in
+            FetchJob(kind: .article, url: url, sourceID: String(url.dropFirst(8).prefix(1)), sourceName: nil)
+        }
+        #expect(try state.enqueue(jobs).count == 2)
+        #expect(try state.pause(source: "a", reason: "اعتراض المصدر") == 1)
+        #expect(try state.dueFeeds().map(\.url) == ["https://b.com/rss"])
+        #expect(try state.pendingCount() == 1)
+        #expect(try state.pausedSources() == ["a"])
+        #expect(try state.resume(source: "a"))
+        #expect(try !state.resume(source: "a"))
+        #expect(Set(try state.dueFeeds().map(\.url)) == ["https://a.com/rss", "https://b.com/rss"])
+    }
 }
 
 @Suite("Sources files") struct SourcesFileTests {

@@ -96,6 +96,13 @@ public final class FrontierState: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v5: paused sources") { db in
+            // Sources an operator hid (`nashra sources hide`): their feeds are not polled.
+            try db.execute(
+                sql:
+                    "CREATE TABLE paused_sources (source_id TEXT PRIMARY KEY, reason TEXT NOT NULL, paused_at REAL NOT NULL)"
+            )
+        }
         // The frontier and `nashra status` may open the state together: one migrates, the other waits.
         try FileLock.withExclusiveLock(on: directory + "/frontier.migrate.lock") { try migrator.migrate(queue) }
     }
@@ -120,9 +127,42 @@ public final class FrontierState: Sendable {
     static func dueFeeds(_ db: Database, at now: Date) throws -> [FeedState] {
         try Row.fetchAll(
             db,
-            sql: "SELECT * FROM feeds WHERE next_poll <= ? ORDER BY next_poll",
+            sql: """
+                SELECT * FROM feeds WHERE next_poll <= ? AND source_id NOT IN (SELECT source_id FROM paused_sources)
+                ORDER BY next_poll
+                """,
             arguments: [now.timeIntervalSince1970]
         ).map(Self.feed)
+    }
+
+    /// Stops following a source (takedown): its feeds are no longer polled and its pending articles are dropped.
+    /// - Returns: how many pending articles were dropped.
+    @discardableResult
+    public func pause(source: String, reason: String) throws -> Int {
+        try queue.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO paused_sources (source_id, reason, paused_at) VALUES (?, ?, ?)",
+                arguments: [source, reason, Date().timeIntervalSince1970]
+            )
+            try db.execute(
+                sql: "DELETE FROM pending WHERE url IN (SELECT url FROM seen WHERE source_id = ?)",
+                arguments: [source]
+            )
+            return db.changesCount
+        }
+    }
+
+    /// Follows a paused source again; false when it was not paused.
+    public func resume(source: String) throws -> Bool {
+        try queue.write { db in
+            try db.execute(sql: "DELETE FROM paused_sources WHERE source_id = ?", arguments: [source])
+            return db.changesCount > 0
+        }
+    }
+
+    /// The sources an operator paused.
+    public func pausedSources() throws -> Set<String> {
+        try queue.read { db in Set(try String.fetchAll(db, sql: "SELECT source_id FROM paused_sources")) }
     }
 
     public func feeds() throws -> [FeedState] {

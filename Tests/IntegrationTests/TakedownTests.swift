@@ -1,0 +1,157 @@
+import Classifier
+import FetchFrontier
+import Fetcher
+import Foundation
+import Hummingbird
+import Logging
+import NashraAMQP
+import NashraHTTP
+import NashraModel
+import NashraRuntime
+import Parser
+import ReaderWeb
+import Store
+import Synchronization
+import TestSupport
+import Testing
+
+extension BrokerTests {
+    @Suite("Takedown while the pipeline runs") struct TakedownTests {
+        /// The demo runs through all four stages over the real broker into SQLite while the reader site serves it.
+        /// An article removed then is gone from the site at once, and a fresh fetch of it (`nashra refetch`) goes
+        /// through every stage again and is refused by the store.
+        @Test func removedArticleIsNotBroughtBackByARefetch() async throws {
+            let url = try #require(TestEnvironment.amqpURL)
+            let site = try await TestHTTPServer.demoSite()
+            let directory = try TestEnvironment.temporaryDirectory()
+            let yaml = try String(
+                contentsOfFile: TestEnvironment.repositoryRoot + "/deploy/demo/sources.yml",
+                encoding: .utf8
+            ).replacingOccurrences(of: "http://127.0.0.1:8701", with: site.base)
+            let catalog = try SourceCatalog.parse(yaml)
+            let topology = Topology(prefix: TestEnvironment.uniquePrefix("takedown"), retryDelayMilliseconds: 500)
+            let settings = StageRunner.Settings(url: url, topology: topology, prefetch: 50)
+            let state = try FrontierState(directory: directory + "/state")
+            let archive = WatchedArchive(SQLiteArchive(try ArticleStore(path: directory + "/nashra.sqlite")))
+            let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
+            let frontier = try RunningFrontier(
+                state: state,
+                catalog: catalog,
+                policy: FrontierPolicy(hostDelay: 0.05, retryBase: 0.5),
+                settings: settings
+            )
+            let stages = [
+                RunningStage(FetchWorker(http: http), settings: settings),
+                RunningStage(ParserStage(), settings: settings),
+                RunningStage(try ClassifierStage(), settings: settings),
+                RunningStage(StoreStage(store: archive, logger: TestEnvironment.logger), settings: settings),
+            ]
+            let router = Router(context: ReaderContext.self)
+            ReaderSite(store: archive).addRoutes(to: router)
+            let reader = try await TestHTTPServer.start(router: router)
+            func stop() async {
+                await frontier.stop()
+                for stage in stages { await stage.stop() }
+                await reader.stop()
+                await site.stop()
+            }
+            do {
+                #expect(await TestEnvironment.waitUntil(timeout: 90) { (try? await archive.count()) == 7 })
+                let sport = try #require(try await archive.latest(limit: 10).first { $0.url.contains("sport") })
+                func page(_ path: String) async throws -> String {
+                    String(decoding: try await http.fetch(reader.base + path).body, as: UTF8.self)
+                }
+                #expect(try await page("/").contains(sport.title))
+
+                _ = try await archive.remove(article: sport.url, reason: "طلب الناشر")
+                let surfaces = [
+                    "/", "/section/sport", "/source/\(sport.sourceID)", "/feed.xml", "/feed.json", "/api/articles",
+                    "/search?q=" + "الأهلي".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!,
+                ]
+                for path in surfaces { #expect(try await !page(path).contains(sport.title), "\(path)") }
+                #expect(try await http.fetch(reader.base + "/article/" + sport.id).status == 404)
+
+                // `nashra refetch`: the frontier sends it again; it goes through every stage to the store.
+                let delivered = archive.deliveries(of: sport.id)
+                try state.requeue(
+                    FetchJob(kind: .article, url: sport.url, sourceID: sport.sourceID, sourceName: sport.sourceName),
+                    attempts: 0,
+                    notBefore: Date()
+                )
+                #expect(
+                    await TestEnvironment.waitUntil(timeout: 90) { archive.deliveries(of: sport.id) > delivered },
+                    "the fresh fetch reaches the store"
+                )
+                #expect(try await archive.article(id: sport.id) == nil, "refused: not brought back")
+                #expect(try await archive.count() == 6)
+                for path in surfaces { #expect(try await !page(path).contains(sport.title), "\(path)") }
+                #expect(try await archive.removals().map(\.key) == [sport.id])
+            } catch {
+                await stop()
+                throw error
+            }
+            await stop()
+        }
+    }
+}
+
+/// The real archive, counting how often each article reached `store(_:)`: the test's way of knowing that a
+/// delivery arrived at the store, whatever the store made of it.
+final class WatchedArchive: NewsArchive {
+    let archive: any NewsArchive
+    private let seen = Mutex<[String: Int]>([:])
+
+    init(_ archive: any NewsArchive) { self.archive = archive }
+
+    func deliveries(of id: String) -> Int { seen.withLock { $0[id] ?? 0 } }
+
+    var location: String { archive.location }
+    func store(_ batch: [ClassifiedArticle]) async throws -> Set<String> {
+        let stored = try await archive.store(batch)
+        seen.withLock { seen in for item in batch { seen[item.article.id, default: 0] += 1 } }
+        return stored
+    }
+    func isEnvironmental(_ error: any Error) -> Bool { archive.isEnvironmental(error) }
+    func count() async throws -> Int { try await archive.count() }
+    func list(_ query: ArticleQuery) async throws -> [StoredArticle] { try await archive.list(query) }
+    func headlines(ids: [String]) async throws -> [StoredArticle] { try await archive.headlines(ids: ids) }
+    func story(_ id: String, limit: Int) async throws -> [StoredArticle] { try await archive.story(id, limit: limit) }
+    func coverage(since: Date) async throws -> [StoryCoverage] { try await archive.coverage(since: since) }
+    func sources(since: Date) async throws -> [SourceSummary] { try await archive.sources(since: since) }
+    func multiOutletStories(limit: Int, before: Date?) async throws -> [StoryEntry] {
+        try await archive.multiOutletStories(limit: limit, before: before)
+    }
+    func topics() async throws -> [String] { try await archive.topics() }
+    func hasArticles(ofTopic topic: String) async throws -> Bool { try await archive.hasArticles(ofTopic: topic) }
+    func article(id: String) async throws -> StoredArticle? { try await archive.article(id: id) }
+    func sameStory(as id: String) async throws -> [StoredArticle] { try await archive.sameStory(as: id) }
+    func search(_ query: String, limit: Int) async throws -> [SearchHit] {
+        try await archive.search(query, limit: limit)
+    }
+    func remove(article idOrURL: String, reason: String) async throws -> Removal {
+        try await archive.remove(article: idOrURL, reason: reason)
+    }
+    func hide(source: String, reason: String) async throws -> Removal {
+        try await archive.hide(source: source, reason: reason)
+    }
+    func unhide(source: String) async throws -> Bool { try await archive.unhide(source: source) }
+    func removals() async throws -> [Removal] { try await archive.removals() }
+    func report(image: Int64, address: String, userAgent: String, threshold: Int, perHour: Int) async throws
+        -> ReportOutcome
+    {
+        try await archive.report(
+            image: image,
+            address: address,
+            userAgent: userAgent,
+            threshold: threshold,
+            perHour: perHour
+        )
+    }
+    func restore(image: Int64) async throws { try await archive.restore(image: image) }
+    func freshness(window: TimeInterval, now: Date) async throws -> Freshness {
+        try await archive.freshness(window: window, now: now)
+    }
+    func prune(olderThan horizon: Date) async throws -> Int { try await archive.prune(olderThan: horizon) }
+    func storedRows() async throws -> [StoredRow] { try await archive.storedRows() }
+    func close() async { await archive.close() }
+}
