@@ -10,6 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks that print figures.",
         subcommands: [
             AMQPBench.self, FetchBench.self, ClassifyBench.self, NearDuplicateBench.self, StoreBench.self,
+            IngestBench.self,
         ]
     )
 }

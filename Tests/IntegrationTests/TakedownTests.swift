@@ -136,6 +136,7 @@ final class WatchedArchive: NewsArchive {
     }
     func unhide(source: String) async throws -> Bool { try await archive.unhide(source: source) }
     func removals() async throws -> [Removal] { try await archive.removals() }
+    func takedownVersion() async throws -> Int64 { try await archive.takedownVersion() }
     func report(image: Int64, address: String, userAgent: String, threshold: Int, perHour: Int) async throws
         -> ReportOutcome
     {

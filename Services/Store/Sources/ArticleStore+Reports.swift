@@ -76,6 +76,7 @@ extension ArticleStore {
                 sql: "UPDATE images SET hidden = 1 WHERE url = (SELECT url FROM images WHERE id = ?)",
                 arguments: [image]
             )
+            try Self.bumpTakedownVersion(in: db)
             return .counted(hidden: true)
         }
     }
@@ -83,6 +84,7 @@ extension ArticleStore {
     /// An operator's decision: shows the image again and forgets its reports.
     public func restore(image: Int64) throws {
         try write { db in
+            try Self.bumpTakedownVersion(in: db)
             try db.execute(
                 sql: "UPDATE images SET hidden = 0 WHERE url = (SELECT url FROM images WHERE id = ?)",
                 arguments: [image]

@@ -17,13 +17,26 @@ extension ArticleStore {
                         source_id TEXT PRIMARY KEY, name TEXT, reason TEXT NOT NULL, hidden_at REAL NOT NULL,
                         deleted INTEGER NOT NULL
                     );
+                    CREATE TABLE takedown_version (version INTEGER NOT NULL);
+                    INSERT INTO takedown_version (version) VALUES (0);
                     """
             )
         }
     }
 
+    /// Counts removals, hidden and restored images: what a reader must stop (or start) seeing at once. The reader
+    /// site's page cache is valid only while it stays the same (`NewsArchive.takedownVersion`).
+    public func takedownVersion() throws -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT version FROM takedown_version") ?? 0 }
+    }
+
+    static func bumpTakedownVersion(in db: Database) throws {
+        try db.execute(sql: "UPDATE takedown_version SET version = version + 1")
+    }
+
     public func remove(article key: String, reason: String) throws -> Removal {
         try write { db in
+            try Self.bumpTakedownVersion(in: db)
             let byID = Removal.isArticleID(key)
             let row = try Row.fetchOne(
                 db,
@@ -58,6 +71,7 @@ extension ArticleStore {
 
     public func hide(source: String, reason: String) throws -> Removal {
         try write { db in
+            try Self.bumpTakedownVersion(in: db)
             let name = try String.fetchOne(
                 db,
                 sql: "SELECT source_name FROM articles WHERE source_id = ? ORDER BY sort_time DESC LIMIT 1",
@@ -94,7 +108,9 @@ extension ArticleStore {
     public func unhide(source: String) throws -> Bool {
         try write { db in
             try db.execute(sql: "DELETE FROM hidden_sources WHERE source_id = ?", arguments: [source])
-            return db.changesCount > 0
+            let shown = db.changesCount > 0
+            try Self.bumpTakedownVersion(in: db)
+            return shown
         }
     }
 

@@ -31,7 +31,9 @@ public struct ListCursor: Sendable, Hashable, Codable {
         let parts = text.split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false)
         guard let first = parts.first, let time = Double(first), time.isFinite else { return nil }
         let id = parts.count > 1 ? String(parts[1]) : ""
-        guard id.count <= 64, id.utf8.allSatisfy({ $0 < 0x80 && $0 > 0x20 }) else { return nil }
+        // Ids are hex digits (`StableID`); anything else in a cursor is not one of ours.
+        guard id.utf8.count <= 64, id.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x7a).contains($0) })
+        else { return nil }
         self.init(time: time, id: id)
     }
 }

@@ -56,6 +56,9 @@ public protocol NewsArchive: Sendable {
     func unhide(source: String) async throws -> Bool
     /// Every removal in force, newest first.
     func removals() async throws -> [Removal]
+    /// A number that changes whenever readers must stop (or start) seeing something at once: a removal, a hidden
+    /// source, an image hidden by reports or restored. Caches of pages are valid only while it stays the same.
+    func takedownVersion() async throws -> Int64
 
     /// A reader's report of an image (the reader known by a salted hash of address and user agent).
     func report(image: Int64, address: String, userAgent: String, threshold: Int, perHour: Int) async throws

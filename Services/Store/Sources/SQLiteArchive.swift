@@ -83,6 +83,8 @@ public struct SQLiteArchive: NewsArchive {
 
     public func removals() async throws -> [Removal] { try await engine.reading { try $0.removals() } }
 
+    public func takedownVersion() async throws -> Int64 { try await engine.reading { try $0.takedownVersion() } }
+
     public func report(image: Int64, address: String, userAgent: String, threshold: Int, perHour: Int) async throws
         -> ReportOutcome
     {

@@ -182,7 +182,8 @@ extension ReaderSite {
     static func clip(_ text: String, _ length: Int) -> String {
         guard text.count > length else { return text }
         let cut = text.prefix(length - 1)
-        let word = cut.lastIndex(of: " ").map { cut[..<$0] } ?? cut
+        let whole = text[cut.endIndex] == " "
+        let word = whole ? cut : cut.lastIndex(of: " ").map { cut[..<$0] } ?? cut
         return word + "…"
     }
 

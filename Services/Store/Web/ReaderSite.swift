@@ -33,6 +33,8 @@ public struct ReaderSite: Sendable {
     public let ranking: StoryRanking
     /// The present, for top stories, breaking news and the sources' last 24 hours (tests set it).
     let now: @Sendable () -> Date
+    /// How long a page is served from the page cache before it is made again (`ResponseCache`).
+    let pageLifetime: Duration
 
     public init(
         store: any NewsArchive,
@@ -42,8 +44,10 @@ public struct ReaderSite: Sendable {
         inspector: QueueInspector? = nil,
         publicURL: String? = nil,
         ranking: StoryRanking = StoryRanking(),
+        pageLifetime: Duration = .seconds(1),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.pageLifetime = pageLifetime
         self.inspector = inspector.map { CachedQueueInspection($0) }
         self.store = store
         self.displayTimeZone = displayTimeZone
@@ -92,6 +96,7 @@ public struct ReaderSite: Sendable {
     /// Adds the reader's routes to `router`, behind conditional requests.
     public func addRoutes(to router: Router<ReaderContext>) {
         router.add(middleware: ConditionalRequests<ReaderContext>())
+        router.add(middleware: ResponseCache<ReaderContext>(store: store, lifetime: pageLifetime))
         router.get("/site.css") { _, _ in
             Self.respond(Self.stylesheet, type: "text/css; charset=utf-8", maxAge: 31_536_000)
         }

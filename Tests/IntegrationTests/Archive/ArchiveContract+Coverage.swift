@@ -254,14 +254,15 @@ extension ArchiveContract {
 }
 
 extension ArchiveContract {
-    /// Takedown: a removed article and a hidden source's articles are gone from every surface at once, the
-    /// removals are recorded with their reasons, and the store refuses them when they come again.
+    /// Takedown: a removed article and a hidden source's articles are gone from every surface at once, however
+    /// long the site keeps its pages (an hour here), the removals are recorded with their reasons, and the store
+    /// refuses them when they come again.
     func takedown() async throws {
         try await archive.store([vaccineCairo, vaccineMadina, sport])
         try await archive.store([ahram])
         let router = Router(context: ReaderContext.self)
         let now = Date(timeIntervalSince1970: 1_764_000_000 + 1800)
-        ReaderSite(store: archive, now: { now }).addRoutes(to: router)
+        ReaderSite(store: archive, pageLifetime: .seconds(3600), now: { now }).addRoutes(to: router)
         let server = try await TestHTTPServer.start(router: router)
         let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
         func get(_ path: String) async throws -> String {
@@ -278,7 +279,18 @@ extension ArchiveContract {
             let madina = vaccineMadina.article
             let before = try await get("/story/\(vaccineCairo.article.id)")
             #expect(before.contains("/article/\(madina.id)"))
+            for path in surfaces { _ = try await get(path) }  // every page made and kept
             let tag = try #require(try await http.fetch(server.base + "/").headers["etag"])
+            // A new article waits for the page's lifetime (an hour here: the page cache serves the kept page).
+            let quiet = article(
+                "quiet/1",
+                source: "ahram",
+                sourceName: "الأهرام",
+                title: "خبر هادئ",
+                paragraphs: ["نص هادئ"]
+            )
+            try await archive.store([quiet])
+            #expect(!(try await get("/")).contains("خبر هادئ"), "served from the page cache")
 
             // One article, by its URL.
             let removal = try await archive.remove(article: madina.url, reason: "طلب الناشر")
@@ -304,14 +316,16 @@ extension ArchiveContract {
             // A whole source.
             let hidden = try await archive.hide(source: "youm7", reason: "اعتراض المصدر")
             #expect(hidden.articles == 2 && hidden.title == "اليوم السابع")
+            #expect(try await get("/").contains("خبر هادئ"), "a takedown renews every kept page")
             #expect(try await archive.list(ArticleQuery(source: "youm7", limit: 10)).isEmpty)
             #expect(try await archive.sources(since: Self.start).map(\.id) == ["ahram"])
+            #expect(try await archive.count() == 2)
             #expect(!(try await get("/sources")).contains("/source/youm7"))
             #expect(!(try await get("/")).contains(sport.article.title))
             let story = try await get("/story/\(vaccineCairo.article.id)")
             #expect(story.contains(ahram.article.title) && !story.contains("/source/youm7"), "the story keeps its rest")
             #expect(try await archive.store([sport]).isEmpty, "its articles are refused")
-            #expect(try await archive.count() == 1)
+            #expect(try await archive.count() == 2)
 
             let removals = try await archive.removals()
             #expect(removals.map(\.kind) == [.source, .article, .article])

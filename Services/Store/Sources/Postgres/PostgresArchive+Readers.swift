@@ -116,6 +116,7 @@ extension PostgresArchive {
                 ) ?? 0
             guard readers >= threshold else { return .counted(hidden: false) }
             try await connection.query("UPDATE images SET hidden = true WHERE url = \(url)", logger: logger)
+            try await Self.bumpTakedownVersion(connection, logger: logger)
             return .counted(hidden: true)
         }
     }
@@ -130,6 +131,7 @@ extension PostgresArchive {
                 )
             else { return }
             try await connection.query("UPDATE images SET hidden = false WHERE url = \(url)", logger: logger)
+            try await Self.bumpTakedownVersion(connection, logger: logger)
             try await connection.query(
                 "DELETE FROM image_reports WHERE image_id IN (SELECT id FROM images WHERE url = \(url))",
                 logger: logger

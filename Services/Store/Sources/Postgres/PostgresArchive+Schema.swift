@@ -95,6 +95,8 @@ extension PostgresArchive {
                 deleted INTEGER NOT NULL
             )
             """,
+            "CREATE TABLE takedown_version (version BIGINT NOT NULL)",
+            "INSERT INTO takedown_version (version) VALUES (0)",
         ],
     ]
 

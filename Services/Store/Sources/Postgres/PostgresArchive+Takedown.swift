@@ -11,6 +11,7 @@ extension PostgresArchive {
         let byID = Removal.isArticleID(key)
         return try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.storyLock))", logger: logger)
+            try await Self.bumpTakedownVersion(connection, logger: logger)
             let found =
                 byID
                 ? try await connection.query(
@@ -55,6 +56,7 @@ extension PostgresArchive {
         let logger = logger
         return try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.storyLock))", logger: logger)
+            try await Self.bumpTakedownVersion(connection, logger: logger)
             var name: String?
             for try await stored in try await connection.query(
                 "SELECT source_name FROM articles WHERE source_id = \(source) ORDER BY sort_time DESC LIMIT 1",
@@ -93,9 +95,21 @@ extension PostgresArchive {
     }
 
     public func unhide(source: String) async throws -> Bool {
-        try await Self.count(
-            client.query("DELETE FROM hidden_sources WHERE source_id = \(source) RETURNING 1", logger: logger)
-        ) > 0
+        let logger = logger
+        return try await client.withTransaction(logger: logger) { connection in
+            try await Self.bumpTakedownVersion(connection, logger: logger)
+            return try await Self.count(
+                connection.query("DELETE FROM hidden_sources WHERE source_id = \(source) RETURNING 1", logger: logger)
+            ) > 0
+        }
+    }
+
+    public func takedownVersion() async throws -> Int64 {
+        try await one(client.query("SELECT version FROM takedown_version", logger: logger), Int64.self) ?? 0
+    }
+
+    static func bumpTakedownVersion(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("UPDATE takedown_version SET version = version + 1", logger: logger)
     }
 
     public func removals() async throws -> [Removal] {

@@ -1,0 +1,168 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Store
+
+/// The reader site's page cache, in the process: a page made once serves every reader who asks for the same
+/// address within its lifetime, and only one request makes it while the others wait (no stampede when it expires
+/// under load).
+///
+/// - **New articles** appear within `lifetime` (one second for pages and feeds, `searchLifetime` for search
+///   results): a page is made again when it is older than that. The store writes every few hundred
+///   milliseconds under load, so invalidating on each write would make every page on nearly every request.
+/// - **Removals** are seen at once: every request first reads the archive's takedown version
+///   (`NewsArchive.takedownVersion`, changed by `nashra articles remove`, `nashra sources hide`, an image hidden by
+///   readers or restored), and a page made before it changed is never served. So a removed article or a hidden
+///   image is never served from this cache, whichever process removed it.
+///
+/// Why in the process rather than only in a CDN: the site must hold its traffic without one, and a CDN keeps
+/// serving a removed article until its `max-age` ends. Pages still carry validators and a short `Cache-Control`
+/// for a CDN in front (`ConditionalRequests`). Only successful GET answers are kept, at most `capacity`
+/// addresses; `/status` is never cached.
+public struct ResponseCache<Context: RequestContext>: RouterMiddleware {
+    let store: any NewsArchive
+    let pages: PageStore
+    let lifetime: Duration
+    let searchLifetime: Duration
+
+    public init(
+        store: any NewsArchive,
+        lifetime: Duration = .seconds(1),
+        searchLifetime: Duration = .seconds(30),
+        capacity: Int = 20_000
+    ) {
+        self.store = store
+        self.pages = PageStore(capacity: capacity)
+        self.lifetime = lifetime
+        self.searchLifetime = searchLifetime
+    }
+
+    public func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let path = request.uri.path
+        guard request.method == .get, path != "/status", path != "/health", path != "/metrics",
+            request.uri.description.utf8.count <= 1024
+        else { return try await next(request, context) }
+        let key = request.uri.description
+        let version = try await store.takedownVersion()
+        let now = ContinuousClock.now
+        let lifetime = path.hasPrefix("/search") || path.hasPrefix("/api/search") ? searchLifetime : lifetime
+        switch await pages.lookup(key, version: version, notBefore: now - lifetime) {
+        case .hit(let page):
+            return page.response
+        case .made(let page?):
+            return page.response
+        case .made(nil), .make:
+            break
+        }
+        // This request makes the page; others asking meanwhile wait for it.
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            await pages.abandon(key, version: version)
+            throw error
+        }
+        guard response.status == .ok else {
+            await pages.abandon(key, version: version)
+            return response
+        }
+        let page = try await CachedPage(response)
+        await pages.keep(key, page: page, version: version, made: now)
+        return page.response
+    }
+}
+
+/// A response's status, headers and bytes.
+struct CachedPage: Sendable {
+    var status: HTTPResponse.Status
+    var headers: HTTPFields
+    var body: ByteBuffer
+
+    init(_ response: Response) async throws {
+        status = response.status
+        headers = response.headers
+        let collector = BodyCollector()
+        try await response.body.write(collector)
+        body = collector.buffer
+    }
+
+    var response: Response {
+        Response(status: status, headers: headers, body: .init(byteBuffer: body))
+    }
+}
+
+/// Collects what a response body writes.
+final class BodyCollector: ResponseBodyWriter, @unchecked Sendable {
+    var buffer = ByteBuffer()
+
+    func write(_ part: ByteBuffer) async throws {
+        var part = part
+        buffer.writeBuffer(&part)
+    }
+
+    func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}
+
+/// The cached pages and the pages being made, by address.
+actor PageStore {
+    private struct Entry {
+        var page: CachedPage
+        var version: Int64
+        var made: ContinuousClock.Instant
+    }
+
+    enum Lookup {
+        /// A page made since `notBefore` under the current takedown version.
+        case hit(CachedPage)
+        /// Another request was making it; this is what it made (nil: it failed, make it yourself).
+        case made(CachedPage?)
+        /// Nobody is making it: the caller makes it, then calls `keep` or `abandon`.
+        case make
+    }
+
+    private var entries: [String: Entry] = [:]
+    private struct Making: Hashable {
+        var key: String
+        var version: Int64
+    }
+
+    private var waiting: [Making: [CheckedContinuation<CachedPage?, Never>]] = [:]
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    func lookup(_ key: String, version: Int64, notBefore: ContinuousClock.Instant) async -> Lookup {
+        if let entry = entries[key], entry.version == version, entry.made >= notBefore { return .hit(entry.page) }
+        // Requests wait only for a page made under the version they read themselves.
+        let making = Making(key: key, version: version)
+        if waiting[making] != nil {
+            return .made(await withCheckedContinuation { waiting[making, default: []].append($0) })
+        }
+        waiting[making] = []
+        return .make
+    }
+
+    func keep(_ key: String, page: CachedPage, version: Int64, made: ContinuousClock.Instant) {
+        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+        // A page made under an older version than one kept meanwhile is not kept.
+        if let kept = entries[key], kept.version > version {
+            finish(Making(key: key, version: version), page)
+            return
+        }
+        entries[key] = Entry(page: page, version: version, made: made)
+        finish(Making(key: key, version: version), page)
+    }
+
+    func abandon(_ key: String, version: Int64) { finish(Making(key: key, version: version), nil) }
+
+    private func finish(_ making: Making, _ page: CachedPage?) {
+        for waiter in waiting.removeValue(forKey: making) ?? [] { waiter.resume(returning: page) }
+    }
+}
