@@ -128,6 +128,9 @@ final class WatchedArchive: NewsArchive {
     func search(_ query: String, limit: Int) async throws -> [SearchHit] {
         try await archive.search(query, limit: limit)
     }
+    func searchNewest(_ query: String, limit: Int, before: Int64?, after: Int64?) async throws -> [SearchHit] {
+        try await archive.searchNewest(query, limit: limit, before: before, after: after)
+    }
     func remove(article idOrURL: String, reason: String) async throws -> Removal {
         try await archive.remove(article: idOrURL, reason: reason)
     }

@@ -15,6 +15,8 @@ public struct SearchHit: Sendable, Codable, Equatable {
 
     /// The passage as plain text.
     public var snippetText: String { snippet.map(\.text).joined() }
+    /// Its place in storage order, for paging results newest first (`searchNewest`); nil in a ranked search.
+    public var sequence: Int64?
 }
 
 extension ArticleStore {
@@ -51,6 +53,37 @@ extension ArticleStore {
         }
         return try ids.compactMap { id in
             try article(id: id).map { SearchHit(article: $0, snippet: Self.snippet($0, terms: terms)) }
+        }
+    }
+
+    /// Articles matching every term of `query`, newest stored first, stored before `before` (or after `after`)
+    /// in storage order: the search results paged by cursor. FTS5 walks its matches by rowid in either direction,
+    /// so a deep page costs what the first one does.
+    public func searchNewest(_ query: String, limit: Int = 20, before: Int64? = nil, after: Int64? = nil) throws
+        -> [SearchHit]
+    {
+        let text = String(query.prefix(Self.maximumQueryLength))
+        guard let match = SearchText.matchExpression(text) else { return [] }
+        let terms = SearchText.termHashes(text)
+        let limit = min(max(limit, 1), Self.maximumResults)
+        let rows = try read { db in
+            let newer = after != nil
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.id, f.rowid FROM (
+                        SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid \(newer ? ">" : "<") ?2
+                        ORDER BY rowid \(newer ? "ASC" : "DESC") LIMIT ?3
+                    ) AS f JOIN articles a ON a.rowid = f.rowid
+                    """,
+                arguments: [match, newer ? after : (before ?? Int64.max), limit]
+            ).map { ($0[0] as String, $0[1] as Int64) }
+            return rows.sorted { $0.1 > $1.1 }
+        }
+        return try rows.compactMap { id, sequence in
+            try article(id: id).map {
+                SearchHit(article: $0, snippet: Self.snippet($0, terms: terms), sequence: sequence)
+            }
         }
     }
 

@@ -17,6 +17,13 @@ extension ArticleStore {
                         source_id TEXT PRIMARY KEY, name TEXT, reason TEXT NOT NULL, hidden_at REAL NOT NULL,
                         deleted INTEGER NOT NULL
                     );
+                    """
+            )
+        }
+        migrator.registerMigration("v12: takedown version") { db in
+            // What the reader site's page cache checks on every request (`takedownVersion`).
+            try db.execute(
+                sql: """
                     CREATE TABLE takedown_version (version INTEGER NOT NULL);
                     INSERT INTO takedown_version (version) VALUES (0);
                     """

@@ -45,6 +45,9 @@ public protocol NewsArchive: Sendable {
     func sameStory(as id: String) async throws -> [StoredArticle]
     /// Articles matching every term of `query`, best first, with a passage around the matches.
     func search(_ query: String, limit: Int) async throws -> [SearchHit]
+    /// Articles matching every term of `query`, newest stored first, before or after a hit's `sequence`: search
+    /// results paged by cursor.
+    func searchNewest(_ query: String, limit: Int, before: Int64?, after: Int64?) async throws -> [SearchHit]
 
     /// Removes an article, by id or by URL, from every surface and refuses it from now on; `title` and `url` are
     /// the stored article's when it was stored. An id or URL the store never had is refused all the same.

@@ -85,6 +85,12 @@ public struct SQLiteArchive: NewsArchive {
 
     public func takedownVersion() async throws -> Int64 { try await engine.reading { try $0.takedownVersion() } }
 
+    public func searchNewest(_ query: String, limit: Int, before: Int64?, after: Int64?) async throws
+        -> [SearchHit]
+    {
+        try await engine.reading { try $0.searchNewest(query, limit: limit, before: before, after: after) }
+    }
+
     public func report(image: Int64, address: String, userAgent: String, threshold: Int, perHour: Int) async throws
         -> ReportOutcome
     {

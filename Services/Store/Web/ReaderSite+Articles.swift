@@ -17,8 +17,13 @@ extension ReaderSite {
             return try await articlePage(article)
         }
         router.get("/search") { request, _ in
-            let query = request.uri.queryParameters.get("q") ?? ""
-            return try await searchPage(query: query)
+            let parameters = request.uri.queryParameters
+            let query = parameters.get("q") ?? ""
+            guard parameters.get("sort") == "newest" else { return try await searchPage(query: query) }
+            return try await searchPage(
+                query: query,
+                newest: (before: parameters.get("before", as: Int64.self), after: parameters.get("after", as: Int64.self))
+            )
         }
     }
 
@@ -125,14 +130,38 @@ extension ReaderSite {
         return page(title: article.title, body: body, meta: meta)
     }
 
-    func searchPage(query: String) async throws -> Response {
+    /// Search results: the best 20 by relevance, or (`newest`) every match newest first, paged by cursor.
+    /// «أحدث» / «أقدم» links for a page of search results newest first (cursors: storage sequence numbers).
+    func searchPager(_ hits: [SearchHit], path: String, newest: (before: Int64?, after: Int64?)) -> String {
+        let full = hits.count == Self.pageSize
+        let first = hits.first?.sequence
+        let last = hits.last?.sequence
+        let newer = (newest.before != nil || (newest.after != nil && full)) ? first.map { "\(path)&after=\($0)" } : nil
+        let older = (full || newest.after != nil) ? last.map { "\(path)&before=\($0)" } : nil
+        guard newer != nil || older != nil else { return "" }
+        var html = "<nav class=\"pager\" aria-label=\"الصفحات\">"
+        html += newer.map { "<a rel=\"prev\" href=\"\(HTMLEscaping.escape($0))\">→ أحدث</a>" } ?? "<span></span>"
+        html += older.map { "<a rel=\"next\" href=\"\(HTMLEscaping.escape($0))\">أقدم ←</a>" } ?? "<span></span>"
+        return html + "</nav>"
+    }
+
+    func searchPage(query: String, newest: (before: Int64?, after: Int64?)? = nil) async throws -> Response {
         let query = String(query.prefix(ArticleStore.maximumQueryLength))
         var body = "<h1>بحث</h1>"
         guard !query.trimmingCharacters(in: .whitespaces).isEmpty else {
             return page(title: "بحث", body: body + "<p>اكتب ما تبحث عنه في خانة البحث أعلى الصفحة.</p>")
         }
-        let hits = try await store.search(query, limit: 20)
-        body += "<p>نتائج البحث عن «<span dir=\"auto\">\(HTMLEscaping.escape(query))</span>»: \(hits.count)</p>"
+        let hits =
+            if let newest {
+                try await store.searchNewest(query, limit: Self.pageSize, before: newest.before, after: newest.after)
+            } else {
+                try await store.search(query, limit: 20)
+            }
+        let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let path = "/search?q=" + encoded
+        body += "<p>نتائج البحث عن «<span dir=\"auto\">\(HTMLEscaping.escape(query))</span>»"
+        body += newest == nil ? ": الأكثر صلة · <a href=\"\(path)&amp;sort=newest\">الأحدث أولا</a></p>"
+            : ": الأحدث أولا · <a href=\"\(path)\">الأكثر صلة</a></p>"
         body += "<ol class=\"list results\">"
         for hit in hits {
             body += "<li><a dir=\"auto\" href=\"/article/\(HTMLEscaping.escape(hit.article.id))\">"
@@ -146,6 +175,7 @@ extension ReaderSite {
         }
         body += "</ol>"
         if hits.isEmpty { body += "<p>لا توجد نتائج.</p>" }
+        if let newest { body += searchPager(hits, path: path + "&sort=newest", newest: newest) }
         var response = page(title: "بحث: " + query, body: body)
         response.headers[.init("X-Robots-Tag")!] = "noindex"
         return response

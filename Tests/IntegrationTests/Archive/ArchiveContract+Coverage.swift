@@ -340,3 +340,47 @@ extension ArchiveContract {
         await server.stop()
     }
 }
+
+extension ArchiveContract {
+    /// Search results newest first, paged by cursor both ways, in the store and on the search page.
+    func searchPaging() async throws {
+        let items = series("youm7", name: "اليوم السابع", count: 25).map { item in
+            var item = item
+            item.article.paragraphs[0] += " والانتخابات البرلمانية"
+            return classifier.classify(item.article)
+        }
+        for item in items { try await archive.store([item]) }  // one at a time: storage order is the series'
+        let first = try await archive.searchNewest("الانتخابات", limit: 20, before: nil, after: nil)
+        #expect(first.map(\.article.id) == items.reversed().prefix(20).map(\.article.id))
+        let last = try #require(first.last?.sequence)
+        let second = try await archive.searchNewest("الانتخابات", limit: 20, before: last, after: nil)
+        #expect(second.map(\.article.id) == items.prefix(5).reversed().map(\.article.id))
+        let back = try await archive.searchNewest("الانتخابات", limit: 20, before: nil, after: second.first?.sequence)
+        #expect(back.map(\.article.id) == first.map(\.article.id))
+        #expect(try await archive.searchNewest("برشلونة", limit: 20, before: nil, after: nil).isEmpty)
+        #expect(first.allSatisfy { $0.snippet.contains { $0.highlighted } })
+
+        let router = Router(context: ReaderContext.self)
+        ReaderSite(store: archive).addRoutes(to: router)
+        let server = try await TestHTTPServer.start(router: router)
+        let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
+        let query = "الانتخابات".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        do {
+            let page = String(
+                decoding: try await http.fetch(server.base + "/search?q=\(query)&sort=newest").body,
+                as: UTF8.self
+            )
+            #expect(page.contains("&amp;sort=newest&amp;before=\(last)\">أقدم"))
+            let older = String(
+                decoding: try await http.fetch(server.base + "/search?q=\(query)&sort=newest&before=\(last)").body,
+                as: UTF8.self
+            )
+            #expect(older.contains(items[0].article.title) && !older.contains(items[24].article.title))
+            #expect(older.contains("after=") && older.contains("أحدث"))
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+}

@@ -22,6 +22,7 @@ import Testing
     @Test func listsAndSources() async throws { try await contract().listsAndSources() }
     @Test func coverageSite() async throws { try await contract().coverageSite() }
     @Test func takedown() async throws { try await contract().takedown() }
+    @Test func searchPaging() async throws { try await contract().searchPaging() }
 }
 
 /// The same contract on PostgreSQL: a fresh database per test on the server of `NASHRA_TEST_POSTGRES_URL`
@@ -54,6 +55,7 @@ struct PostgresStoreTests {
     @Test func listsAndSources() async throws { try await withContract { try await $0.listsAndSources() } }
     @Test func coverageSite() async throws { try await withContract { try await $0.coverageSite() } }
     @Test func takedown() async throws { try await withContract { try await $0.takedown() } }
+    @Test func searchPaging() async throws { try await withContract { try await $0.searchPaging() } }
 
     @Test("a second process opening the same database finds it migrated, with its data")
     func reopen() async throws {

@@ -69,6 +69,46 @@ extension PostgresArchive {
         }
     }
 
+    /// As in SQLite: matches newest stored first (by `seq`), before or after a cursor.
+    public func searchNewest(_ query: String, limit: Int, before: Int64?, after: Int64?) async throws
+        -> [SearchHit]
+    {
+        let query = String(query.prefix(ArticleStore.maximumQueryLength))
+        let terms = SearchText.terms(query).prefix(12)
+        guard !terms.isEmpty else { return [] }
+        let text = terms.joined(separator: " ")
+        let limit = min(max(limit, 1), ArticleStore.maximumResults)
+        let rows: PostgresRowSequence
+        if let after {
+            rows = try await client.query(
+                """
+                SELECT id, seq FROM articles WHERE search @@ plainto_tsquery('simple', \(text)) AND seq > \(after)
+                ORDER BY seq LIMIT \(limit)
+                """,
+                logger: logger
+            )
+        } else {
+            rows = try await client.query(
+                """
+                SELECT id, seq FROM articles WHERE search @@ plainto_tsquery('simple', \(text))
+                    AND seq < \(before ?? Int64.max) ORDER BY seq DESC LIMIT \(limit)
+                """,
+                logger: logger
+            )
+        }
+        var found: [(id: String, seq: Int64)] = []
+        for try await row in rows.decode((String, Int64).self) { found.append(row) }
+        found.sort { $0.seq > $1.seq }
+        let hashes = SearchText.termHashes(query)
+        let articles = Dictionary(
+            try await articles(ids: found.map(\.id)).map { ($0.id, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        return found.compactMap { id, seq in
+            articles[id].map { SearchHit(article: $0, snippet: ArticleStore.snippet($0, terms: hashes), sequence: seq) }
+        }
+    }
+
     /// The most matches read from the GIN index before a search walks the archive backwards instead: where the
     /// two plans cost about the same at 100k articles (a word in one article of seven).
     static let indexMatches = 15_000

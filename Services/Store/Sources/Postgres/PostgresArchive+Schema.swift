@@ -95,6 +95,9 @@ extension PostgresArchive {
                 deleted INTEGER NOT NULL
             )
             """,
+        ],
+        // 4: what the reader site's page cache checks on every request (`takedownVersion`).
+        [
             "CREATE TABLE takedown_version (version BIGINT NOT NULL)",
             "INSERT INTO takedown_version (version) VALUES (0)",
         ],
