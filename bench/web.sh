@@ -7,7 +7,9 @@
 # CONNECTIONS connections (default 32), each request a page drawn at random from a few hundred of its kind.
 # Prints a table and, last, one JSON line:
 #   {"pages": {"home": {"rps", "p50_ms", "p99_ms", "errors"}, "article": …, "section": …, "story": …,
-#    "source": …, "search": …}, "ingest_per_s": …, "articles": …}
+#    "source": …, "search": …, "search_new": …}, "ingest_per_s": …, "articles": …}
+# "search" draws 3,000 different queries by popularity (Zipf), as readers ask them; "search_new" asks a new query
+# every time (nothing served from the page cache).
 # WEB_DB=path reuses an archive made by an earlier run (it is kept there; without WEB_DB it is made in a temporary
 # folder and deleted).
 set -euo pipefail
@@ -79,9 +81,14 @@ paths = {
     "section": [f"/section/{s}" for s in sections],
     "story": [f"/story/{s}" for s in stories] or ["/"],
     "source": [f"/source/{s}" for s in sources],
-    "search": ["/search?q=" + urllib.parse.quote(" ".join(random.sample(words, random.randint(1, 2))))
-               for _ in range(300)],
 }
+# Searches as readers make them: 3,000 different queries of one or two title words, drawn by popularity (Zipf:
+# the popular ones repeat, most of the tail is asked once), and, apart, queries that are all new.
+queries = ["/search?q=" + urllib.parse.quote(" ".join(random.sample(words, random.randint(1, 2)))) for _ in range(3000)]
+weights = [1 / (rank + 1) for rank in range(len(queries))]
+paths["search"] = random.choices(queries, weights, k=20000)
+paths["search-new"] = ["/search?q=" + urllib.parse.quote(" ".join(random.sample(words, 2))) + f"&n={i}"
+                       for i in range(20000)]
 for name, items in paths.items():
     with open(f"{work}/{name}.paths", "w") as out:
         out.write("\n".join(items) + "\n")
@@ -93,11 +100,11 @@ for line in io.lines(os.getenv("PATHS")) do paths[#paths + 1] = line end
 local counter = 0
 request = function()
     counter = counter + 1
-    return wrk.format("GET", paths[(counter * 7919) % #paths + 1])
+    return wrk.format("GET", paths[(counter - 1) % #paths + 1])
 end
 LUA
 
-total=$((6 * (seconds + 1) + 10))
+total=$((7 * (seconds + 1) + 10))
 "$bin/nashra" bench ingest --corpus "$ant" --db "$db" --rate "$rate" --seconds "$total" > "$work/ingest.log" 2>&1 &
 ingest=$!
 sleep 3
@@ -105,7 +112,7 @@ echo
 echo "pages under wrk (1 thread, $connections connections, $seconds s each) while $rate articles/s are written"
 printf "%-8s %10s %9s %9s %9s %8s\n" page "req/s" "p50 ms" "p90 ms" "p99 ms" errors
 json=""
-for page in home article section story source search; do
+for page in home article section story source search search-new; do
     out=$(PATHS="$work/$page.paths" wrk -t1 -c"$connections" -d"${seconds}s" --latency -s "$work/paths.lua" "$base" 2>&1)
     line=$(python3 - "$out" <<'PY'
 import re, sys
@@ -124,7 +131,7 @@ PY
 )
     read -r rps p50 p90 p99 errors <<< "$line"
     printf "%-8s %10s %9s %9s %9s %8s\n" "$page" "$rps" "$p50" "$p90" "$p99" "$errors"
-    json+="${json:+, }\"$page\": {\"rps\": $rps, \"p50_ms\": $p50, \"p99_ms\": $p99, \"errors\": $errors}"
+    json+="${json:+, }\"${page/-/_}\": {\"rps\": $rps, \"p50_ms\": $p50, \"p99_ms\": $p99, \"errors\": $errors}"
 done
 wait "$ingest" || true
 ingest=""

@@ -50,6 +50,16 @@ public enum SearchText {
         return found
     }
 
+    /// How many of a text's tokens are terms of `hashes`: one scan of the text (a search's snippet counts each
+    /// paragraph's matches this way before it splits the best one into words).
+    public static func countTerms(in text: String, of hashes: Set<UInt64>) -> Int {
+        var count = 0
+        TokenScanner.forEachToken(in: text) { token in
+            if hashes.contains(LightStemmer.stemHash(of: token)) { count += 1 }
+        }
+        return count
+    }
+
     /// Appends the UTF-8 of a token's light stem.
     static func appendStem(of token: UnsafeBufferPointer<Unicode.Scalar>, to bytes: inout [UInt8]) {
         for index in LightStemmer.stemBounds(of: token) { UTF8Bytes.append(token[index], to: &bytes) }

@@ -57,8 +57,7 @@ extension ArticleStore {
         let columns = query.headlinesOnly ? Self.headlineColumns : "a.*"
         let articles = try pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: "SELECT \(columns) FROM articles a \(filter) ORDER BY \(order) LIMIT ?",
+                db.cachedStatement(sql: "SELECT \(columns) FROM articles a \(filter) ORDER BY \(order) LIMIT ?"),
                 arguments: arguments
             ).map { try Self.article(from: $0, db: query.headlinesOnly ? nil : db) }
         }
@@ -70,8 +69,7 @@ extension ArticleStore {
         guard !ids.isEmpty else { return [] }
         let found = try pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: Self.headlineWithImageSQL + " WHERE a.id IN (SELECT value FROM json_each(?))",
+                db.cachedStatement(sql: Self.headlineWithImageSQL + " WHERE a.id IN (SELECT value FROM json_each(?))"),
                 arguments: [String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)]
             ).map(Self.headline(from:))
         }
@@ -83,26 +81,34 @@ extension ArticleStore {
     public func story(_ id: String, limit: Int = 200) throws -> [StoredArticle] {
         try pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: Self.headlineWithImageSQL + " WHERE a.cluster_id = ? ORDER BY a.sort_time, a.id LIMIT ?",
+                db.cachedStatement(
+                    sql: Self.headlineWithImageSQL + " WHERE a.cluster_id = ? ORDER BY a.sort_time, a.id LIMIT ?"
+                ),
                 arguments: [id, min(max(limit, 1), 1000)]
             ).map(Self.headline(from:))
         }
     }
 
-    /// Per story of more than one outlet, per outlet: its first and latest copy from `since` on.
+    /// Per story of more than one outlet, per outlet: its first and latest copy from `since` on. Only stories
+    /// with a copy that joined them (`cluster_id <> id`, by the partial index `articles_copies`) can have more
+    /// than one outlet, so the day's other articles, most of them, are never read.
     public func coverage(since: Date) throws -> [StoryCoverage] {
         try pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    WITH recent AS (
-                        SELECT cluster_id AS story, source_id, min(sort_time) AS first, max(sort_time) AS last
-                        FROM articles WHERE sort_time >= ? AND cluster_id IS NOT NULL GROUP BY cluster_id, source_id
-                    )
-                    SELECT story, source_id, first, last FROM recent
-                    WHERE story IN (SELECT story FROM recent GROUP BY story HAVING count(*) > 1)
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        WITH recent AS (
+                            SELECT cluster_id AS story, source_id, min(sort_time) AS first, max(sort_time) AS last
+                            FROM articles WHERE sort_time >= ?1 AND cluster_id IN (
+                                SELECT DISTINCT cluster_id FROM articles INDEXED BY articles_copies
+                                WHERE sort_time >= ?1 AND cluster_id <> id
+                            )
+                            GROUP BY cluster_id, source_id
+                        )
+                        SELECT story, source_id, first, last FROM recent
+                        WHERE story IN (SELECT story FROM recent GROUP BY story HAVING count(*) > 1)
+                        """
+                ),
                 arguments: [since.timeIntervalSince1970]
             ).map {
                 StoryCoverage(
@@ -120,20 +126,21 @@ extension ArticleStore {
     public func sources(since: Date) throws -> [SourceSummary] {
         try pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    WITH RECURSIVE next(source) AS (
-                        SELECT min(source_id) FROM articles
-                        UNION ALL
-                        SELECT (SELECT min(source_id) FROM articles WHERE source_id > next.source) FROM next
-                        WHERE next.source IS NOT NULL
-                    )
-                    SELECT source,
-                        (SELECT source_name FROM articles WHERE source_id = source ORDER BY sort_time DESC LIMIT 1),
-                        (SELECT count(*) FROM articles WHERE source_id = source AND sort_time >= ?),
-                        (SELECT max(sort_time) FROM articles WHERE source_id = source)
-                    FROM next WHERE source IS NOT NULL
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        WITH RECURSIVE next(source) AS (
+                            SELECT min(source_id) FROM articles
+                            UNION ALL
+                            SELECT (SELECT min(source_id) FROM articles WHERE source_id > next.source) FROM next
+                            WHERE next.source IS NOT NULL
+                        )
+                        SELECT source,
+                            (SELECT source_name FROM articles WHERE source_id = source ORDER BY sort_time DESC LIMIT 1),
+                            (SELECT count(*) FROM articles WHERE source_id = source AND sort_time >= ?),
+                            (SELECT max(sort_time) FROM articles WHERE source_id = source)
+                        FROM next WHERE source IS NOT NULL
+                        """
+                ),
                 arguments: [since.timeIntervalSince1970]
             ).map {
                 SourceSummary(
@@ -150,13 +157,14 @@ extension ArticleStore {
     public func multiOutletStories(limit: Int, before: Date? = nil) throws -> [StoryEntry] {
         try pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT cluster_id, count(DISTINCT source_id), max(sort_time) FROM articles
-                    WHERE cluster_id IS NOT NULL GROUP BY cluster_id
-                    HAVING count(DISTINCT source_id) > 1 AND max(sort_time) < ?
-                    ORDER BY max(sort_time) DESC LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT cluster_id, count(DISTINCT source_id), max(sort_time) FROM articles
+                        WHERE cluster_id IS NOT NULL GROUP BY cluster_id
+                        HAVING count(DISTINCT source_id) > 1 AND max(sort_time) < ?
+                        ORDER BY max(sort_time) DESC LIMIT ?
+                        """
+                ),
                 arguments: [before?.timeIntervalSince1970 ?? Double.greatestFiniteMagnitude, max(limit, 1)]
             ).map { StoryEntry(story: $0[0], outlets: $0[1], latest: Date(timeIntervalSince1970: $0[2])) }
         }

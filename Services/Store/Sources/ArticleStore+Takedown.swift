@@ -34,7 +34,7 @@ extension ArticleStore {
     /// Counts removals, hidden and restored images: what a reader must stop (or start) seeing at once. The reader
     /// site's page cache is valid only while it stays the same (`NewsArchive.takedownVersion`).
     public func takedownVersion() throws -> Int64 {
-        try read { db in try Int64.fetchOne(db, sql: "SELECT version FROM takedown_version") ?? 0 }
+        try read { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT version FROM takedown_version")) ?? 0 }
     }
 
     static func bumpTakedownVersion(in db: Database) throws {

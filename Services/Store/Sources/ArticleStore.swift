@@ -46,6 +46,15 @@ public final class ArticleStore: Sendable {
     /// Where async callers run the store's synchronous calls: reads several at once, writes one at a time.
     private let readers = BlockingExecutor(label: "nashra.store.read", width: 4)
     private let writer = BlockingExecutor(label: "nashra.store.write")
+    /// The reader site asks for the takedown version before every page: on a thread of its own, so that the
+    /// check never queues behind the page reads (`takedownVersion`). The pool's five reader connections cover
+    /// the four readers and this one.
+    private let versions = BlockingExecutor(label: "nashra.store.version")
+
+    /// `takedownVersion()` from async code, on its own thread.
+    public func readingVersion() async throws -> Int64 {
+        try await versions.run { try self.takedownVersion() }
+    }
 
     /// Runs reads from async code (the reader site) on the store's own threads, off the cooperative pool.
     public func reading<T: Sendable>(_ work: @escaping @Sendable (ArticleStore) throws -> T) async throws -> T {
@@ -167,6 +176,18 @@ public final class ArticleStore: Sendable {
             try db.execute(sql: "CREATE INDEX articles_source ON articles(source_id, sort_time DESC)")
         }
         registerTakedownMigration(&migrator)
+        migrator.registerMigration("v13: copies by time") { db in
+            // Top stories read the stories that grew in the last day: the articles that joined another's story
+            // (`cluster_id <> id`), a small share of all, found by time without reading the others; then each
+            // such story's outlets and times, from the story index alone (it now holds the outlet).
+            try db.execute(
+                sql: """
+                    CREATE INDEX articles_copies ON articles(sort_time, cluster_id, id) WHERE cluster_id <> id;
+                    DROP INDEX articles_cluster;
+                    CREATE INDEX articles_cluster ON articles(cluster_id, sort_time, source_id);
+                    """
+            )
+        }
         return migrator
     }
 
@@ -219,7 +240,8 @@ public final class ArticleStore: Sendable {
     /// One article by id, or nil.
     public func article(id: String) throws -> StoredArticle? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM articles WHERE id = ?", arguments: [id]).map {
+            // Cached statements: compiling one (GRDB authorises every column read) had cost as much as running it.
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM articles WHERE id = ?"), arguments: [id]).map {
                 try Self.article(from: $0, db: db)
             }
         }
@@ -241,8 +263,9 @@ public final class ArticleStore: Sendable {
         let images =
             try db.map { db in
                 try Row.fetchAll(
-                    db,
-                    sql: "SELECT id, url, caption FROM images WHERE article_id = ? AND hidden = 0 ORDER BY position",
+                    db.cachedStatement(
+                        sql: "SELECT id, url, caption FROM images WHERE article_id = ? AND hidden = 0 ORDER BY position"
+                    ),
                     arguments: [id]
                 ).map { StoredImage(id: $0["id"], url: $0["url"], caption: $0["caption"]) }
             } ?? []

@@ -83,7 +83,7 @@ public struct SQLiteArchive: NewsArchive {
 
     public func removals() async throws -> [Removal] { try await engine.reading { try $0.removals() } }
 
-    public func takedownVersion() async throws -> Int64 { try await engine.reading { try $0.takedownVersion() } }
+    public func takedownVersion() async throws -> Int64 { try await engine.readingVersion() }
 
     public func searchNewest(_ query: String, limit: Int, before: Int64?, after: Int64?) async throws
         -> [SearchHit]

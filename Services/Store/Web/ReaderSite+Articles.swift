@@ -22,7 +22,9 @@ extension ReaderSite {
             guard parameters.get("sort") == "newest" else { return try await searchPage(query: query) }
             return try await searchPage(
                 query: query,
-                newest: (before: parameters.get("before", as: Int64.self), after: parameters.get("after", as: Int64.self))
+                newest: (
+                    before: parameters.get("before", as: Int64.self), after: parameters.get("after", as: Int64.self)
+                )
             )
         }
     }
@@ -160,7 +162,9 @@ extension ReaderSite {
         let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         let path = "/search?q=" + encoded
         body += "<p>نتائج البحث عن «<span dir=\"auto\">\(HTMLEscaping.escape(query))</span>»"
-        body += newest == nil ? ": الأكثر صلة · <a href=\"\(path)&amp;sort=newest\">الأحدث أولا</a></p>"
+        body +=
+            newest == nil
+            ? ": الأكثر صلة · <a href=\"\(path)&amp;sort=newest\">الأحدث أولا</a></p>"
             : ": الأحدث أولا · <a href=\"\(path)\">الأكثر صلة</a></p>"
         body += "<ol class=\"list results\">"
         for hit in hits {

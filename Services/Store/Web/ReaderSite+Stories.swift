@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NashraHTML
 import Store
+import Synchronization
 
 /// Stories: one page per story with every outlet's copy («التغطية الكاملة»), top stories on the home page
 /// («أهم الأخبار», ranked by `StoryRanking` over the last 24 hours) and the breaking strip («عاجل»).
@@ -19,10 +20,15 @@ extension ReaderSite {
         }
     }
 
-    /// The ranked stories of the last 24 hours.
+    /// The ranked stories of the last 24 hours, ranked again at most every `rankedFor` (a day's coverage is
+    /// thousands of rows on a busy archive: ranking it for every home page would cost more than the page). Only
+    /// story ids are kept: headlines are read when a page is made, so a removed article never shows from here.
     func topStories() async throws -> [StoryRanking.Ranked] {
         let now = now()
-        return ranking.rank(try await store.coverage(since: now.addingTimeInterval(-86_400)), now: now)
+        if let kept = rankedStories.kept(at: now) { return kept }
+        let ranked = ranking.rank(try await store.coverage(since: now.addingTimeInterval(-86_400)), now: now)
+        rankedStories.keep(Array(ranked.prefix(100)), at: now)
+        return ranked
     }
 
     /// What a story is: its copies (first publisher first), how many outlets, and its headline (the first
@@ -137,5 +143,22 @@ extension ReaderSite {
             html += HTMLEscaping.escape(article.title) + "</a></li>"
         }
         return html + "</ul></div>"
+    }
+}
+
+/// The last ranking of top stories and when it was made.
+final class RankedStories: Sendable {
+    static let rankedFor: TimeInterval = 30
+    private let state = Mutex<(ranked: [StoryRanking.Ranked], at: Date)?>(nil)
+
+    func kept(at now: Date) -> [StoryRanking.Ranked]? {
+        state.withLock { state in
+            guard let state, now.timeIntervalSince(state.at) < Self.rankedFor, now >= state.at else { return nil }
+            return state.ranked
+        }
+    }
+
+    func keep(_ ranked: [StoryRanking.Ranked], at now: Date) {
+        state.withLock { $0 = (ranked, now) }
     }
 }

@@ -33,8 +33,10 @@ public struct ReaderSite: Sendable {
     public let ranking: StoryRanking
     /// The present, for top stories, breaking news and the sources' last 24 hours (tests set it).
     let now: @Sendable () -> Date
-    /// How long a page is served from the page cache before it is made again (`ResponseCache`).
+    /// How long a list is served from the page cache before it is made again (`ResponseCache`).
     let pageLifetime: Duration
+    /// The last ranking of top stories (`topStories`).
+    let rankedStories = RankedStories()
 
     public init(
         store: any NewsArchive,

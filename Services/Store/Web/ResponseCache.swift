@@ -5,11 +5,13 @@ import NIOCore
 import Store
 
 /// The reader site's page cache, in the process: a page made once serves every reader who asks for the same
-/// address within its lifetime, and only one request makes it while the others wait (no stampede when it expires
-/// under load).
+/// address within its lifetime. Only one request makes a page: when a kept page expires, that request makes it
+/// again while the others are served the kept one meanwhile (no stampede, no wait); when there is no page yet
+/// (or a takedown made the kept one unusable), the others wait for it.
 ///
-/// - **New articles** appear within `lifetime` (one second for pages and feeds, `searchLifetime` for search
-///   results): a page is made again when it is older than that. The store writes every few hundred
+/// - **New articles** appear within `lifetime` (one second on lists and feeds; ten seconds on an article's or a
+///   story's own page, which a new article changes only by joining its story; thirty for search results): a page
+///   is made again when it is older than that. The store writes every few hundred
 ///   milliseconds under load, so invalidating on each write would make every page on nearly every request.
 /// - **Removals** are seen at once: every request first reads the archive's takedown version
 ///   (`NewsArchive.takedownVersion`, changed by `nashra articles remove`, `nashra sources hide`, an image hidden by
@@ -24,18 +26,27 @@ public struct ResponseCache<Context: RequestContext>: RouterMiddleware {
     let store: any NewsArchive
     let pages: PageStore
     let lifetime: Duration
+    let pageLifetime: Duration
     let searchLifetime: Duration
 
+    /// - Parameters:
+    ///   - lifetime: of lists (the home page, sections, sources, archives, feeds, API listings): how soon a new
+    ///     article shows there;
+    ///   - pageLifetime: of one article's or one story's page, which a new article changes only when it joins
+    ///     that story;
+    ///   - searchLifetime: of search results.
     public init(
         store: any NewsArchive,
         lifetime: Duration = .seconds(1),
+        pageLifetime: Duration = .seconds(10),
         searchLifetime: Duration = .seconds(30),
         capacity: Int = 20_000
     ) {
         self.store = store
         self.pages = PageStore(capacity: capacity)
         self.lifetime = lifetime
-        self.searchLifetime = searchLifetime
+        self.pageLifetime = max(lifetime, pageLifetime)
+        self.searchLifetime = max(lifetime, searchLifetime)
     }
 
     public func handle(
@@ -50,7 +61,16 @@ public struct ResponseCache<Context: RequestContext>: RouterMiddleware {
         let key = request.uri.description
         let version = try await store.takedownVersion()
         let now = ContinuousClock.now
-        let lifetime = path.hasPrefix("/search") || path.hasPrefix("/api/search") ? searchLifetime : lifetime
+        let lifetime =
+            if path.hasPrefix("/search") || path.hasPrefix("/api/search") {
+                searchLifetime
+            } else if path.hasPrefix("/article/") || path.hasPrefix("/story/") || path.hasPrefix("/api/articles/")
+                || path.hasPrefix("/api/stories/")
+            {
+                pageLifetime
+            } else {
+                lifetime
+            }
         switch await pages.lookup(key, version: version, notBefore: now - lifetime) {
         case .hit(let page):
             return page.response
@@ -139,9 +159,16 @@ actor PageStore {
     }
 
     func lookup(_ key: String, version: Int64, notBefore: ContinuousClock.Instant) async -> Lookup {
-        if let entry = entries[key], entry.version == version, entry.made >= notBefore { return .hit(entry.page) }
-        // Requests wait only for a page made under the version they read themselves.
         let making = Making(key: key, version: version)
+        if let entry = entries[key], entry.version == version {
+            if entry.made >= notBefore { return .hit(entry.page) }
+            // Expired: one request makes it again; until it has, the others get the kept page (made under the
+            // same takedown version, so nothing removed since is in it).
+            if waiting[making] != nil { return .hit(entry.page) }
+            waiting[making] = []
+            return .make
+        }
+        // Requests wait only for a page made under the version they read themselves.
         if waiting[making] != nil {
             return .made(await withCheckedContinuation { waiting[making, default: []].append($0) })
         }

@@ -72,7 +72,10 @@ extension PostgresArchive {
             """
             WITH recent AS (
                 SELECT cluster_id AS story, source_id, min(sort_time) AS first, max(sort_time) AS last
-                FROM articles WHERE sort_time >= \(since.timeIntervalSince1970) AND cluster_id IS NOT NULL
+                FROM articles WHERE sort_time >= \(since.timeIntervalSince1970) AND cluster_id IN (
+                    SELECT DISTINCT cluster_id FROM articles
+                    WHERE sort_time >= \(since.timeIntervalSince1970) AND cluster_id <> id
+                )
                 GROUP BY cluster_id, source_id
             )
             SELECT story, source_id, first, last FROM recent

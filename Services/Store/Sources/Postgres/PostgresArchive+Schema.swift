@@ -101,6 +101,12 @@ extension PostgresArchive {
             "CREATE TABLE takedown_version (version BIGINT NOT NULL)",
             "INSERT INTO takedown_version (version) VALUES (0)",
         ],
+        // 5: top stories read the stories that grew in the last day (`coverage`).
+        [
+            "CREATE INDEX articles_copies ON articles (sort_time, cluster_id, id) WHERE cluster_id <> id",
+            "DROP INDEX articles_cluster",
+            "CREATE INDEX articles_cluster ON articles (cluster_id, sort_time, source_id)",
+        ],
     ]
 
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {
