@@ -71,10 +71,7 @@ extension ArticlesCommand {
         @Option(help: "Database: a SQLite path or postgres://… (default: NASHRA_DB).") var db: String?
 
         func run() async throws {
-            let store = try await openNewsArchive(
-                try db ?? environmentConfiguration()[Setting.database],
-                logger: Logger(label: "nashra.articles")
-            )
+            let store = try await openArchive(db, label: "nashra.articles")
             let removal = try await store.remove(article: article, reason: reason)
             await store.close()
             let what = removal.title.map { "«\($0)»" } ?? removal.url ?? removal.key
@@ -96,10 +93,7 @@ extension ArticlesCommand {
         @Flag(help: "Print JSON lines.") var json = false
 
         func run() async throws {
-            let store = try await openNewsArchive(
-                try db ?? environmentConfiguration()[Setting.database],
-                logger: Logger(label: "nashra.articles")
-            )
+            let store = try await openArchive(db, label: "nashra.articles")
             let removals = try await store.removals()
             await store.close()
             let encoder = JSONEncoder()

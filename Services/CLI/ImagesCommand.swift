@@ -20,8 +20,7 @@ struct ImagesCommand: ParsableCommand {
         @Option(help: "Database: a SQLite path or postgres://… (default: NASHRA_DB).") var db: String?
 
         func run() async throws {
-            let path = try db ?? environmentConfiguration()[Setting.database]
-            let store = try await openNewsArchive(path, logger: Logger(label: "nashra.images"))
+            let store = try await openArchive(db, label: "nashra.images")
             try await store.restore(image: id)
             await store.close()
             print("image \(id) is shown again")

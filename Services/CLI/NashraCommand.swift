@@ -1,5 +1,7 @@
 import ArgumentParser
+import Logging
 import NashraRuntime
+import Store
 
 @main
 struct NashraCommand: AsyncParsableCommand {
@@ -34,4 +36,9 @@ struct ConfigCommand: ParsableCommand {
 /// The settings of a CLI command: the environment, as every service reads it.
 func environmentConfiguration() throws -> Configuration {
     try Configuration(arguments: [])
+}
+
+/// The archive an operator's command works on: `--db` when given, else `NASHRA_DB`.
+func openArchive(_ db: String?, label: String) async throws -> any NewsArchive {
+    try await openNewsArchive(try db ?? environmentConfiguration()[Setting.database], logger: Logger(label: label))
 }

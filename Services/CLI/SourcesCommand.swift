@@ -30,10 +30,7 @@ struct SourcesCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try await openNewsArchive(
-                try db ?? environmentConfiguration()[Setting.database],
-                logger: Logger(label: "nashra.sources")
-            )
+            let store = try await openArchive(db, label: "nashra.sources")
             let configuration = try environmentConfiguration()
             let removal = try await store.hide(source: source, reason: reason)
             await store.close()
@@ -63,10 +60,7 @@ struct SourcesCommand: AsyncParsableCommand {
         @Option(help: "Database: a SQLite path or postgres://… (default: NASHRA_DB).") var db: String?
 
         func run() async throws {
-            let store = try await openNewsArchive(
-                try db ?? environmentConfiguration()[Setting.database],
-                logger: Logger(label: "nashra.sources")
-            )
+            let store = try await openArchive(db, label: "nashra.sources")
             let shown = try await store.unhide(source: source)
             await store.close()
             print(shown ? "source \(source) is accepted again" : "source \(source) was not hidden")

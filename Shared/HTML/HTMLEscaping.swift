@@ -17,6 +17,23 @@ public enum HTMLEscaping {
         return output
     }
 
+    /// JSON with `<`, `>` and `&` written as `\u` escapes: the same value to a JSON reader, and no markup to a
+    /// browser that meets it inside a `<script>` element (JSON-LD) or mistakes it for HTML. Outside strings JSON
+    /// has none of these characters.
+    public static func inertJSON(_ json: String) -> String {
+        var output = ""
+        output.reserveCapacity(json.utf8.count)
+        for character in json {
+            switch character {
+            case "<": output += "\\u003c"
+            case ">": output += "\\u003e"
+            case "&": output += "\\u0026"
+            default: output.append(character)
+            }
+        }
+        return output
+    }
+
     /// A URL safe for `href`/`src`: only http(s), escaped; anything else (javascript:, data:) becomes `#`.
     public static func url(_ text: String) -> String {
         let lower = text.lowercased()

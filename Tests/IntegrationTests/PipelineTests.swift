@@ -16,33 +16,16 @@ extension BrokerTests {
         /// A page travels fetcher → parser → classifier → store over the real broker and lands in SQLite.
         @Test func demoArticlesGoThroughAllFourStagesIntoSQLite() async throws {
             let url = try #require(TestEnvironment.amqpURL)
-            let site = try await TestHTTPServer.demoSite()
-            let directory = try TestEnvironment.temporaryDirectory()
-            let yaml = try String(
-                contentsOfFile: TestEnvironment.repositoryRoot + "/deploy/demo/sources.yml",
-                encoding: .utf8
-            ).replacingOccurrences(of: "http://127.0.0.1:8701", with: site.base)
-            let catalog = try SourceCatalog.parse(yaml)
-            let topology = Topology(prefix: TestEnvironment.uniquePrefix("pipeline"), retryDelayMilliseconds: 500)
-            let settings = StageRunner.Settings(url: url, topology: topology, prefetch: 50)
-            let logger = TestEnvironment.logger
-
-            let state = try FrontierState(directory: directory + "/state")
-            let store = try ArticleStore(path: directory + "/nashra.sqlite")
-            let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
-            let policy = FrontierPolicy(hostDelay: 0.05, retryBase: 0.5)
-            let frontier = try RunningFrontier(state: state, catalog: catalog, policy: policy, settings: settings)
-            let stages = [
-                RunningStage(FetchWorker(http: http), settings: settings),
-                RunningStage(ParserStage(), settings: settings),
-                RunningStage(try ClassifierStage(), settings: settings),
-                RunningStage(StoreStage(store: SQLiteArchive(store), logger: logger), settings: settings),
-            ]
+            let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
+            let pipeline = try await DemoPipeline(
+                archive: SQLiteArchive(store),
+                prefix: "pipeline",
+                directory: try TestEnvironment.temporaryDirectory()
+            )
+            let (state, topology) = (pipeline.state, pipeline.topology)
 
             let arrived = await TestEnvironment.waitUntil(timeout: 60) { (try? store.count()) == 7 }
-            await frontier.stop()
-            for stage in stages { await stage.stop() }
-            await site.stop()
+            await pipeline.stop()
             let storedCount = try store.count()
             #expect(arrived, "7 demo articles should be stored, found \(storedCount)")
 

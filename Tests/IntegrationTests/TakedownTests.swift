@@ -21,39 +21,16 @@ extension BrokerTests {
         /// An article removed then is gone from the site at once, and a fresh fetch of it (`nashra refetch`) goes
         /// through every stage again and is refused by the store.
         @Test func removedArticleIsNotBroughtBackByARefetch() async throws {
-            let url = try #require(TestEnvironment.amqpURL)
-            let site = try await TestHTTPServer.demoSite()
             let directory = try TestEnvironment.temporaryDirectory()
-            let yaml = try String(
-                contentsOfFile: TestEnvironment.repositoryRoot + "/deploy/demo/sources.yml",
-                encoding: .utf8
-            ).replacingOccurrences(of: "http://127.0.0.1:8701", with: site.base)
-            let catalog = try SourceCatalog.parse(yaml)
-            let topology = Topology(prefix: TestEnvironment.uniquePrefix("takedown"), retryDelayMilliseconds: 500)
-            let settings = StageRunner.Settings(url: url, topology: topology, prefetch: 50)
-            let state = try FrontierState(directory: directory + "/state")
             let archive = WatchedArchive(SQLiteArchive(try ArticleStore(path: directory + "/nashra.sqlite")))
+            let pipeline = try await DemoPipeline(archive: archive, prefix: "takedown", directory: directory)
             let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
-            let frontier = try RunningFrontier(
-                state: state,
-                catalog: catalog,
-                policy: FrontierPolicy(hostDelay: 0.05, retryBase: 0.5),
-                settings: settings
-            )
-            let stages = [
-                RunningStage(FetchWorker(http: http), settings: settings),
-                RunningStage(ParserStage(), settings: settings),
-                RunningStage(try ClassifierStage(), settings: settings),
-                RunningStage(StoreStage(store: archive, logger: TestEnvironment.logger), settings: settings),
-            ]
             let router = Router(context: ReaderContext.self)
             ReaderSite(store: archive).addRoutes(to: router)
             let reader = try await TestHTTPServer.start(router: router)
             func stop() async {
-                await frontier.stop()
-                for stage in stages { await stage.stop() }
+                await pipeline.stop()
                 await reader.stop()
-                await site.stop()
             }
             do {
                 #expect(await TestEnvironment.waitUntil(timeout: 90) { (try? await archive.count()) == 7 })
@@ -73,7 +50,7 @@ extension BrokerTests {
 
                 // `nashra refetch`: the frontier sends it again; it goes through every stage to the store.
                 let delivered = archive.deliveries(of: sport.id)
-                try state.requeue(
+                try pipeline.state.requeue(
                     FetchJob(kind: .article, url: sport.url, sourceID: sport.sourceID, sourceName: sport.sourceName),
                     attempts: 0,
                     notBefore: Date()

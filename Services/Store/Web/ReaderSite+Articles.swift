@@ -60,12 +60,22 @@ extension ReaderSite {
 
     /// The ticker: the newest headlines in a strip at the top.
     func tickerStrip(_ articles: [StoredArticle]) -> String {
-        guard !articles.isEmpty else { return "" }
-        var html =
-            "<div class=\"strip ticker\" role=\"region\" aria-label=\"شريط الأخبار\"><span class=\"label\">الآن</span><ul>"
-        for article in articles {
-            html += "<li><a dir=\"auto\" href=\"/article/\(HTMLEscaping.escape(article.id))\">"
-            html += HTMLEscaping.escape(article.title) + "</a></li>"
+        strip(
+            kind: "ticker",
+            name: "شريط الأخبار",
+            label: "الآن",
+            links: articles.map { ("/article/" + $0.id, $0.title) }
+        )
+    }
+
+    /// A strip of headlines under the header (the ticker, breaking news).
+    func strip(kind: String, name: String, label: String, links: [(href: String, title: String)]) -> String {
+        guard !links.isEmpty else { return "" }
+        var html = "<div class=\"strip \(kind)\" role=\"region\" aria-label=\"\(name)\">"
+        html += "<span class=\"label\">\(label)</span><ul>"
+        for link in links {
+            html += "<li><a dir=\"auto\" href=\"\(HTMLEscaping.escape(link.href))\">"
+            html += HTMLEscaping.escape(link.title) + "</a></li>"
         }
         return html + "</ul></div>"
     }

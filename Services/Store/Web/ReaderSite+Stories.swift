@@ -134,15 +134,8 @@ extension ReaderSite {
         guard !breaking.isEmpty else { return "" }
         let ids = breaking.prefix(5).map(\.story)
         let found = try await storyHeadlines(ids)
-        let headlines = ids.compactMap { found[$0] }
-        guard !headlines.isEmpty else { return "" }
-        var html =
-            "<div class=\"strip urgent\" role=\"region\" aria-label=\"عاجل\"><span class=\"label\">عاجل</span><ul>"
-        for article in headlines {
-            html += "<li><a dir=\"auto\" href=\"/story/\(HTMLEscaping.escape(article.story))\">"
-            html += HTMLEscaping.escape(article.title) + "</a></li>"
-        }
-        return html + "</ul></div>"
+        let links = ids.compactMap { found[$0] }.map { ("/story/" + $0.story, $0.title) }
+        return strip(kind: "urgent", name: "عاجل", label: "عاجل", links: links)
     }
 }
 

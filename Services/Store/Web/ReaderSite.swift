@@ -178,37 +178,20 @@ public struct ReaderSite: Sendable {
         return date.formatted(style)
     }
 
-    /// JSON of the API and feeds, with `<`, `>` and `&` inside strings written as escapes (`inertJSON`).
+    /// JSON of the API and feeds, with `<`, `>` and `&` inside strings written as escapes (`HTMLEscaping.inertJSON`).
     func json<T: Encodable>(_ value: T, maxAge: Int = 15) throws -> Response {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let text = Self.inertJSON(String(decoding: try encoder.encode(value), as: UTF8.self))
+        let text = HTMLEscaping.inertJSON(String(decoding: try encoder.encode(value), as: UTF8.self))
         return Self.respond(text, type: "application/json; charset=utf-8", maxAge: maxAge)
     }
 
-    /// A JSON-LD block's text (`inertJSON`), so that no text in it can close the `<script>` element.
+    /// A JSON-LD block's text (`HTMLEscaping.inertJSON`), so that no text in it can close the `<script>` element.
     static func jsonLD(_ object: [String: Any]) -> String {
         let options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: options) else { return "{}" }
-        return inertJSON(String(decoding: data, as: UTF8.self))
-    }
-
-    /// JSON with `<`, `>` and `&` written as `\u` escapes: the same value to a JSON reader, and no markup to a
-    /// browser that mistakes it for HTML or meets it inside a `<script>` element. (Outside strings JSON has none
-    /// of these characters.)
-    static func inertJSON(_ json: String) -> String {
-        var text = ""
-        text.reserveCapacity(json.utf8.count)
-        for character in json {
-            switch character {
-            case "<": text += "\\u003c"
-            case ">": text += "\\u003e"
-            case "&": text += "\\u0026"
-            default: text.append(character)
-            }
-        }
-        return text
+        return HTMLEscaping.inertJSON(String(decoding: data, as: UTF8.self))
     }
 
     /// `url` when it is an http(s) address (images and links in JSON and meta tags); nil otherwise.
