@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import NIOCore
 import Store
 import Testing
 
@@ -115,6 +116,37 @@ import Testing
         #expect(!fresh([.ifModifiedSince: "Mon, 24 Nov 2025 15:59:59 GMT"]))
         #expect(!fresh([.ifModifiedSince: "garbage"]))
         #expect(!fresh([:]))
+    }
+
+    @Test(
+        "page cache: kept pages are hits; an expired one is made by one request while others get it; a takedown version change makes it anew; bytes are bounded"
+    )
+    func pageStore() async {
+        let pages = PageStore(capacity: 1000)
+        let page = CachedPage(status: .ok, headers: [:], body: ByteBuffer(string: String(repeating: "x", count: 300)))
+        let start = ContinuousClock.now
+        func isMake(_ lookup: PageStore.Lookup) -> Bool { if case .make = lookup { true } else { false } }
+        func isHit(_ lookup: PageStore.Lookup) -> Bool { if case .hit = lookup { true } else { false } }
+        #expect(isMake(await pages.lookup("/", version: 1, notBefore: start)))
+        await pages.keep("/", page: page, version: 1, made: start)
+        #expect(isHit(await pages.lookup("/", version: 1, notBefore: start)))
+        // Expired: the first request makes it again, the next gets the kept page meanwhile.
+        let later = start + .seconds(5)
+        #expect(isMake(await pages.lookup("/", version: 1, notBefore: later)))
+        #expect(isHit(await pages.lookup("/", version: 1, notBefore: later)))
+        await pages.keep("/", page: page, version: 1, made: later)
+        // A takedown: the kept page is never served again.
+        #expect(isMake(await pages.lookup("/", version: 2, notBefore: start)))
+        await pages.abandon("/", version: 2)
+        #expect(isMake(await pages.lookup("/", version: 2, notBefore: start)))
+        await pages.keep("/", page: page, version: 2, made: later)
+        // Past the byte capacity everything is dropped.
+        for path in ["/a", "/b", "/c"] {
+            _ = await pages.lookup(path, version: 2, notBefore: start)
+            await pages.keep(path, page: page, version: 2, made: later)
+        }
+        #expect(isMake(await pages.lookup("/", version: 2, notBefore: start)), "dropped when /c came")
+        #expect(isHit(await pages.lookup("/c", version: 2, notBefore: start)))
     }
 
     @Test("Arabic counts agree with their nouns")

@@ -20,8 +20,9 @@ import Store
 ///
 /// Why in the process rather than only in a CDN: the site must hold its traffic without one, and a CDN keeps
 /// serving a removed article until its `max-age` ends. Pages still carry validators and a short `Cache-Control`
-/// for a CDN in front (`ConditionalRequests`). Only successful GET answers are kept, at most `capacity`
-/// addresses; `/status` is never cached.
+/// for a CDN in front (`ConditionalRequests`). Only successful GET answers are kept, at most `capacity` bytes of
+/// them (64 MB: addresses made up by a client to miss the cache cost it its hits, never the process its memory);
+/// `/status` is never cached.
 public struct ResponseCache<Context: RequestContext>: RouterMiddleware {
     let store: any NewsArchive
     let pages: PageStore
@@ -40,7 +41,7 @@ public struct ResponseCache<Context: RequestContext>: RouterMiddleware {
         lifetime: Duration = .seconds(1),
         pageLifetime: Duration = .seconds(10),
         searchLifetime: Duration = .seconds(30),
-        capacity: Int = 20_000
+        capacity: Int = 64 << 20
     ) {
         self.store = store
         self.pages = PageStore(capacity: capacity)
@@ -103,6 +104,12 @@ struct CachedPage: Sendable {
     var headers: HTTPFields
     var body: ByteBuffer
 
+    init(status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
     init(_ response: Response) async throws {
         status = response.status
         headers = response.headers
@@ -146,6 +153,8 @@ actor PageStore {
     }
 
     private var entries: [String: Entry] = [:]
+    /// The bytes of the kept pages' bodies and addresses.
+    private var size = 0
     private struct Making: Hashable {
         var key: String
         var version: Int64
@@ -154,6 +163,7 @@ actor PageStore {
     private var waiting: [Making: [CheckedContinuation<CachedPage?, Never>]] = [:]
     private let capacity: Int
 
+    /// - Parameter capacity: the most bytes kept; past it, every page is dropped and made again when asked.
     init(capacity: Int) {
         self.capacity = capacity
     }
@@ -177,13 +187,19 @@ actor PageStore {
     }
 
     func keep(_ key: String, page: CachedPage, version: Int64, made: ContinuousClock.Instant) {
-        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
         // A page made under an older version than one kept meanwhile is not kept.
         if let kept = entries[key], kept.version > version {
             finish(Making(key: key, version: version), page)
             return
         }
+        let bytes = page.body.readableBytes + key.utf8.count
+        if let old = entries[key] { size -= old.page.body.readableBytes + key.utf8.count }
+        if size + bytes > capacity {
+            entries.removeAll(keepingCapacity: true)
+            size = 0
+        }
         entries[key] = Entry(page: page, version: version, made: made)
+        size += bytes
         finish(Making(key: key, version: version), page)
     }
 
