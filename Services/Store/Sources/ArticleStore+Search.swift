@@ -30,16 +30,17 @@ extension ArticleStore {
     public static let rankingWindow = 2000
 
     /// Articles matching every term of `query`, best first (bm25, title weighted three times the body) among the
-    /// newest `rankingWindow` matches.
+    /// newest `rankingWindow` matches, read with the matches in one statement (without their images, which results
+    /// do not show).
     /// Matching folds Arabic (diacritics, hamza and alef forms, ى/ي, ة/ه, tatweel, digits) and light stemming.
     public func search(_ query: String, limit: Int = 20) throws -> [SearchHit] {
         guard let match = SearchText.matchExpression(String(query.prefix(Self.maximumQueryLength))) else { return [] }
         let terms = SearchText.termHashes(String(query.prefix(Self.maximumQueryLength)))
-        let ids = try read { db in
-            try String.fetchAll(
+        let articles = try read { db in
+            try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT a.id FROM (
+                        SELECT a.* FROM (
                             SELECT rowid, bm25(articles_fts, 3.0, 1.0) AS score FROM articles_fts
                             WHERE articles_fts MATCH ?1 AND rowid >= coalesce((
                                 SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1
@@ -50,11 +51,9 @@ extension ArticleStore {
                         """
                 ),
                 arguments: [match, min(max(limit, 1), Self.maximumResults), Self.rankingWindow - 1]
-            )
+            ).map { try Self.article(from: $0, db: nil) }
         }
-        return try ids.compactMap { id in
-            try article(id: id).map { SearchHit(article: $0, snippet: Self.snippet($0, terms: terms)) }
-        }
+        return articles.map { SearchHit(article: $0, snippet: Self.snippet($0, terms: terms)) }
     }
 
     /// Articles matching every term of `query`, newest stored first, stored before `before` (or after `after`)
@@ -72,20 +71,18 @@ extension ArticleStore {
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT a.id, f.rowid FROM (
+                        SELECT a.*, f.rowid AS sequence FROM (
                             SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid \(newer ? ">" : "<") ?2
                             ORDER BY rowid \(newer ? "ASC" : "DESC") LIMIT ?3
                         ) AS f JOIN articles a ON a.rowid = f.rowid
                         """
                 ),
                 arguments: [match, newer ? after : (before ?? Int64.max), limit]
-            ).map { ($0[0] as String, $0[1] as Int64) }
+            ).map { (try Self.article(from: $0, db: nil), $0["sequence"] as Int64) }
             return rows.sorted { $0.1 > $1.1 }
         }
-        return try rows.compactMap { id, sequence in
-            try article(id: id).map {
-                SearchHit(article: $0, snippet: Self.snippet($0, terms: terms), sequence: sequence)
-            }
+        return rows.map { article, sequence in
+            SearchHit(article: article, snippet: Self.snippet(article, terms: terms), sequence: sequence)
         }
     }
 

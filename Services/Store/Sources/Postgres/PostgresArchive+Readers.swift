@@ -64,7 +64,7 @@ extension PostgresArchive {
         var ids: [String] = []
         for try await id in rows.decode(String.self) { ids.append(id) }
         let hashes = SearchText.termHashes(query)
-        return try await articles(ids: ids).map {
+        return try await articles(ids: ids, images: false).map {
             SearchHit(article: $0, snippet: ArticleStore.snippet($0, terms: hashes))
         }
     }
@@ -101,7 +101,7 @@ extension PostgresArchive {
         found.sort { $0.seq > $1.seq }
         let hashes = SearchText.termHashes(query)
         let articles = Dictionary(
-            try await articles(ids: found.map(\.id)).map { ($0.id, $0) },
+            try await articles(ids: found.map(\.id), images: false).map { ($0.id, $0) },
             uniquingKeysWith: { first, _ in first }
         )
         return found.compactMap { id, seq in

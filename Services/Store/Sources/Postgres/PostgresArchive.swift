@@ -142,17 +142,16 @@ public final class PostgresArchive: NewsArchive {
         try await articles(ids: [id]).first
     }
 
-    /// Articles by id, with their images, in the order of `ids`.
-    func articles(ids: [String]) async throws -> [StoredArticle] {
+    /// Articles by id, in the order of `ids`, with their images unless `images` is false (search results).
+    func articles(ids: [String], images: Bool = true) async throws -> [StoredArticle] {
         guard !ids.isEmpty else { return [] }
-        let found = try await withImages(
-            decodeArticles(
-                client.query(
-                    "SELECT \(unescaped: Self.articleColumns), body FROM articles WHERE id = ANY(\(ids))",
-                    logger: logger
-                )
+        let rows = try await decodeArticles(
+            client.query(
+                "SELECT \(unescaped: Self.articleColumns), body FROM articles WHERE id = ANY(\(ids))",
+                logger: logger
             )
         )
+        let found = images ? try await withImages(rows) : rows
         let byID = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return ids.compactMap { byID[$0] }
     }
