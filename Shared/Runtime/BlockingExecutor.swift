@@ -10,30 +10,47 @@ import Synchronization
 /// the importer, benchmarks): the store keeps one synchronous API, and async callers cross to it here, at one
 /// visible boundary. `width` bounds how many run at once (1: in submission order, one at a time); callers beyond
 /// it wait suspended, not blocking a thread.
+///
+/// Each of the `width` lanes is a serial queue of its own, never one concurrent queue: libdispatch on Linux gives
+/// concurrent queues threads from a pool of one thread per core, shared by the whole process, so four readers
+/// could get no thread at all while other blocking work held that pool's threads (a reader-site test saw its
+/// page wait out a whole 10-second commit). Serial queues get a thread whenever they have work.
 public final class BlockingExecutor: Sendable {
-    private let queue: DispatchQueue
+    private let lanes: [DispatchQueue]
     private let permits: Permits
+    /// The lanes not running work now (a permit guarantees one).
+    private let free: Mutex<[Int]>
 
     public init(label: String, width: Int = 1) {
-        queue = DispatchQueue(label: label, attributes: width > 1 ? .concurrent : [])
-        permits = Permits(max(1, width))
+        let width = max(1, width)
+        lanes = (0..<width).map { DispatchQueue(label: width == 1 ? label : "\(label).\($0)") }
+        permits = Permits(width)
+        free = Mutex(Array(0..<width))
     }
 
     /// Runs `work` on this executor's threads and returns its result.
     public func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         await permits.acquire()
-        defer { permits.release() }
+        let lane = free.withLock { $0.removeLast() }
+        defer {
+            free.withLock { $0.append(lane) }
+            permits.release()
+        }
         return try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try work() }) }
+            lanes[lane].async { continuation.resume(with: Result { try work() }) }
         }
     }
 
     /// `run` for work that cannot fail.
     public func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await permits.acquire()
-        defer { permits.release() }
+        let lane = free.withLock { $0.removeLast() }
+        defer {
+            free.withLock { $0.append(lane) }
+            permits.release()
+        }
         return await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: work()) }
+            lanes[lane].async { continuation.resume(returning: work()) }
         }
     }
 }
