@@ -23,7 +23,7 @@ public struct SettingKey: Sendable, Hashable {
     }
 }
 
-/// Every setting Nashra reads. The README's configuration reference lists the same table (`nashra config`).
+/// Every setting Nashra reads. docs/configuration.md lists the same table (`nashra config`).
 public enum Setting {
     public static let amqpURL = SettingKey(
         "NASHRA_AMQP_URL",
