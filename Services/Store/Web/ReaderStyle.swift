@@ -58,7 +58,7 @@ extension ReaderSite {
         figure{margin:1rem 0}.byline,.coverage{margin:.25rem 0}.coverage a{font-weight:700}
         .original{margin:1.5rem 0;font-weight:700}
         mark{background:var(--mark);color:inherit}time{white-space:nowrap}
-        table{border-collapse:collapse;width:100%}td,th{padding:.4rem .6rem;border-bottom:1px solid var(--line);\
+        table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto}td,th{padding:.4rem .6rem;border-bottom:1px solid var(--line);\
         text-align:start}
         .bad{color:var(--urgent);font-weight:700}.good{color:var(--good)}
         @media (prefers-color-scheme:dark){.bad{color:#ff9a93}}
