@@ -20,7 +20,7 @@ public struct ListCursor: Sendable, Hashable, Codable {
 
     /// The cursor of an article in a list: its publication time, else its fetch time (the stored sort time).
     public init(_ article: StoredArticle) {
-        self.init(time: (article.published ?? article.fetchedAt).timeIntervalSince1970, id: article.id)
+        self.init(time: article.sortDate.timeIntervalSince1970, id: article.id)
     }
 
     /// `1764000300.5_0123abcd…`: what links and the API carry.

@@ -161,8 +161,14 @@ extension ReaderSite {
         case .olderThan: (hasNewer, hasOlder) = (true, full)
         case .newerThan: (hasNewer, hasOlder) = (full, true)
         }
-        let newer = hasNewer ? path + join + "after=" + ListCursor(first).text : nil
-        let older = hasOlder ? path + join + "before=" + ListCursor(last).text : nil
+        return pagerLinks(
+            newer: hasNewer ? path + join + "after=" + ListCursor(first).text : nil,
+            older: hasOlder ? path + join + "before=" + ListCursor(last).text : nil
+        )
+    }
+
+    /// The «أحدث» / «أقدم» links themselves (none when there is neither).
+    func pagerLinks(newer: String?, older: String?) -> String {
         guard newer != nil || older != nil else { return "" }
         var html = "<nav class=\"pager\" aria-label=\"الصفحات\">"
         html += newer.map { "<a rel=\"prev\" href=\"\(HTMLEscaping.escape($0))\">→ أحدث</a>" } ?? "<span></span>"

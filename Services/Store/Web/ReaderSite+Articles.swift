@@ -150,11 +150,7 @@ extension ReaderSite {
         let last = hits.last?.sequence
         let newer = (newest.before != nil || (newest.after != nil && full)) ? first.map { "\(path)&after=\($0)" } : nil
         let older = (full || newest.after != nil) ? last.map { "\(path)&before=\($0)" } : nil
-        guard newer != nil || older != nil else { return "" }
-        var html = "<nav class=\"pager\" aria-label=\"الصفحات\">"
-        html += newer.map { "<a rel=\"prev\" href=\"\(HTMLEscaping.escape($0))\">→ أحدث</a>" } ?? "<span></span>"
-        html += older.map { "<a rel=\"next\" href=\"\(HTMLEscaping.escape($0))\">أقدم ←</a>" } ?? "<span></span>"
-        return html + "</nav>"
+        return pagerLinks(newer: newer, older: older)
     }
 
     func searchPage(query: String, newest: (before: Int64?, after: Int64?)? = nil) async throws -> Response {
