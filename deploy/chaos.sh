@@ -184,7 +184,7 @@ run_case() {
     local ok=true
     [[ $audit == *'"lost":0,'* && $audit == *'"duplicates":0,'* && $audit == *'"dead_without_reason":0,'* ]] || ok=false
     [ "$crashes" = 0 ] || ok=false
-    if [ "$name" = poison ] && ! grep -q '"dead_foreign":20,' <<< "$audit"; then ok=false; fi
+    if [ "$name" = poison ] && ! grep -q '"dead_foreign":24,' <<< "$audit"; then ok=false; fi
     if ! $ok; then
         echo "  case $name FAILED (folder kept: $dir)" >&2
         [ ! -s "$dir/crash-logs" ] || sed 's/^/  /' "$dir/crash-logs" >&2

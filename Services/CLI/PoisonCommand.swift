@@ -27,6 +27,7 @@ struct PoisonCommand: AsyncParsableCommand {
         let types: [Topology.Stage: String] = [
             .fetch: FetchJob.messageType, .discovered: FetchReport.messageType, .pages: FetchedPage.messageType,
             .articles: Article.messageType, .classified: ClassifiedArticle.messageType,
+            .health: SourceHealthReport.messageType,
         ]
         let huge =
             Data("{\"schema\":1,\"padding\":\"".utf8) + Data(repeating: UInt8(ascii: "A"), count: megabytes << 20)

@@ -51,7 +51,7 @@ public enum ScalingAdvisor {
         case .discovered: ("nashra-fetcher frontier", false)
         case .pages: ("nashra-parser", true)
         case .articles: ("nashra-classifier", true)
-        case .classified: ("nashra-store", false)
+        case .classified, .health: ("nashra-store", false)
         }
     }
 

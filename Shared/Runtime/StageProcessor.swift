@@ -20,6 +20,7 @@ extension FetchJob: StageInput {}
 extension FetchedPage: StageInput {}
 extension Article: StageInput {}
 extension ClassifiedArticle: StageInput {}
+extension SourceHealthReport: StageInput {}
 
 /// A message a stage sends on. The runner encodes it with `MessageCodec` and routes it.
 public enum StageOutput: Sendable {

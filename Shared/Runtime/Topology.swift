@@ -19,6 +19,8 @@ public struct Topology: AMQPTopology, Equatable {
         case articles
         /// Classified articles for the store.
         case classified
+        /// The frontier's reports on its sources' feeds, for the store (the reader site's sources directory).
+        case health
     }
 
     /// The kind of RabbitMQ queue every queue of the topology is declared as.

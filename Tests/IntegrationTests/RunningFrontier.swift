@@ -36,7 +36,7 @@ struct RunningFrontier {
 }
 
 /// The offline demo publisher followed by the four stages over the real broker (frontier, fetch worker, parser,
-/// classifier, store writer into `archive`), each in process, until `stop()`.
+/// classifier, store writer into `archive` with its feed reports), each in process, until `stop()`.
 struct DemoPipeline {
     let site: TestHTTPServer
     let state: FrontierState
@@ -66,6 +66,7 @@ struct DemoPipeline {
             RunningStage(ParserStage(), settings: settings),
             RunningStage(try ClassifierStage(), settings: settings),
             RunningStage(StoreStage(store: archive, logger: TestEnvironment.logger), settings: settings),
+            RunningStage(HealthStage(store: archive, logger: TestEnvironment.logger), settings: settings),
         ]
     }
 

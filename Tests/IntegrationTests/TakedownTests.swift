@@ -39,6 +39,13 @@ extension BrokerTests {
                     String(decoding: try await http.fetch(reader.base + path).body, as: UTF8.self)
                 }
                 #expect(try await page("/").contains(sport.title))
+                // The frontier's feed report reached the store by its queue: the directory says the feeds are fine.
+                #expect(
+                    await TestEnvironment.waitUntil(timeout: 30) {
+                        (try? await archive.sources(since: .distantPast).contains { $0.feeds?.broken == 0 }) == true
+                    }
+                )
+                #expect(try await page("/sources").contains("الخلاصات سليمة"))
 
                 _ = try await archive.remove(article: sport.url, reason: "طلب الناشر")
                 let surfaces = [
@@ -95,6 +102,7 @@ final class WatchedArchive: NewsArchive {
     func story(_ id: String, limit: Int) async throws -> [StoredArticle] { try await archive.story(id, limit: limit) }
     func coverage(since: Date) async throws -> [StoryCoverage] { try await archive.coverage(since: since) }
     func sources(since: Date) async throws -> [SourceSummary] { try await archive.sources(since: since) }
+    func record(health: SourceHealthReport) async throws { try await archive.record(health: health) }
     func multiOutletStories(limit: Int, before: Date?) async throws -> [StoryEntry] {
         try await archive.multiOutletStories(limit: limit, before: before)
     }

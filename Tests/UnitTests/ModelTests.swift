@@ -84,7 +84,7 @@ import Testing
         #expect(topology.queue(.pages) == "nashra.pages")
         #expect(topology.retryQueue(.pages) == "nashra.pages.retry.5000ms")
         #expect(topology.deadQueue(.pages) == "nashra.pages.dead")
-        #expect(topology.allQueues.count == 15)
+        #expect(topology.allQueues.count == 18)
         #expect(topology.queueType == .classic)
     }
 

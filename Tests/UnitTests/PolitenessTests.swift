@@ -149,6 +149,45 @@ import Testing
         #expect(try state.feeds().first?.etag == "\"x\"")
     }
 
+    @Test("the feed report to the store: per source, feeds and broken ones, last success, the failure, its name")
+    func healthReport() throws {
+        let state = try FrontierState(directory: try TestEnvironment.temporaryDirectory())
+        try state.register(feeds: [
+            ("https://a.com/rss", "a"), ("https://a.com/sport.xml", "a"), ("https://b.com/rss", "b"),
+        ])
+        try state.record(feed: "https://a.com/rss", etag: nil, lastModified: nil, error: nil)
+        for _ in 0..<5 {
+            try state.record(feed: "https://a.com/sport.xml", etag: nil, lastModified: nil, error: "HTTP 503")
+        }
+        try state.record(feed: "https://b.com/rss", etag: nil, lastModified: nil, error: "timeout")
+        let catalog = try SourceCatalog.parse(
+            """
+            sources:
+              - id: a
+                name: مصدر أ
+                feeds:
+                  - https://a.com/rss
+                  - https://a.com/sport.xml
+                poll_interval: 300
+              - id: b
+                name: مصدر ب
+                feeds:
+                  - https://b.com/rss
+                poll_interval: 300
+            """
+        )
+        let now = Date(timeIntervalSince1970: 1_764_000_000)
+        let report = FetchScheduler.healthReport(try state.feeds(), catalog: catalog, now: now)
+        #expect(report.reportedAt == now && report.sources.map(\.sourceID) == ["a", "b"])
+        #expect(report.sources.map(\.name) == ["مصدر أ", "مصدر ب"])
+        #expect(report.sources.map(\.feeds) == [2, 1])
+        #expect(report.sources.map(\.broken) == [1, 0], "one failure is not broken yet")
+        #expect(report.sources[0].lastError == "HTTP 503" && report.sources[1].lastError == nil)
+        #expect(report.sources[0].lastSuccess != nil && report.sources[1].lastSuccess == nil)
+        let decoded = try MessageCodec.decode(SourceHealthReport.self, from: try MessageCodec.encode(report))
+        #expect(decoded.messageID == report.messageID && decoded.sources.map(\.broken) == [1, 0])
+    }
+
     @Test("a hidden source is no longer followed: its feeds are not polled, its pending fetches dropped")
     func pausedSource() throws {
         let state = try FrontierState(directory: try TestEnvironment.temporaryDirectory())

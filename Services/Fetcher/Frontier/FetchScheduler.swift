@@ -62,18 +62,20 @@ public struct FetchScheduler: Service {
 
     private func schedule() async throws {
         var ticks = 0
+        var nextReport = Date.distantPast
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await tick()
                 if ticks % 50 == 0 {
-                    let (broken, pending) = try await state.run { state in
-                        let broken = try state.feeds().filter(\.isBroken)
-                        return (
-                            Dictionary(grouping: broken, by: \.sourceID).mapValues(\.count), try state.pendingCount()
-                        )
+                    let (feeds, pending) = try await state.run { state in (try state.feeds(), try state.pendingCount())
                     }
+                    let broken = Dictionary(grouping: feeds.filter(\.isBroken), by: \.sourceID).mapValues(\.count)
                     metrics.broken(broken, sources: catalog.sources.map(\.id))
                     metrics.pending.record(pending)
+                    if Date() >= nextReport {
+                        try await reportHealth(feeds)
+                        nextReport = Date().addingTimeInterval(policy.healthReportInterval)
+                    }
                 }
             } catch {
                 logger.error("scheduling fetches failed", metadata: ["error": "\(error)"])
@@ -83,6 +85,40 @@ public struct FetchScheduler: Service {
             let pause = (try? await state.run { try $0.secondsUntilNextDue(cap: 0.2) }) ?? 0.2
             await wakeup.wait(seconds: max(0.005, pause))
         }
+    }
+
+    /// Sends the store a report of every followed source's feeds (`SourceHealthReport`): how many, how many
+    /// broken, the last successful poll and the latest failure.
+    func reportHealth(_ feeds: [FeedState], now: Date = Date()) async throws {
+        let report = Self.healthReport(feeds, catalog: catalog, now: now)
+        try await publisher.publish([
+            OutgoingMessage(
+                routingKey: topology.queue(.health),
+                body: try MessageCodec.encode(report),
+                messageID: report.messageID,
+                type: SourceHealthReport.messageType
+            )
+        ])
+    }
+
+    /// The report of `feeds`, one entry per source, named as the catalog names it.
+    public static func healthReport(_ feeds: [FeedState], catalog: SourceCatalog, now: Date) -> SourceHealthReport {
+        let bySource = Dictionary(grouping: feeds, by: \.sourceID)
+        return SourceHealthReport(
+            sources: bySource.keys.sorted().map { id in
+                let feeds = bySource[id] ?? []
+                let broken = feeds.filter(\.isBroken)
+                return SourceHealthReport.Source(
+                    sourceID: id,
+                    name: catalog.source(id: id)?.name,
+                    feeds: feeds.count,
+                    broken: broken.count,
+                    lastSuccess: feeds.compactMap(\.lastSuccess).max(),
+                    lastError: broken.compactMap(\.lastError).first
+                )
+            },
+            reportedAt: now
+        )
     }
 
     /// Sends every fetch that may start now.

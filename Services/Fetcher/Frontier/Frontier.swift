@@ -20,6 +20,8 @@ public struct FrontierPolicy: Sendable {
     /// A feed is fetched without validators at least this often (seconds), in case its server answers 304
     /// wrongly.
     public var unconditionalRefresh: Double = 6 * 3600
+    /// Seconds between two reports of the feeds' health to the store (`SourceHealthReport`).
+    public var healthReportInterval: Double = 60
 
     /// The range an adaptive poll interval stays in: a quarter to eight times the configured one, never under
     /// 30 seconds.

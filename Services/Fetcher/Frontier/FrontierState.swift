@@ -15,6 +15,8 @@ public struct FeedState: Sendable, Equatable {
     public var interval: Double?
     /// When the feed was last fetched without validators.
     public var lastUnconditional: Date?
+    /// When a poll last succeeded.
+    public var lastSuccess: Date? = nil
 
     /// A feed that failed this many times in a row is reported broken (and polled rarely).
     public static let brokenAfter = 5
@@ -213,7 +215,8 @@ public final class FrontierState: Sendable {
             failures: row["failures"],
             lastError: row["last_error"],
             interval: row["interval"],
-            lastUnconditional: (row["last_unconditional"] as Double?).map(Date.init(timeIntervalSince1970:))
+            lastUnconditional: (row["last_unconditional"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            lastSuccess: (row["last_success"] as Double?).map(Date.init(timeIntervalSince1970:))
         )
     }
 

@@ -6,7 +6,8 @@ import ReaderWeb
 import Store
 
 let usage = """
-    nashra-store: stores classified articles (nashra.classified → NASHRA_DB: a SQLite path or postgres://…)
+    nashra-store: stores classified articles and feed reports (nashra.classified, nashra.health → NASHRA_DB: a
+        SQLite path or postgres://…)
     nashra-store web: serves the reader site and JSON API from NASHRA_DB (default port 8080)
     """
 let configuration = ServiceMain.configuration(usage: usage)
@@ -20,9 +21,16 @@ do {
     let store = try await openNewsArchive(configuration[Setting.database], logger: logger)
     switch role {
     case "writer":
+        let settings = try StageRunner.Settings(configuration)
         let runner = StageRunner(
             processor: StoreStage(store: store, logger: logger),
-            settings: try .init(configuration),
+            settings: settings,
+            logger: logger
+        )
+        // The frontier's feed reports (`nashra.health`), for the reader site's sources directory.
+        let health = StageRunner(
+            processor: HealthStage(store: store, logger: logger),
+            settings: settings,
             logger: logger
         )
         let retention = RetentionService(
@@ -35,7 +43,7 @@ do {
             configuration: configuration,
             defaultPort: 9104,
             logger: logger,
-            alongside: [retention]
+            alongside: [retention, StageService(runner: health)]
         )
     case "web":
         let router = Router(context: ReaderContext.self)

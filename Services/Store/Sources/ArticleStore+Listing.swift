@@ -125,7 +125,7 @@ extension ArticleStore {
     /// that article gives it) and a count of its articles since `since`, all from the index.
     public func sources(since: Date) throws -> [SourceSummary] {
         try pool.read { db in
-            try Row.fetchAll(
+            let activity = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
                         WITH RECURSIVE next(source) AS (
@@ -150,6 +150,7 @@ extension ArticleStore {
                     newest: ($0[3] as Double?).map(Date.init(timeIntervalSince1970:))
                 )
             }
+            return SourceSummary.merge(activity: activity, health: try feedHealth(db))
         }
     }
 

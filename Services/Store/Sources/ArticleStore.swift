@@ -188,6 +188,7 @@ public final class ArticleStore: Sendable {
                     """
             )
         }
+        registerHealthMigration(&migrator)
         return migrator
     }
 

@@ -99,12 +99,51 @@ public struct SourceSummary: Sendable, Equatable, Codable {
     /// Articles with a sort time in the window asked for (the last 24 hours on the site).
     public var recentArticles: Int
     public var newest: Date?
+    /// Its feeds as the frontier last reported them; nil when no report named it.
+    public var feeds: FeedHealth?
 
-    public init(id: String, name: String?, recentArticles: Int, newest: Date?) {
+    public init(id: String, name: String?, recentArticles: Int, newest: Date?, feeds: FeedHealth? = nil) {
         self.id = id
         self.name = name
         self.recentArticles = recentArticles
         self.newest = newest
+        self.feeds = feeds
+    }
+
+    /// The outlets with articles (`activity`) joined with the outlets of the feed reports (`health`, by source id,
+    /// with the name the catalog gives): an outlet followed but with nothing stored yet is listed too.
+    static func merge(activity: [SourceSummary], health: [String: (name: String?, feeds: FeedHealth)])
+        -> [SourceSummary]
+    {
+        var merged = activity.map { source in
+            var source = source
+            source.feeds = health[source.id]?.feeds
+            return source
+        }
+        let known = Set(activity.map(\.id))
+        for (id, report) in health where !known.contains(id) {
+            merged.append(SourceSummary(id: id, name: report.name, recentArticles: 0, newest: nil, feeds: report.feeds))
+        }
+        return merged.sorted { $0.id < $1.id }
+    }
+}
+
+/// One outlet's feeds in the frontier's latest report (`SourceHealthReport`).
+public struct FeedHealth: Sendable, Equatable, Codable {
+    /// Feeds followed, and how many of them are broken (failed several polls in a row).
+    public var feeds: Int
+    public var broken: Int
+    public var lastSuccess: Date?
+    public var lastError: String?
+    /// When the frontier made the report: an old report says nothing about now.
+    public var reportedAt: Date
+
+    public init(feeds: Int, broken: Int, lastSuccess: Date?, lastError: String?, reportedAt: Date) {
+        self.feeds = feeds
+        self.broken = broken
+        self.lastSuccess = lastSuccess
+        self.lastError = lastError
+        self.reportedAt = reportedAt
     }
 }
 

@@ -32,8 +32,11 @@ public protocol NewsArchive: Sendable {
     func story(_ id: String, limit: Int) async throws -> [StoredArticle]
     /// Per story of more than one outlet and per outlet, its first and latest copy with a sort time from `since`.
     func coverage(since: Date) async throws -> [StoryCoverage]
-    /// Every outlet with articles: its name, its articles since `since`, its newest article's time.
+    /// Every outlet with articles or a feed report (hidden ones left out): its name, its articles since `since`,
+    /// its newest article's time, and its feeds' health as the frontier last reported it.
     func sources(since: Date) async throws -> [SourceSummary]
+    /// Keeps the frontier's report on its sources' feeds (each source's row replaced by a newer report's).
+    func record(health: SourceHealthReport) async throws
     /// The stories of more than one outlet, latest copy first, at most `limit`, whose latest copy is older than
     /// `before` when given (the sitemap's and the stories API's).
     func multiOutletStories(limit: Int, before: Date?) async throws -> [StoryEntry]

@@ -81,6 +81,10 @@ public struct SQLiteArchive: NewsArchive {
         try await engine.writing { try $0.unhide(source: source) }
     }
 
+    public func record(health: SourceHealthReport) async throws {
+        try await engine.writing { try $0.record(health: health) }
+    }
+
     public func removals() async throws -> [Removal] { try await engine.reading { try $0.removals() } }
 
     public func takedownVersion() async throws -> Int64 { try await engine.readingVersion() }

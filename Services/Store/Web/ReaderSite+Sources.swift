@@ -6,12 +6,15 @@ import Store
 /// Sources: the directory of every outlet (`/sources`) and each outlet's page (`/source/{id}`) with its newest
 /// articles and its own feed.
 ///
-/// Whether an outlet is active is read from the archive (its newest article's age), not from the frontier's feed
-/// state: the reader site runs apart from the frontier (another process, possibly another machine) and reads
-/// only the store. An outlet silent for a day is shown so, whatever the reason (a broken feed, a quiet outlet).
+/// The directory says two things of each outlet: whether it publishes (its newest article's age, from the
+/// archive) and whether its feeds are healthy (the frontier's latest `SourceHealthReport`, which the store keeps:
+/// the reader site runs apart from the frontier and reads only the store). A report older than
+/// `staleHealthAfter` says nothing about now and is shown as such.
 extension ReaderSite {
     /// An outlet with nothing new for this long is shown as silent («متوقف»).
     static let silentAfter: TimeInterval = 24 * 3600
+    /// A feed report older than this is not shown as the feeds' state (the frontier reports every minute).
+    static let staleHealthAfter: TimeInterval = 15 * 60
 
     func addSourceRoutes(to router: Router<ReaderContext>) {
         router.get("/sources") { request, _ in try await sourcesPage(base: base(of: request)) }
@@ -49,10 +52,15 @@ extension ReaderSite {
         for source in sources {
             let name = HTMLEscaping.escape(source.name ?? source.id)
             let silent = source.newest.map { now.timeIntervalSince($0) > Self.silentAfter } ?? true
-            body += "<li><a dir=\"auto\" href=\"/source/\(HTMLEscaping.escape(source.id))\">\(name)</a> "
+            // An outlet followed but with nothing stored yet has no page to link to.
+            body +=
+                source.newest == nil
+                ? "<li><span dir=\"auto\">\(name)</span> "
+                : "<li><a dir=\"auto\" href=\"/source/\(HTMLEscaping.escape(source.id))\">\(name)</a> "
             body += silent ? "<span class=\"bad\">متوقف</span>" : "<span class=\"good\">نشط</span>"
             body += "<span class=\"meta\">\(Self.articleCount(source.recentArticles)) في 24 ساعة"
             if let newest = source.newest { body += " · آخر خبر \(displayDateTime(newest))" }
+            body += " · " + feedsState(source.feeds, now: now)
             body += "</span></li>"
         }
         body += "</ul>"
@@ -63,6 +71,20 @@ extension ReaderSite {
             current: "sources"
         )
         return page(title: "المصادر", body: body, meta: meta)
+    }
+
+    /// An outlet's feeds in words: healthy, how many broken, or unknown (no report, or an old one).
+    func feedsState(_ health: FeedHealth?, now: Date) -> String {
+        guard let health, now.timeIntervalSince(health.reportedAt) <= Self.staleHealthAfter else {
+            return "حالة الخلاصات غير معروفة"
+        }
+        if health.broken == 0 { return "<span class=\"good\">الخلاصات سليمة</span>" }
+        let text =
+            health.broken == health.feeds
+            ? (health.feeds == 1 ? "الخلاصة معطلة" : "كل الخلاصات معطلة")
+            : "\(health.broken) من \(health.feeds) خلاصات معطلة"
+        let since = health.lastSuccess.map { " (آخر نجاح \(displayDateTime($0)))" } ?? ""
+        return "<span class=\"bad\">\(text)</span>\(since)"
     }
 
     func sourcePage(_ id: String, page: ArticleQuery.Page, base: String) async throws -> Response {

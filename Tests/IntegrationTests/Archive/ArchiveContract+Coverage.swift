@@ -79,6 +79,35 @@ extension ArchiveContract {
         #expect(sources.map(\.name) == ["مصراوي", "اليوم السابع"])
         #expect(sources.map(\.recentArticles) == [2, 17], "articles at 4 minutes or later")
         #expect(sources.map(\.newest) == [Self.start.addingTimeInterval(240), Self.start.addingTimeInterval(720)])
+        #expect(sources.allSatisfy { $0.feeds == nil }, "no feed report yet")
+
+        // The frontier's feed reports: joined to the outlets, a followed outlet without articles listed too, an
+        // older report never replacing a newer one.
+        let reported = Self.start.addingTimeInterval(900)
+        try await archive.record(
+            health: SourceHealthReport(
+                sources: [
+                    .init(sourceID: "youm7", name: "اليوم السابع", feeds: 2, broken: 0, lastSuccess: reported),
+                    .init(sourceID: "shorouk", name: "الشروق", feeds: 1, broken: 1, lastError: "HTTP 503"),
+                ],
+                reportedAt: reported
+            )
+        )
+        try await archive.record(
+            health: SourceHealthReport(
+                sources: [.init(sourceID: "youm7", feeds: 2, broken: 2)],
+                reportedAt: reported.addingTimeInterval(-60)
+            )
+        )
+        let followed = try await archive.sources(since: Self.start.addingTimeInterval(240))
+        #expect(followed.map(\.id) == ["masrawy", "shorouk", "youm7"])
+        #expect(followed.map(\.feeds?.broken) == [nil, 1, 0], "the older report did not replace the newer")
+        #expect(followed[1].name == "الشروق" && followed[1].recentArticles == 0 && followed[1].newest == nil)
+        #expect(followed[1].feeds?.lastError == "HTTP 503" && followed[1].feeds?.reportedAt == reported)
+        #expect(
+            followed[2].feeds
+                == FeedHealth(feeds: 2, broken: 0, lastSuccess: reported, lastError: nil, reportedAt: reported)
+        )
 
         // Three outlets carry the wire story; the other articles stand alone.
         try await archive.store([vaccineCairo, vaccineMadina])
@@ -178,10 +207,40 @@ extension ArchiveContract {
             #expect(home.contains("class=\"strip urgent\"") && home.contains("عاجل"))
             #expect(home.contains("class=\"strip ticker\""))
 
-            // Sources: the directory and each outlet's page and feed.
+            // Sources: the directory, with each outlet's feeds as the frontier reported them, and each outlet's
+            // page and feed.
+            try await archive.record(
+                health: SourceHealthReport(
+                    sources: [
+                        .init(sourceID: "youm7", feeds: 2, broken: 0, lastSuccess: now),
+                        .init(sourceID: "masrawy", feeds: 3, broken: 1, lastSuccess: now.addingTimeInterval(-600)),
+                        .init(sourceID: "shorouk", name: "<script>alert('feed')</script> الشروق", feeds: 1, broken: 1),
+                    ],
+                    reportedAt: now.addingTimeInterval(-60)
+                )
+            )
+            try await archive.record(
+                health: SourceHealthReport(
+                    sources: [.init(sourceID: "ahram", feeds: 1, broken: 0)],
+                    reportedAt: now.addingTimeInterval(-3600)
+                )
+            )
             let sources = try await text("/sources")
-            for name in ["اليوم السابع", "مصراوي", "الأهرام"] { #expect(sources.contains(name)) }
+            for name in ["اليوم السابع", "مصراوي", "الأهرام", "الشروق"] { #expect(sources.contains(name)) }
             #expect(sources.contains("href=\"/source/masrawy\""))
+            #expect(!sources.contains("href=\"/source/shorouk\""), "nothing stored yet: no page to link to")
+            func entry(_ name: String) -> Substring {
+                guard let start = sources.range(of: name) else { return "" }
+                let rest = sources[start.lowerBound...]
+                return rest[..<(rest.range(of: "</li>")?.lowerBound ?? rest.endIndex)]
+            }
+            #expect(entry("اليوم السابع").contains("الخلاصات سليمة"))
+            #expect(entry("مصراوي").contains("1 من 3 خلاصات معطلة"))
+            #expect(entry("الشروق").contains("الخلاصة معطلة"))
+            #expect(entry("الأهرام").contains("حالة الخلاصات غير معروفة"), "an hour-old report says nothing about now")
+            let api = try JSONSerialization.jsonObject(with: try await get("/api/sources").body) as? [[String: Any]]
+            let masrawyFeeds = api?.first { $0["id"] as? String == "masrawy" }?["feeds"] as? [String: Any]
+            #expect(masrawyFeeds?["broken"] as? Int == 1 && masrawyFeeds?["feeds"] as? Int == 3)
             let masrawy = try await text("/source/masrawy")
             #expect(masrawy.contains(vaccineMadina.article.title) && !masrawy.contains(sport.article.title))
             let feed = try FeedParser.parse(try await get("/source/youm7/feed.xml").body, feedURL: server.base)
@@ -313,7 +372,10 @@ extension ArchiveContract {
             #expect(try await archive.store([late, sport]).isEmpty)
             #expect(try await archive.article(id: late.article.id) == nil)
 
-            // A whole source.
+            // A whole source, its feed report too.
+            try await archive.record(
+                health: SourceHealthReport(sources: [.init(sourceID: "youm7", feeds: 1, broken: 0)], reportedAt: Date())
+            )
             let hidden = try await archive.hide(source: "youm7", reason: "اعتراض المصدر")
             #expect(hidden.articles == 2 && hidden.title == "اليوم السابع")
             #expect(try await get("/").contains("خبر هادئ"), "a takedown renews every kept page")

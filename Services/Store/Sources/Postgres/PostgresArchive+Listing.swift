@@ -127,7 +127,7 @@ extension PostgresArchive {
                 )
             )
         }
-        return sources
+        return SourceSummary.merge(activity: sources, health: try await feedHealth())
     }
 
     public func multiOutletStories(limit: Int, before: Date?) async throws -> [StoryEntry] {

@@ -107,6 +107,15 @@ extension PostgresArchive {
             "DROP INDEX articles_cluster",
             "CREATE INDEX articles_cluster ON articles (cluster_id, sort_time, source_id)",
         ],
+        // 6: the frontier's feed reports (`record(health:)`), one row per source.
+        [
+            """
+            CREATE TABLE source_health (
+                source_id TEXT PRIMARY KEY, name TEXT, feeds INTEGER NOT NULL, broken INTEGER NOT NULL,
+                last_success DOUBLE PRECISION, last_error TEXT, reported_at DOUBLE PRECISION NOT NULL
+            )
+            """
+        ],
     ]
 
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {
