@@ -6,14 +6,33 @@ import Synchronization
 /// Serves the offline demo publisher (`deploy/demo/site`): a home page, an RSS feed and Arabic article pages
 /// written for the project, so the whole pipeline runs without internet. `{{BASE}}` in served files becomes the
 /// server's own address; `*.cp1256.html` pages are served as windows-1256.
+///
+/// The pages are dated late November 2026 as written. Served with `shift` (what `nashra demo-site` does), every
+/// date in them (RFC 822 in RSS, ISO 8601 in Atom, meta tags and `<time>`) moves by that many seconds, so that a
+/// demo run today shows today's news: the wire story both outlets carry is in the last 24 hours and its story is
+/// a top story, as a reader would see a live outlet's.
 public struct DemoSite: Sendable {
     public let directory: String
+    /// Seconds added to every date the pages give (0: as written).
+    public let shift: TimeInterval
 
-    public init(directory: String) { self.directory = directory }
+    public init(directory: String, shift: TimeInterval = 0) {
+        self.directory = directory
+        self.shift = shift
+    }
+
+    /// The newest date the demo pages give (the second outlet's copy of the wire story).
+    public static let newestWritten = Date(timeIntervalSince1970: 1_795_590_300)  // 2026-11-25T09:05:00+02:00
+
+    /// The shift that makes the newest demo article twenty minutes old at `now`, in whole minutes.
+    public static func shift(toNewestAt now: Date) -> TimeInterval {
+        ((now.timeIntervalSince(newestWritten) - 20 * 60) / 60).rounded(.down) * 60
+    }
 
     /// Adds the file route to a router; `base` is the URL the site is reached at (e.g. `http://127.0.0.1:8701`).
     public func addRoutes(to router: Router<BasicRequestContext>, base: @escaping @Sendable () -> String) {
         let directory = URL(fileURLWithPath: self.directory).standardizedFileURL.path
+        let shift = self.shift
         router.get("**") { request, _ -> Response in
             var path = request.uri.path
             if path.hasSuffix("/") { path += "index.html" }
@@ -25,6 +44,7 @@ public struct DemoSite: Sendable {
             if file.hasSuffix(".xml") || file.hasSuffix(".html") {
                 // Byte-level: the placeholder is ASCII, so this is safe in UTF-8 and windows-1256 alike.
                 body = Self.replace(Data("{{BASE}}".utf8), with: Data(base().utf8), in: data)
+                if shift != 0 { body = DemoDates.shift(body, by: shift) }
             }
             let type =
                 if file.hasSuffix(".cp1256.html") {

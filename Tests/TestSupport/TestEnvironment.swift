@@ -239,9 +239,9 @@ public final class TestHTTPServer: Sendable {
         }
     }
 
-    /// The offline demo publisher of `deploy/demo/site`.
-    public static func demoSite() async throws -> TestHTTPServer {
-        let site = DemoSite(directory: TestEnvironment.repositoryRoot + "/deploy/demo/site")
+    /// The offline demo publisher of `deploy/demo/site`, its dates moved by `shift` seconds.
+    public static func demoSite(shift: TimeInterval = 0) async throws -> TestHTTPServer {
+        let site = DemoSite(directory: TestEnvironment.repositoryRoot + "/deploy/demo/site", shift: shift)
         return try await start { onRunning in site.makeApplication(port: 0, onRunning: onRunning) }
     }
 
