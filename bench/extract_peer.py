@@ -38,7 +38,7 @@ def load_trafilatura_set(root):
         path = os.path.join(root, "html", item["file"] + ".gz")
         if os.path.exists(path):
             pages.append({"path": path, "url": url, "with": item.get("with", []), "without": item.get("without", []),
-                          "date": item.get("date")})
+                          "date": item.get("date"), "title": item.get("title")})
     return pages
 
 
@@ -62,7 +62,8 @@ def load_fundus_set(root):
                     parts += list(section.get("headline") or []) + list(section.get("paragraphs") or [])
                 url = meta.get(os.path.basename(path), {}).get("url", "")
                 pages.append({"path": path, "url": url, "expected": "\n".join(parts),
-                              "date": str(expected.get("publishing_date") or "")[:10] or None})
+                              "date": str(expected.get("publishing_date") or "")[:10] or None,
+                              "title": expected.get("title")})
     return pages
 
 
@@ -131,6 +132,23 @@ def run_nashra(binary, pages):
     return texts, titles, dates, seconds
 
 
+def title_scores(pages, titles):
+    """Against the pages whose evaluation gives a title: (titled, exact, mean word F1). Exact: the same words, case
+    and spacing aside; word F1 as for bodies, so that a headline with the site's name attached scores less than
+    the headline alone."""
+    titled = exact = 0
+    total = 0.0
+    for page, found in zip(pages, titles):
+        expected = page.get("title")
+        if not expected:
+            continue
+        titled += 1
+        if [w.lower() for w in WORD.findall(found or "")] == [w.lower() for w in WORD.findall(expected)]:
+            exact += 1
+        total += bag_f1(found or "", expected)
+    return titled, exact, total / max(1, titled)
+
+
 def date_scores(pages, dates):
     """Against the pages whose evaluation gives a publication day: (dated, right, wrong). A date is right when its
     day is the expected one or next to it (a UTC instant may fall on the day before or after the publisher's local
@@ -160,8 +178,10 @@ def main():
     megabytes = sum(len(gzip.open(p["path"]).read()) for p in snippet_pages + fundus_pages) / 1048576
     print(f"{len(snippet_pages)} trafilatura-dev pages, {len(fundus_pages)} fundus pages, {megabytes:.1f} MB of HTML")
     known = sum(1 for p in snippet_pages + fundus_pages if p.get("date"))
+    titled_pages = sum(1 for p in snippet_pages + fundus_pages if p.get("title"))
     print(f"{'system':<12}{'pages/s':>9}{'MB/s':>7}{'snippet P':>11}{'R':>7}{'F1':>7}{'fundus F1':>11}"
-          f"{'titles':>8}{'dates':>7}   dates where the sets give one ({known} pages): right / wrong")
+          f"{'titles':>8}{'dates':>7}   dates where the sets give one ({known} pages): right / wrong;"
+          f" titles: exact / word F1 ({titled_pages} pages)")
     systems = ("nashra",) if os.environ.get("NASHRA_ONLY") else ("trafilatura", "nashra")
     for name in systems:
         results = []
@@ -174,8 +194,10 @@ def main():
         titles = sum(1 for r in results for t in r[1] if t)
         dates = sum(1 for r in results for d in r[2] if d)
         _, right, wrong = date_scores(snippet_pages + fundus_pages, results[0][2] + results[1][2])
+        _, exact, title_f1 = title_scores(snippet_pages + fundus_pages, results[0][1] + results[1][1])
         print(f"{name:<12}{count / seconds:>9.1f}{megabytes / seconds:>7.2f}{precision:>11.3f}{recall:>7.3f}"
-              f"{f1:>7.3f}{fundus:>11.3f}{titles:>8}{dates:>7}   {right:>5} / {wrong}", flush=True)
+              f"{f1:>7.3f}{fundus:>11.3f}{titles:>8}{dates:>7}   {right:>5} / {wrong}"
+              f"   {exact:>5} / {title_f1:.3f}", flush=True)
 
 
 if __name__ == "__main__":

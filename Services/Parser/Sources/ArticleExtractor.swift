@@ -51,10 +51,21 @@ public struct ArticleExtractor: Sendable {
         }
         let base = URL(string: page.finalURL)
         let structured = StructuredData(jsonLD: collector.jsonLD)
-        let title = Self.clean(
-            collector.ruleTitle ?? structured.headline ?? collector.meta["og:title"] ?? collector.h1
-                ?? collector.title.map(Self.withoutSiteSuffix) ?? page.hints?.title ?? ""
-        )
+        // Names the site goes by, which a headline should not repeat.
+        let siteNames = [
+            page.sourceName, collector.meta["og:site_name"], structured.publisher, collector.meta["application-name"],
+            Headline.hostName(page.finalURL),
+        ].compactMap { $0 }
+        let title: String
+        if let chosen = collector.ruleTitle ?? structured.headline ?? collector.meta["og:title"] ?? collector.h1 {
+            title = Headline.withoutSiteName(Self.clean(chosen), siteNames: siteNames, h1: collector.h1)
+        } else if let documentTitle = collector.title.map(Self.clean) {
+            // `<title>` nearly always ends with the site's name: without a known name, the last segment goes.
+            let stripped = Headline.withoutSiteName(documentTitle, siteNames: siteNames, h1: nil)
+            title = stripped == documentTitle ? Self.withoutSiteSuffix(documentTitle) : stripped
+        } else {
+            title = Self.clean(page.hints?.title ?? "")
+        }
         // A source's body rule first; the generic extractor when the rule finds nothing (the site changed).
         var paragraphs = collector.ruleParagraphs
         if paragraphs.isEmpty { paragraphs = collector.scorer.paragraphs(title: title) }
@@ -376,7 +387,9 @@ private struct Collector {
             case "html": language = attributes["lang"]
             case "meta":
                 let key = (attributes["property"] ?? attributes["name"] ?? attributes["itemprop"])?.lowercased()
-                if let key, let content = attributes["content"], meta[key] == nil { meta[key] = content }
+                if let key, let content = attributes["content"], meta[key] == nil {
+                    meta[key] = HTMLEntities.decodeOnce(content)
+                }
             case "time": if timeDatetime == nil { timeDatetime = attributes["datetime"] }
             case "abbr":
                 // hAtom's «<abbr class="published" title="2017-07-23T17:06:45+0000">», WordPress themes' date line.
@@ -387,7 +400,12 @@ private struct Collector {
                 }
             case "img":
                 if boilerplateDepth == 0, let src = attributes["src"] ?? attributes["data-src"] {
-                    images.append(ArticleImage(url: src, caption: attributes["alt"].flatMap { $0.isEmpty ? nil : $0 }))
+                    images.append(
+                        ArticleImage(
+                            url: src,
+                            caption: attributes["alt"].flatMap { $0.isEmpty ? nil : HTMLEntities.decodeOnce($0) }
+                        )
+                    )
                 }
             default: break
             }

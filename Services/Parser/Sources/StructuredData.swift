@@ -1,4 +1,5 @@
 import Foundation
+import NashraHTML
 
 /// What a page's JSON-LD (`<script type="application/ld+json">`, schema.org) says about its article: the
 /// headline, dates, authors, publisher and section of the first object of a news or article type, looked for
@@ -41,13 +42,14 @@ struct StructuredData {
                 (types(a).contains("webpage") ? 1 : 0) < (types(b).contains("webpage") ? 1 : 0)
             }
         guard let article = ranked.first(where: { $0["datePublished"] != nil }) ?? ranked.first else { return }
+        // Content systems fill JSON-LD with HTML-escaped strings, which nothing decodes inside a <script>.
         func string(_ value: Any?) -> String? {
-            if let text = value as? String { return text.isEmpty ? nil : text }
+            if let text = value as? String { return text.isEmpty ? nil : HTMLEntities.decodeOnce(text) }
             if let array = value as? [Any] { return array.lazy.compactMap { string($0) }.first }
             return nil
         }
         func name(_ value: Any?) -> [String] {
-            if let text = value as? String { return [text] }
+            if let text = value as? String { return [HTMLEntities.decodeOnce(text)] }
             if let object = value as? [String: Any] { return string(object["name"]).map { [$0] } ?? [] }
             if let array = value as? [Any] { return array.flatMap { name($0) } }
             return []
