@@ -6,7 +6,8 @@ import Parser
 
 /// `nashra extract [--url URL | --url-list FILE] FILE...`: the parser's extraction on saved pages, one JSON object a line (the
 /// contract benchmarks use): path, title, published (ISO 8601 or null), authors, text (paragraphs joined by
-/// newlines), language, image, source; or path and error. Many files in one process.
+/// newlines), language, image, source (the outlet credited, else the site) and site (when the page credits another
+/// outlet); or path and error. `published` keeps the offset the page gave. Many files in one process.
 struct ExtractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extract",
@@ -29,10 +30,11 @@ struct ExtractCommand: ParsableCommand {
         var language: String?
         var image: String?
         var source: String?
+        var site: String?
         var error: String?
 
         enum CodingKeys: String, CodingKey {
-            case path, url, title, published, authors, text, language, image, source, error
+            case path, url, title, published, authors, text, language, image, source, site, error
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -50,7 +52,15 @@ struct ExtractCommand: ParsableCommand {
             try container.encode(language, forKey: .language)
             try container.encode(image, forKey: .image)
             try container.encode(source, forKey: .source)
+            try container.encodeIfPresent(site, forKey: .site)
         }
+    }
+
+    /// ISO 8601 with the offset of the article's own zone (`2020-06-03T03:01:00+04:00`), UTC when it has none.
+    static func iso(_ date: Date, zone: String?) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = zone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
+        return formatter.string(from: date)
     }
 
     func run() throws {
@@ -65,7 +75,6 @@ struct ExtractCommand: ParsableCommand {
         extractor.relativeDates = false  // a file's fetch time is unknown: «منذ ساعتين» cannot be placed
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        let dates = ISO8601DateFormatter()
         var failures = 0
         for path in files {
             var output: Output
@@ -85,12 +94,13 @@ struct ExtractCommand: ParsableCommand {
                     path: path,
                     url: address,
                     title: article.title,
-                    published: article.published.map { dates.string(from: $0) },
+                    published: article.published.map { Self.iso($0, zone: article.timeZone) },
                     authors: article.authors,
                     text: article.paragraphs.joined(separator: "\n"),
                     language: article.language,
                     image: article.images.first?.url,
-                    source: article.sourceName
+                    source: article.credit ?? article.sourceName,
+                    site: article.credit == nil ? nil : article.sourceName
                 )
             } catch {
                 failures += 1

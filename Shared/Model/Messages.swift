@@ -286,6 +286,12 @@ public struct Article: NashraMessage, Hashable {
     public var fetchedAt: Date
     /// When the frontier first saw the URL (from the fetched page; nil for imported articles).
     public var discoveredAt: Date?
+    /// The time zone its dates are shown in: the source's (the catalog's `timezone`), else the offset the page
+    /// gave with its date (`GMT+0400`); nil for neither (the site's default, Cairo).
+    public var timeZone: String?
+    /// The outlet a page credits as the story's publisher, when it is not the site's own (an aggregator's page:
+    /// «نشر في اليوم السابع يوم …»); `sourceName` stays the site's.
+    public var credit: String?
 
     public var messageID: String { "article:" + id }
 

@@ -94,7 +94,17 @@ public struct ArticleExtractor: Sendable {
             NewsDateParser.parse(line, timeZone: zone)
                 ?? ArabicTextDate.find(in: line, now: page.fetchedAt, timeZone: zone, relative: relativeDates)
         }
-        let published =
+        // An aggregator's page names the outlet it took the story from, and that outlet's day.
+        let lines =
+            collector.dateLines + paragraphs.prefix(40) + collector.articleParagraphs.prefix(40)
+            + collector.pageParagraphs.prefix(40)
+        let credit = lines.lazy.compactMap { line in
+            line.utf8.count < 400 ? Publisher.credit(in: line, timeZone: zone) : nil
+        }.first
+        if credit != nil {
+            paragraphs.removeAll { $0.utf8.count < 400 && Publisher.credit(in: $0, timeZone: zone) != nil }
+        }
+        var published =
             ruleDate ?? dateText.flatMap { NewsDateParser.parse($0, timeZone: zone) }
             ?? collector.dateLines.lazy.compactMap { line in
                 ArabicTextDate.find(in: line, now: page.fetchedAt, timeZone: zone, relative: relativeDates)
@@ -102,6 +112,12 @@ public struct ArticleExtractor: Sendable {
             }.first ?? page.hints?.published ?? NewsDateParser.fromURL(page.finalURL, timeZone: zone)
             // The last change (Open Graph's) stands for the publication only when nothing else dates the page.
             ?? collector.meta["og:updated_time"].flatMap { NewsDateParser.parse($0, timeZone: zone) }
+        if let day = credit?.day {
+            // The credited outlet's day is the story's; the aggregator's own time only when it is that day.
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            if published.map({ !calendar.isDate($0, inSameDayAs: day) }) ?? true { published = day }
+        }
 
         var images: [ArticleImage] = []
         var positions: [String: Int] = [:]
@@ -128,7 +144,9 @@ public struct ArticleExtractor: Sendable {
         var article = Article(
             url: page.url,
             sourceID: page.sourceID,
-            sourceName: page.sourceName ?? collector.meta["og:site_name"] ?? structured.publisher,
+            sourceName: page.sourceName ?? collector.meta["og:site_name"] ?? structured.publisher
+                ?? collector.meta["application-name"] ?? collector.logoAlt.flatMap(Publisher.fromLogo)
+                ?? collector.copyrightLines.lazy.compactMap(Publisher.fromCopyright).first,
             title: title,
             published: published,
             authors: structured.authors.isEmpty
@@ -142,7 +160,22 @@ public struct ArticleExtractor: Sendable {
             fetchedAt: page.fetchedAt
         )
         article.discoveredAt = page.discoveredAt
+        article.timeZone =
+            page.sourceHints?.timezone.flatMap { TimeZone(identifier: $0)?.identifier }
+            ?? dateText.flatMap(Self.statedZone)
+        article.credit = credit?.outlet
         return article
+    }
+
+    /// The zone of the offset a date ends with (`…T03:01:00+04:00` → `GMT+0400`); nil for none or UTC (`Z`,
+    /// `+00:00`, which servers write for any zone).
+    static func statedZone(_ date: String) -> String? {
+        guard let match = date.firstMatch(of: /([+-])(\d{2}):?(\d{2})$/),
+            let hours = Int(match.output.2), let minutes = Int(match.output.3), hours <= 14, minutes < 60
+        else { return nil }
+        let seconds = (match.output.1 == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
+        guard seconds != 0 else { return nil }
+        return TimeZone(secondsFromGMT: seconds)?.identifier
     }
 
     /// The `charset` parameter of a Content-Type header.
@@ -270,6 +303,9 @@ private struct Collector {
     var jsonLD: [String] = []
     /// Texts that may state the publication date, in page order (see `ArticleExtractor`).
     var dateLines: [String] = []
+    /// The `alt` of the first image that is a logo, and short texts with a copyright notice (footers included).
+    var logoAlt: String?
+    var copyrightLines: [String] = []
 
     /// A source's extraction rules, compiled.
     struct Rules {
@@ -353,6 +389,7 @@ private struct Collector {
         default: return false
         }
     }
+    static let copyrightMarks = ["©", "حقوق", "Copyright", "copyright"]
     /// Words that open a date line in a text node: Arabic, and the international outlets' languages.
     static let datePhrases = [
         "نشر", "نُشر", "بتاريخ", "آخر تحديث", "اخر تحديث", "Veröffentlicht", "veröffentlicht", "Stand:",
@@ -399,6 +436,13 @@ private struct Collector {
                     abbrPublished = title
                 }
             case "img":
+                if logoAlt == nil, let alt = attributes["alt"], !alt.isEmpty,
+                    [attributes["class"], attributes["id"], attributes["src"]].contains(where: {
+                        $0?.lowercased().contains("logo") == true
+                    })
+                {
+                    logoAlt = HTMLEntities.decodeOnce(alt)
+                }
                 if boilerplateDepth == 0, let src = attributes["src"] ?? attributes["data-src"] {
                     images.append(
                         ArticleImage(
@@ -420,6 +464,9 @@ private struct Collector {
             }
             scorer.text(text)
             if capturing != nil { buffer += text }
+            if copyrightLines.count < 3, text.utf8.count < 300, Self.copyrightMarks.contains(where: text.contains) {
+                copyrightLines.append(text)
+            }
             if (ruleTitleDepth != nil || ruleDateDepth != nil) && ruleBuffer.utf8.count < 1000 { ruleBuffer += text }
             if dateDepth != nil {
                 if dateBuffer.utf8.count < 300 { dateBuffer += text }

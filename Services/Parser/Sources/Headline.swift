@@ -13,7 +13,9 @@ import Foundation
 /// and newspaper4k (which drops the site name when it equals `og:site_name`) do it: keeping the longest part
 /// cuts real headlines that contain « - », so only a segment that is recognisably the site's name is removed.
 enum Headline {
-    static let separators = [" | ", " - ", " – ", " — ", " :: ", " || ", " » ", " « ", " › ", " ‹ ", " · ", " • ", " ـ "]
+    static let separators = [
+        " | ", " - ", " – ", " — ", " :: ", " || ", " » ", " « ", " › ", " ‹ ", " · ", " • ", " ـ ",
+    ]
 
     /// `title` without the site's name at either end (at most two segments from each end).
     static func withoutSiteName(_ title: String, siteNames: [String], h1: String?) -> String {

@@ -52,6 +52,8 @@ extension ArticleStore {
                 article.id = id
                 article.contentHash = row["content_hash"]
                 article.discoveredAt = (row["discovered_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+                article.timeZone = row["time_zone"]
+                article.credit = row["credit"]
                 var hidden: [String] = []
                 for image in try Row.fetchAll(images, arguments: [id]) {
                     article.images.append(ArticleImage(url: image["url"], caption: image["caption"]))

@@ -7,7 +7,7 @@ extension ArticleStore {
     /// The columns of a headline (no body), in `article(from:db:)`'s names.
     static let headlineColumns = """
         a.id, a.url, a.source_id, a.source_name, a.title, a.published, a.fetched_at, a.topic, a.confidence,
-        a.uncertain, a.cluster_id, a.language, '' AS body
+        a.uncertain, a.cluster_id, a.language, a.time_zone, a.credit, '' AS body
         """
 
     /// A headline's columns with its lead image: the first image readers may see.

@@ -184,8 +184,8 @@ extension ArticleStore {
                 sql: """
                     INSERT INTO articles (id, url, source_id, source_name, title, published, fetched_at, sort_time,
                         section, language, description, body, content_hash, topic, confidence, uncertain, signature,
-                        cluster_id, discovered_at, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        cluster_id, discovered_at, created_at, updated_at, time_zone, credit)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET
                         source_name = excluded.source_name, title = excluded.title, published = excluded.published,
                         sort_time = excluded.sort_time, section = excluded.section, language = excluded.language,
@@ -194,7 +194,7 @@ extension ArticleStore {
                         confidence = excluded.confidence, uncertain = excluded.uncertain,
                         signature = excluded.signature, cluster_id = excluded.cluster_id,
                         discovered_at = coalesce(articles.discovered_at, excluded.discovered_at),
-                        updated_at = excluded.updated_at
+                        updated_at = excluded.updated_at, time_zone = excluded.time_zone, credit = excluded.credit
                     """
             )
             let image = try db.cachedStatement(
@@ -260,7 +260,7 @@ extension ArticleStore {
                         a.id, a.url, a.sourceID, a.sourceName, a.title, published, fetched, published ?? fetched,
                         a.section, a.language, a.description, forms.body, a.contentHash,
                         item.topic, item.confidence, item.uncertain, signature, story,
-                        a.discoveredAt?.timeIntervalSince1970, now, now,
+                        a.discoveredAt?.timeIntervalSince1970, now, now, a.timeZone, a.credit,
                     ])
                     if old == nil { inserted.insert(a.id) }
                     try Self.index(

@@ -24,6 +24,10 @@ public struct StoredArticle: Sendable, Codable, Equatable {
     public var clusterID: String?
     /// The page's language as it declared it (`ar`, `en`…), when it did.
     public var language: String?
+    /// The zone its dates are shown in (`Article.timeZone`); nil: the site's default.
+    public var timeZone: String? = nil
+    /// The outlet the page credits as the story's publisher (`Article.credit`), when not the site itself.
+    public var credit: String? = nil
 }
 
 /// A stored image of an article: its id is what readers report.
@@ -189,6 +193,10 @@ public final class ArticleStore: Sendable {
             )
         }
         registerHealthMigration(&migrator)
+        migrator.registerMigration("v15: time zones and credits") { db in
+            try db.execute(sql: "ALTER TABLE articles ADD COLUMN time_zone TEXT")
+            try db.execute(sql: "ALTER TABLE articles ADD COLUMN credit TEXT")
+        }
         return migrator
     }
 
@@ -285,7 +293,9 @@ public final class ArticleStore: Sendable {
             paragraphs: body.unicodeScalars.split(separator: "\n").map { String($0) },
             images: images,
             clusterID: row["cluster_id"],
-            language: row["language"]
+            language: row["language"],
+            timeZone: row["time_zone"],
+            credit: row["credit"]
         )
     }
 }

@@ -116,7 +116,8 @@ extension ReaderSite {
         var item = "<li><a dir=\"auto\" href=\"/article/\(HTMLEscaping.escape(article.id))\">"
         item += HTMLEscaping.escape(article.title) + "</a> <span class=\"meta\">"
         item += outletLink(article)
-        item += " · <time datetime=\"\(Self.iso(article.sortDate))\">\(displayDateTime(article.sortDate))</time>"
+        item += " · <time datetime=\"\(iso(article.sortDate, zone: article.timeZone))\">"
+        item += displayDateTime(article.sortDate, zone: article.timeZone) + "</time>"
         if showTopic, let name = Self.topicNames[article.topic] {
             item += " · <a href=\"/section/\(HTMLEscaping.escape(article.topic))\">\(name)</a>"
         }

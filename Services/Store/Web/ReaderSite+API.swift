@@ -21,7 +21,7 @@ extension ReaderSite {
             let articles = try await store.list(query)
             return try json(
                 ArticleList(
-                    articles: articles.map(ArticleSummary.init),
+                    articles: articles.map { ArticleSummary($0, site: self) },
                     next: articles.count == limit ? articles.last.map { ListCursor($0).text } : nil
                 )
             )
@@ -37,15 +37,15 @@ extension ReaderSite {
             let query = request.uri.queryParameters.get("q") ?? ""
             let hits = try await store.search(query, limit: 20)
             return try json(
-                hits.map {
+                hits.map { hit in
                     SearchResult(
-                        id: $0.article.id,
-                        title: $0.article.title,
-                        source: $0.article.sourceName ?? $0.article.sourceID,
-                        published: $0.article.published,
-                        url: $0.article.url,
-                        snippet: $0.snippetText,
-                        matched: $0.snippet.filter(\.highlighted).map(\.text)
+                        id: hit.article.id,
+                        title: hit.article.title,
+                        source: hit.article.sourceName ?? hit.article.sourceID,
+                        published: hit.article.published.map { iso($0, zone: hit.article.timeZone) },
+                        url: hit.article.url,
+                        snippet: hit.snippetText,
+                        matched: hit.snippet.filter(\.highlighted).map(\.text)
                     )
                 }
             )
@@ -80,7 +80,7 @@ extension ReaderSite {
             return try json(
                 StoryDetail(
                     story: StorySummary(entry: entry, first: story.first),
-                    copies: story.copies.map(ArticleSummary.init)
+                    copies: story.copies.map { ArticleSummary($0, site: self) }
                 )
             )
         }
@@ -91,20 +91,21 @@ extension ReaderSite {
 struct ArticleSummary: Codable, Equatable {
     var id, url, title, sourceID: String
     var sourceName: String?
-    var published: Date?
+    /// ISO 8601 with the offset of the article's zone (its source's).
+    var published: String?
     var topic: String
     var clusterID: String
     var image: String?
     var summary: String
     var language: String
 
-    init(_ article: StoredArticle) {
+    init(_ article: StoredArticle, site: ReaderSite) {
         id = article.id
         url = article.url
         title = article.title
         sourceID = article.sourceID
         sourceName = article.sourceName
-        published = article.published
+        published = article.published.map { site.iso($0, zone: article.timeZone) }
         topic = article.topic
         clusterID = article.story
         image = ReaderSite.webURL(article.images.first?.url)
@@ -157,7 +158,7 @@ struct SearchResult: Codable {
     var id: String
     var title: String
     var source: String
-    var published: Date?
+    var published: String?
     var url: String
     var snippet: String
     var matched: [String]

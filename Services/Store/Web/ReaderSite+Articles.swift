@@ -81,15 +81,20 @@ extension ReaderSite {
     }
 
     public func articlePage(_ article: StoredArticle) async throws -> Response {
-        let source = HTMLEscaping.escape(article.sourceName ?? article.sourceID)
+        let source = HTMLEscaping.escape(article.credit ?? article.sourceName ?? article.sourceID)
+        let site = HTMLEscaping.escape(article.sourceName ?? article.sourceID)
         let copies = try await store.story(article.story, limit: 200)
         let outlets = Set(copies.map(\.sourceID)).count
         var body = "<article><h1 dir=\"auto\">\(HTMLEscaping.escape(article.title))</h1>"
         // Masress's byline, word for word: «نشر في <المصدر> يوم <التاريخ>».
         body += "<p class=\"byline\">نشر في <span dir=\"auto\">\(source)</span>"
-        if let published = article.published { body += " يوم \(displayDate(published))" }
+        if let published = article.published { body += " يوم \(displayDate(published, zone: article.timeZone))" }
+        if article.credit != nil {
+            // An aggregator's page: the story is the credited outlet's, the page the site's.
+            body += " عبر <span dir=\"auto\">\(HTMLEscaping.escape(article.sourceName ?? article.sourceID))</span>"
+        }
         body += "</p><p class=\"meta\"><a href=\"/source/\(HTMLEscaping.escape(article.sourceID))\">"
-        body += "المزيد من <span dir=\"auto\">\(source)</span></a></p>"
+        body += "المزيد من <span dir=\"auto\">\(site)</span></a></p>"
         if outlets > 1 {
             body += "<p class=\"coverage\"><a href=\"/story/\(HTMLEscaping.escape(article.story))\">"
             body += "التغطية الكاملة: \(Self.outletCount(outlets))</a></p>"
@@ -116,7 +121,7 @@ extension ReaderSite {
             for other in others.prefix(20) {
                 body += "<li><a dir=\"auto\" href=\"/article/\(HTMLEscaping.escape(other.id))\">"
                 body += HTMLEscaping.escape(other.sourceName ?? other.sourceID) + "</a>"
-                body += " <span class=\"meta\">\(displayDateTime(other.sortDate))</span></li>"
+                body += " <span class=\"meta\">\(displayDateTime(other.sortDate, zone: other.timeZone))</span></li>"
             }
             body += "</ul></section>"
         }
@@ -125,9 +130,9 @@ extension ReaderSite {
         var ld: [String: Any] = [
             "@context": "https://schema.org", "@type": "NewsArticle", "headline": Self.clip(article.title, 110),
             "isBasedOn": article.url, "mainEntityOfPage": article.url, "inLanguage": article.language ?? "ar",
-            "publisher": ["@type": "Organization", "name": article.sourceName ?? article.sourceID],
+            "publisher": ["@type": "Organization", "name": article.credit ?? article.sourceName ?? article.sourceID],
         ]
-        if let published = article.published { ld["datePublished"] = Self.iso(published) }
+        if let published = article.published { ld["datePublished"] = iso(published, zone: article.timeZone) }
         if let summary { ld["description"] = summary }
         let images = article.images.compactMap { Self.webURL($0.url) }
         if !images.isEmpty { ld["image"] = images }
@@ -176,7 +181,7 @@ extension ReaderSite {
         for hit in hits {
             body += "<li><a dir=\"auto\" href=\"/article/\(HTMLEscaping.escape(hit.article.id))\">"
             body += "\(HTMLEscaping.escape(hit.article.title))</a> <span class=\"meta\">" + outletLink(hit.article)
-            body += " · \(displayDateTime(hit.article.sortDate))</span><p dir=\"auto\">"
+            body += " · \(displayDateTime(hit.article.sortDate, zone: hit.article.timeZone))</span><p dir=\"auto\">"
             for run in hit.snippet {
                 body +=
                     run.highlighted ? "<mark>\(HTMLEscaping.escape(run.text))</mark>" : HTMLEscaping.escape(run.text)

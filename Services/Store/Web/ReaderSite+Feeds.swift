@@ -63,7 +63,9 @@ extension ReaderSite {
             xml += "<item><title>\(HTMLEscaping.escape(article.title))</title>"
             xml += "<link>\(HTMLEscaping.escape(base + "/article/" + article.id))</link>"
             xml += "<guid isPermaLink=\"false\">\(HTMLEscaping.escape(article.id))</guid>"
-            if let published = article.published { xml += "<pubDate>\(HTTPDate.format(published))</pubDate>" }
+            if let published = article.published {
+                xml += "<pubDate>\(rfc822(published, zone: article.timeZone))</pubDate>"
+            }
             xml += "<category>\(HTMLEscaping.escape(Self.topicNames[article.topic] ?? article.topic))</category>"
             xml += "<source url=\"\(HTMLEscaping.escape(base + "/source/" + article.sourceID + "/feed.xml"))\">"
             xml += HTMLEscaping.escape(article.sourceName ?? article.sourceID) + "</source>"
@@ -89,7 +91,7 @@ extension ReaderSite {
                     title: article.title,
                     summary: Self.summary(article),
                     image: Self.webURL(article.images.first?.url),
-                    datePublished: article.published,
+                    datePublished: article.published.map { iso($0, zone: article.timeZone) },
                     authors: [.init(name: article.sourceName ?? article.sourceID)],
                     tags: [Self.topicNames[article.topic] ?? article.topic],
                     language: article.language ?? "ar"
@@ -171,7 +173,8 @@ struct JSONFeed: Encodable {
     struct Item: Encodable {
         var id, url, externalURL, title, summary: String
         var image: String?
-        var datePublished: Date?
+        /// With the offset of the article's zone.
+        var datePublished: String?
         var authors: [Author]
         var tags: [String]
         var language: String

@@ -65,7 +65,8 @@ extension ReaderSite {
         }
         body += "<p class=\"summary\"><span class=\"count\">\(Self.outletCount(story.outlets))</span> · أول من نشر: "
         body += outletLink(first)
-        body += " <time datetime=\"\(Self.iso(first.sortDate))\">\(displayDateTime(first.sortDate))</time></p>"
+        body += " <time datetime=\"\(iso(first.sortDate, zone: first.timeZone))\">"
+        body += displayDateTime(first.sortDate, zone: first.timeZone) + "</time></p>"
         let order = oldestFirst ? "الأقدم أولا" : "الأحدث أولا"
         let toggle = oldestFirst ? "?order=newest\">الأحدث أولا" : "?order=oldest\">الأقدم أولا"
         body +=
@@ -75,7 +76,8 @@ extension ReaderSite {
             body +=
                 "<li><a dir=\"auto\" href=\"/article/\(HTMLEscaping.escape(copy.id))\">\(HTMLEscaping.escape(copy.title))</a>"
             body += " <span class=\"meta\">" + outletLink(copy)
-            body += " · <time datetime=\"\(Self.iso(copy.sortDate))\">\(displayDateTime(copy.sortDate))</time>"
+            body += " · <time datetime=\"\(iso(copy.sortDate, zone: copy.timeZone))\">"
+            body += displayDateTime(copy.sortDate, zone: copy.timeZone) + "</time>"
             if copy.id == first.id { body += " · <strong>أول من نشر</strong>" }
             body += " · <a rel=\"noopener nofollow\" href=\"\(HTMLEscaping.url(copy.url))\">المصدر</a></span></li>"
         }

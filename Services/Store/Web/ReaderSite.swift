@@ -152,25 +152,6 @@ public struct ReaderSite: Sendable {
         return "http://" + (safe ? host : "127.0.0.1:8080")
     }
 
-    /// `dd - mm - yyyy` in the display time zone, as Masress writes it.
-    public func displayDate(_ date: Date) -> String {
-        let parts = calendar.dateComponents([.day, .month, .year], from: date)
-        return String(format: "%02d - %02d - %04d", parts.day ?? 0, parts.month ?? 0, parts.year ?? 0)
-    }
-
-    /// The date and the time of day (`dd - mm - yyyy hh:mm`) in the display time zone.
-    func displayDateTime(_ date: Date) -> String {
-        let parts = calendar.dateComponents([.day, .month, .year, .hour, .minute], from: date)
-        return String(
-            format: "%02d - %02d - %04d %02d:%02d",
-            parts.day ?? 0,
-            parts.month ?? 0,
-            parts.year ?? 0,
-            parts.hour ?? 0,
-            parts.minute ?? 0
-        )
-    }
-
     /// ISO 8601 with the display zone's offset (what `<time datetime>`, JSON-LD and sitemaps carry).
     static func iso(_ date: Date, in zone: TimeZone = TimeZone(identifier: "UTC")!) -> String {
         var style = Date.ISO8601FormatStyle(timeZone: zone)

@@ -23,6 +23,7 @@ import Testing
     @Test func coverageSite() async throws { try await contract().coverageSite() }
     @Test func takedown() async throws { try await contract().takedown() }
     @Test func searchPaging() async throws { try await contract().searchPaging() }
+    @Test func zonesAndCredits() async throws { try await contract().zonesAndCredits() }
 }
 
 /// The same contract on PostgreSQL: a fresh database per test on the server of `NASHRA_TEST_POSTGRES_URL`
@@ -56,6 +57,7 @@ struct PostgresStoreTests {
     @Test func coverageSite() async throws { try await withContract { try await $0.coverageSite() } }
     @Test func takedown() async throws { try await withContract { try await $0.takedown() } }
     @Test func searchPaging() async throws { try await withContract { try await $0.searchPaging() } }
+    @Test func zonesAndCredits() async throws { try await withContract { try await $0.zonesAndCredits() } }
 
     @Test("a second process opening the same database finds it migrated, with its data")
     func reopen() async throws {

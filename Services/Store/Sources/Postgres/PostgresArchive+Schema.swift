@@ -116,6 +116,8 @@ extension PostgresArchive {
             )
             """
         ],
+        // 7: each article's time zone and the outlet it credits.
+        ["ALTER TABLE articles ADD COLUMN time_zone TEXT", "ALTER TABLE articles ADD COLUMN credit TEXT"],
     ]
 
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {

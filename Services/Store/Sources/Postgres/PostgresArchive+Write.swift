@@ -227,7 +227,7 @@ struct ArticleRows {
     var sections: [String] = [], languages: [String] = [], descriptions: [String] = [], bodies: [String] = []
     var hashes: [String] = [], topics: [String] = [], confidences: [Double] = [], uncertain: [Bool] = []
     var signatures: [ByteBuffer] = [], stories: [String] = [], discovered: [Double] = []
-    var titleForms: [String] = [], bodyForms: [String] = []
+    var titleForms: [String] = [], bodyForms: [String] = [], zones: [String] = [], credits: [String] = []
 
     mutating func append(_ item: ClassifiedArticle, forms: PreparedBatch.Forms, story: String) {
         let a = item.article
@@ -252,6 +252,8 @@ struct ArticleRows {
         signatures.append(item.signature.withUnsafeBytes { ByteBuffer(bytes: $0) })
         stories.append(story)
         discovered.append(a.discoveredAt?.timeIntervalSince1970 ?? .nan)
+        zones.append(a.timeZone ?? "")
+        credits.append(a.credit ?? "")
         titleForms.append(forms.title)
         bodyForms.append(forms.index)
     }
@@ -262,20 +264,21 @@ struct ArticleRows {
         return """
             INSERT INTO articles (id, url, source_id, source_name, title, published, fetched_at, sort_time, section,
                 language, description, body, content_hash, topic, confidence, uncertain, signature, cluster_id,
-                discovered_at, created_at, updated_at, search, title_search)
+                discovered_at, created_at, updated_at, search, title_search, time_zone, credit)
             SELECT id, url, source, nullif(source_name, ''), title, nullif(published, 'NaN'), fetched, sort_time,
                 nullif(section, ''), nullif(language, ''), nullif(description, ''), body, hash, topic, confidence,
                 uncertain, signature, story, nullif(discovered, 'NaN'), \(now), \(now),
                 setweight(to_tsvector('simple', title_form), 'A') || to_tsvector('simple', body_form),
-                to_tsvector('simple', title_form)
+                to_tsvector('simple', title_form), nullif(zone, ''), nullif(credit, '')
             FROM unnest(\(ids)::text[], \(urls)::text[], \(sources)::text[], \(sourceNames)::text[], \(titles)::text[],
                 \(published)::float8[], \(fetched)::float8[], \(sortTimes)::float8[], \(sections)::text[],
                 \(languages)::text[], \(descriptions)::text[], \(bodies)::text[], \(hashes)::text[], \(topics)::text[],
                 \(confidences)::float8[], \(uncertain)::bool[], \(signatures)::bytea[], \(stories)::text[],
-                \(discovered)::float8[], \(titleForms)::text[], \(bodyForms)::text[])
+                \(discovered)::float8[], \(titleForms)::text[], \(bodyForms)::text[], \(zones)::text[],
+                \(credits)::text[])
                 AS r(id, url, source, source_name, title, published, fetched, sort_time, section, language,
                     description, body, hash, topic, confidence, uncertain, signature, story, discovered, title_form,
-                    body_form)
+                    body_form, zone, credit)
             ON CONFLICT (id) DO UPDATE SET
                 source_name = excluded.source_name, title = excluded.title, published = excluded.published,
                 sort_time = excluded.sort_time, section = excluded.section, language = excluded.language,
@@ -284,7 +287,7 @@ struct ArticleRows {
                 signature = excluded.signature, cluster_id = excluded.cluster_id, search = excluded.search,
                 title_search = excluded.title_search,
                 discovered_at = coalesce(articles.discovered_at, excluded.discovered_at),
-                updated_at = excluded.updated_at
+                updated_at = excluded.updated_at, time_zone = excluded.time_zone, credit = excluded.credit
             RETURNING id, seq, (xmax = 0)
             """
     }

@@ -113,7 +113,10 @@ public final class PostgresArchive: NewsArchive {
 
     /// The columns of an article for `StoredArticle` (`decodeArticles`), `body` last.
     static let articleColumns =
-        "id, url, source_id, source_name, title, published, fetched_at, topic, confidence, uncertain, cluster_id, language"
+        """
+        id, url, source_id, source_name, title, published, fetched_at, topic, confidence, uncertain, cluster_id, \
+        language, time_zone, credit
+        """
 
     /// The topics with articles: a loose index scan of the topic index (one probe per topic).
     public func topics() async throws -> [String] {
@@ -204,13 +207,15 @@ public final class PostgresArchive: NewsArchive {
     func decodeArticles(_ rows: PostgresRowSequence) async throws -> [StoredArticle] {
         var articles: [StoredArticle] = []
         for try await row in rows.decode(
-            (String, String, String, String?, String, Double?, Double, String, Double, Bool, String?, String?, String)
-                .self
+            (
+                String, String, String, String?, String, Double?, Double, String, Double, Bool, String?, String?,
+                String?, String?, String
+            ).self
         ) {
             let (
-                id, url, source, name, title, published, fetched, topic, confidence, uncertain, cluster, language, body
-            ) =
-                row
+                id, url, source, name, title, published, fetched, topic, confidence, uncertain, cluster, language,
+                zone, credit, body
+            ) = row
             articles.append(
                 StoredArticle(
                     id: id,
@@ -226,7 +231,9 @@ public final class PostgresArchive: NewsArchive {
                     paragraphs: body.unicodeScalars.split(separator: "\n").map { String($0) },
                     images: [],
                     clusterID: cluster,
-                    language: language
+                    language: language,
+                    timeZone: zone,
+                    credit: credit
                 )
             )
         }
