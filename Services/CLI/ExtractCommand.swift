@@ -56,10 +56,14 @@ struct ExtractCommand: ParsableCommand {
         }
     }
 
-    /// ISO 8601 with the offset of the article's own zone (`2020-06-03T03:01:00+04:00`), UTC when it has none.
-    static func iso(_ date: Date, zone: String?) -> String {
+    /// ISO 8601 with the offset of the article's own zone (`2020-06-03T03:01:00+04:00`), UTC when it has none;
+    /// one formatter per zone (making one costs more than extracting a small page).
+    static func iso(_ date: Date, zone: String?, formatters: inout [String: ISO8601DateFormatter]) -> String {
+        let key = zone ?? "UTC"
+        if let formatter = formatters[key] { return formatter.string(from: date) }
         let formatter = ISO8601DateFormatter()
-        formatter.timeZone = zone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
+        formatter.timeZone = TimeZone(identifier: key) ?? TimeZone(identifier: "UTC")!
+        formatters[key] = formatter
         return formatter.string(from: date)
     }
 
@@ -76,6 +80,7 @@ struct ExtractCommand: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         var failures = 0
+        var formatters: [String: ISO8601DateFormatter] = [:]
         for path in files {
             var output: Output
             do {
@@ -94,7 +99,7 @@ struct ExtractCommand: ParsableCommand {
                     path: path,
                     url: address,
                     title: article.title,
-                    published: article.published.map { Self.iso($0, zone: article.timeZone) },
+                    published: article.published.map { Self.iso($0, zone: article.timeZone, formatters: &formatters) },
                     authors: article.authors,
                     text: article.paragraphs.joined(separator: "\n"),
                     language: article.language,

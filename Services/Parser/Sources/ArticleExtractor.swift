@@ -464,7 +464,9 @@ private struct Collector {
             }
             scorer.text(text)
             if capturing != nil { buffer += text }
-            if copyrightLines.count < 3, text.utf8.count < 300, Self.copyrightMarks.contains(where: text.contains) {
+            if copyrightLines.count < 3, text.utf8.count < 300,
+                Self.copyrightMarks.contains(where: { MainTextScorer.contains(text, $0) })
+            {
                 copyrightLines.append(text)
             }
             if (ruleTitleDepth != nil || ruleDateDepth != nil) && ruleBuffer.utf8.count < 1000 { ruleBuffer += text }

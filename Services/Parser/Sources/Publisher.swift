@@ -48,7 +48,8 @@ public enum Publisher {
     static func credit(in line: String, timeZone: TimeZone) -> (outlet: String, day: Date?)? {
         // Most lines say neither word: a byte search spares them the pattern.
         guard MainTextScorer.contains(line, " يوم "), MainTextScorer.contains(line, "في "),
-            let match = line.firstMatch(of: creditPattern) else { return nil }
+            let match = line.firstMatch(of: creditPattern)
+        else { return nil }
         let outlet = ArticleExtractor.clean(String(match.output.1))
         guard (2...60).contains(outlet.count) else { return nil }
         var day: Date?
