@@ -43,7 +43,7 @@ enum JSONFeed {
         var banner_image: String?
     }
 
-    static func parse(_ data: Data, feedURL: String) throws -> FeedDocument {
+    static func parse(_ data: Data, feedURL: String, timeZone: TimeZone) throws -> FeedDocument {
         let document: Document
         do {
             document = try JSONDecoder().decode(Document.self, from: data)
@@ -63,6 +63,6 @@ enum JSONFeed {
                 image: item.image ?? item.banner_image
             )
         }
-        return FeedDocument(items: FeedParser.items(raws, feedURL: feedURL), feeds: [])
+        return FeedDocument(items: FeedParser.items(raws, feedURL: feedURL, timeZone: timeZone), feeds: [])
     }
 }

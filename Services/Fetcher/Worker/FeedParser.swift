@@ -1,5 +1,6 @@
 import ArabicText
 import Foundation
+import NashraHTML
 import NashraModel
 
 #if canImport(FoundationXML)
@@ -28,13 +29,21 @@ public enum FeedParser {
     /// The most children of a sitemap index followed (the newest by `lastmod`).
     public static let maximumSitemaps = 20
 
+    /// The zone of dates written without an offset when the source names none (the catalog's default).
+    public static let defaultTimeZone = TimeZone(identifier: "Africa/Cairo")!
+
+    /// - Parameter timeZone: the source's, for dates written without an offset.
     /// - Throws: `FeedError` when the document is no feed and advertises none.
-    public static func parse(_ data: Data, feedURL: String) throws -> FeedDocument {
+    public static func parse(_ data: Data, feedURL: String, timeZone: TimeZone = defaultTimeZone) throws
+        -> FeedDocument
+    {
         guard !data.isEmpty else { throw FeedError("empty feed") }
         let start = data.drop {
             $0 == 0xEF || $0 == 0xBB || $0 == 0xBF || $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09
         }
-        if start.first == UInt8(ascii: "{") { return try JSONFeed.parse(Data(start), feedURL: feedURL) }
+        if start.first == UInt8(ascii: "{") {
+            return try JSONFeed.parse(Data(start), feedURL: feedURL, timeZone: timeZone)
+        }
         let delegate = Delegate()
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
@@ -51,26 +60,53 @@ public enum FeedParser {
         }
         let children = delegate.sitemaps.sorted { ($0.lastmod ?? "") > ($1.lastmod ?? "") }.prefix(maximumSitemaps)
             .compactMap { URLCanonicalizer.canonical($0.loc, relativeTo: feedURL) }
-        return FeedDocument(items: items(delegate.items, feedURL: feedURL), feeds: Array(children))
+        return FeedDocument(
+            items: items(delegate.items, feedURL: feedURL, timeZone: timeZone),
+            feeds: Array(children)
+        )
     }
 
-    static func items(_ raws: [RawItem], feedURL: String) -> [FeedResult.Item] {
+    static func items(_ raws: [RawItem], feedURL: String, timeZone: TimeZone) -> [FeedResult.Item] {
         var seen = Set<String>()
         return raws.compactMap { raw in
             guard let link = raw.link, let url = URLCanonicalizer.canonical(link, relativeTo: feedURL),
                 seen.insert(url).inserted
             else { return nil }
-            let title = raw.title.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            let title = raw.title.map(plainText)
             return FeedResult.Item(
                 url: url,
                 hints: ItemHints(
                     title: title?.isEmpty == true ? nil : title,
-                    published: (raw.date ?? raw.updated).flatMap { NewsDateParser.parse($0) },
+                    published: (raw.date ?? raw.updated).flatMap { date(of: $0, timeZone: timeZone) },
                     section: raw.category,
                     image: raw.image.flatMap { URLCanonicalizer.canonical($0, relativeTo: feedURL) }
                 )
             )
         }
+    }
+
+    /// A title as a reader sees it: publishers put HTML in titles (in CDATA, or escaped), and entities on top;
+    /// tags go, entities are decoded once, white space is folded.
+    static func plainText(_ text: String) -> String {
+        var output = ""
+        var inTag = false
+        for character in text {
+            if character == "<" {
+                inTag = true
+            } else if character == ">" && inTag {
+                inTag = false
+            } else if !inTag {
+                output.append(character)
+            }
+        }
+        return HTMLEntities.decodeOnce(output).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// A feed's date: RFC 822 or ISO 8601 (in `timeZone` when it has no offset), else a date in Arabic words
+    /// («الأحد، 23 نوفمبر 2025 - 10:30 ص»).
+    static func date(of text: String, timeZone: TimeZone) -> Date? {
+        NewsDateParser.parse(text, timeZone: timeZone)
+            ?? ArabicTextDate.find(in: text, now: Date(), timeZone: timeZone, relative: false)
     }
 
     struct RawItem {

@@ -95,7 +95,8 @@ public struct FetchWorker: StageProcessor {
                     crawlDelay: rules.crawlDelay
                 )
             }
-            let document = try FeedParser.parse(response.body, feedURL: response.finalURL)
+            let zone = job.sourceHints?.timezone.flatMap(TimeZone.init(identifier:)) ?? FeedParser.defaultTimeZone
+            let document = try FeedParser.parse(response.body, feedURL: response.finalURL, timeZone: zone)
             var result = FeedResult(
                 sourceID: job.sourceID,
                 feedURL: job.url,
