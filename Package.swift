@@ -118,7 +118,9 @@ let package = Package(
         .target(
             name: "FetchFrontier",
             dependencies: [
-                "NashraModel", "NashraRuntime", "NashraAMQP", .product(name: "GRDB", package: "GRDB.swift"), "Yams",
+                "NashraModel", "NashraRuntime", "NashraAMQP", "NashraHTML",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                "Yams",
             ],
             path: "Services/Fetcher/Frontier",
             swiftSettings: strict

@@ -5,13 +5,70 @@ import Logging
 import NashraRuntime
 import Store
 
-/// `nashra sources hide|unhide`: takedown of a whole outlet.
+/// `nashra sources hide|unhide`: takedown of a whole outlet; `nashra sources import|export`: the catalog to and
+/// from OPML, the feed readers' list format.
 struct SourcesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sources",
-        abstract: "Outlets: hide one from readers (takedown), or show it again.",
-        subcommands: [Hide.self, Unhide.self]
+        abstract: "Outlets: hide one from readers (takedown) or show it again; import or export feeds as OPML.",
+        subcommands: [Hide.self, Unhide.self, Import.self, Export.self]
     )
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add the feeds of an OPML file to the sources file (new sites become new sources)."
+        )
+
+        @Argument(help: "An OPML file, as feed readers export it.") var file: String
+        @Option(help: "The sources file (default: NASHRA_SOURCES).") var sources: String?
+        @Option(help: "Seconds between polls of each new feed.") var pollInterval = 300
+        @Option(help: "Time zone of the new sources (IANA name).") var timezone = "Africa/Cairo"
+        @Flag(help: "Print what would be added without writing the file.") var dryRun = false
+
+        func run() throws {
+            let path = try sources ?? environmentConfiguration()[Setting.sources]
+            let catalog = try SourceCatalog.load(path: path)
+            guard TimeZone(identifier: timezone) != nil else {
+                throw ValidationError("\(timezone) is not a time zone name (e.g. Africa/Cairo, Asia/Dubai)")
+            }
+            let feeds = try OPML.feeds(in: try Data(contentsOf: URL(fileURLWithPath: file)))
+            let (added, known) = OPML.sources(
+                for: feeds,
+                adding: catalog,
+                pollInterval: pollInterval,
+                timezone: timezone
+            )
+            let yaml = OPML.yaml(added)
+            // The result must read back as a valid catalog before the file is touched.
+            var text = try String(contentsOfFile: path, encoding: .utf8)
+            if !text.hasSuffix("\n") { text += "\n" }
+            _ = try SourceCatalog.parse(text + yaml, origin: path)
+            if !dryRun && !added.isEmpty { try (text + yaml).write(toFile: path, atomically: true, encoding: .utf8) }
+            print(
+                "\(feeds.count) feeds in \(file): \(known) already followed, "
+                    + "\(added.flatMap(\.feeds).count) added as \(added.count) new sources"
+                    + (dryRun ? " (dry run, nothing written)" : " to \(path)")
+            )
+            for source in added { print("  \(source.id)  \(source.name)  \(source.feeds.joined(separator: " "))") }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write the sources file's feeds as OPML 2.0.")
+
+        @Option(help: "The sources file (default: NASHRA_SOURCES).") var sources: String?
+        @Option(help: "Write to this file (default: standard output).") var output: String?
+
+        func run() throws {
+            let path = try sources ?? environmentConfiguration()[Setting.sources]
+            let document = OPML.document(try SourceCatalog.load(path: path))
+            if let output {
+                try document.write(toFile: output, atomically: true, encoding: .utf8)
+            } else {
+                print(document, terminator: "")
+            }
+        }
+    }
 
     struct Hide: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
