@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // C libraries: one system-library module each, imported by one Swift wrapper (CZlib also by the tests'
@@ -69,7 +70,10 @@ let package = Package(
         .target(name: "NashraHTML", dependencies: ["CLibXML2"], path: "Shared/HTML", swiftSettings: strict),
         .target(
             name: "DemoSite",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "NashraHTTP", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Shared/DemoSite",
             swiftSettings: strict
         ),
@@ -118,9 +122,10 @@ let package = Package(
         .target(
             name: "FetchFrontier",
             dependencies: [
-                "NashraModel", "NashraRuntime", "NashraAMQP", "NashraHTML",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                "Yams",
+                "NashraModel", "NashraRuntime", "NashraAMQP", "NashraHTML", "NashraHTTP", "Fetcher",
+                .product(name: "GRDB", package: "GRDB.swift"), "Yams",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Services/Fetcher/Frontier",
             swiftSettings: strict

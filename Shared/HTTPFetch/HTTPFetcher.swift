@@ -14,10 +14,23 @@ public struct FetchResponse: Sendable {
     public var contentType: String? { headers["content-type"] }
 }
 
-/// The request methods the fetcher sends: crawling only GETs; an empty POST is for operators' tools and tests.
-public enum FetchMethod: Sendable {
+/// The request methods the fetcher sends: crawling only GETs; an empty POST is for operators' tools and tests;
+/// a POST with a body for WebSub (a subscription request to a hub, a hub's delivery in the tests' hub).
+public enum FetchMethod: Sendable, Equatable {
     case get
     case emptyPost
+    case post(body: Data, contentType: String)
+
+    /// An `application/x-www-form-urlencoded` POST of `fields`, in order.
+    public static func form(_ fields: [(String, String)]) -> FetchMethod {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let body = fields.map { name, value in
+            (name.addingPercentEncoding(withAllowedCharacters: allowed) ?? "") + "="
+                + (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+        }.joined(separator: "&")
+        return .post(body: Data(body.utf8), contentType: "application/x-www-form-urlencoded")
+    }
 }
 
 /// Why a fetch failed. `isTransient` tells whether trying again later may work.
@@ -106,6 +119,7 @@ public struct HTTPFetcher: Sendable {
 
         var list: UnsafeMutablePointer<curl_slist>?
         for (name, value) in headers { list = curl_slist_append(list, "\(name): \(value)") }
+        if case .post(_, let contentType) = method { list = curl_slist_append(list, "Content-Type: \(contentType)") }
         defer { curl_slist_free_all(list) }
 
         _ = nashra_curl_setopt_string(handle, CURLOPT_URL, url)
@@ -119,10 +133,21 @@ public struct HTTPFetcher: Sendable {
         _ = nashra_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(connectTimeout * 1000))
         _ = nashra_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(totalTimeout * 1000))
         _ = nashra_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
-        if method == .emptyPost {
+        switch method {
+        case .get: break
+        case .emptyPost:
             _ = nashra_curl_setopt_long(handle, CURLOPT_POST, 1)
             _ = nashra_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, 0)
             _ = nashra_curl_setopt_string(handle, CURLOPT_POSTFIELDS, "")
+        case .post(let body, _):
+            // libcurl copies the bytes (COPYPOSTFIELDS after the size): nothing here must outlive the call.
+            _ = nashra_curl_setopt_long(handle, CURLOPT_POST, 1)
+            _ = nashra_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
+            var bytes = [UInt8](body)
+            if bytes.isEmpty { bytes = [0] }  // a NUL for an empty body: the size (0) is what is sent
+            bytes.withUnsafeMutableBytes { raw in
+                _ = nashra_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, raw.baseAddress)
+            }
         }
         _ = nashra_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque())
         _ = nashra_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context.toOpaque())

@@ -125,6 +125,12 @@ public struct FeedResult: NashraMessage {
     public var crawlDelay: Double?
     /// Other feeds the polled URL pointed to: children of a sitemap index, feeds a home page advertises.
     public var discoveredFeeds: [String]?
+    /// The WebSub hub the feed advertises (`<link rel="hub">` or an HTTP `Link` header) and its topic (the feed's
+    /// `rel="self"` address, else the URL polled).
+    public var hub: String?
+    public var topic: String?
+    /// True when the feed came from its hub's delivery (WebSub), not from a poll.
+    public var pushed: Bool?
 
     public var messageID: String { "feed:" + StableID.of(feedURL) + ":" + String(Int(polledAt.timeIntervalSince1970)) }
 

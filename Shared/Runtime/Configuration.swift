@@ -141,11 +141,23 @@ public enum Setting {
         "the window from a story's first copy in which NASHRA_BREAKING_OUTLETS outlets make it breaking"
     )
 
+    public static let websubCallback = SettingKey(
+        "NASHRA_WEBSUB_CALLBACK",
+        "",
+        "the frontier's address as WebSub hubs reach it (e.g. https://frontier.example:9100); empty: no WebSub"
+    )
+    public static let websubLease = SettingKey(
+        "NASHRA_WEBSUB_LEASE",
+        "86400",
+        "seconds of WebSub subscription asked of hubs (renewed an hour before it ends)"
+    )
+
     public static let all: [SettingKey] = [
         amqpURL, managementURL, queuePrefix, queueType, prefetch, retryDelay, maxAttempts, httpHost, httpPort, logLevel,
         database,
         stateDir, sources, allowPrivate, userAgent, maxBodyBytes, maxPageBytes, hostDelay, pollInterval,
         imageReportThreshold, retentionDays, topicModel, topicThreshold, publicURL, breakingOutlets, breakingMinutes,
+        websubCallback, websubLease,
     ]
 }
 

@@ -121,10 +121,12 @@ extension StageRunner {
         configuration: Configuration,
         defaultPort: Int,
         logger: Logger,
-        alongside services: [any Service] = []
+        alongside services: [any Service] = [],
+        routes: (Router<BasicRequestContext>) -> Void = { _ in }
     ) async throws {
         let router = Router()
         ServiceMain.addOperationsRoutes(to: router, service: name) { self.isConnected }
+        routes(router)
         try await ServiceMain.run(
             services: [StageService(runner: self)] + services,
             router: router,

@@ -94,7 +94,7 @@ extension BrokerTests {
             let state = try FrontierState(directory: try TestEnvironment.temporaryDirectory())
             let policy = FrontierPolicy(hostDelay: 0.2, maxAttempts: 5, retryBase: 0.2)
             let http = HTTPFetcher(userAgent: "NashraBot/0.1", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
-            let frontier = try RunningFrontier(state: state, catalog: catalog, policy: policy, settings: settings)
+            let frontier = try await RunningFrontier(state: state, catalog: catalog, policy: policy, settings: settings)
             let workers = (0..<3).map { _ in
                 RunningStage(FetchWorker(http: http), settings: settings)
             }

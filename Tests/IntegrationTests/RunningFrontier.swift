@@ -1,11 +1,14 @@
 import Classifier
+import DemoSite
 import FetchFrontier
 import Fetcher
 import Foundation
+import Hummingbird
 import NashraHTTP
 import NashraRuntime
 import Parser
 import Store
+import Synchronization
 import TestSupport
 import Testing
 
@@ -13,24 +16,51 @@ import Testing
 struct RunningFrontier {
     let intake: RunningStage
     let clock: Task<Void, any Error>
+    /// With WebSub: the subscriber's loop and the callback's HTTP server (the frontier's port in production).
+    let subscriber: Task<Void, any Error>?
+    let callbackServer: TestHTTPServer?
+    let frontier: Frontier
 
-    init(state: FrontierState, catalog: SourceCatalog, policy: FrontierPolicy, settings: StageRunner.Settings) throws {
-        let frontier = try Frontier(
+    init(
+        state: FrontierState,
+        catalog: SourceCatalog,
+        policy: FrontierPolicy,
+        settings: StageRunner.Settings,
+        websub: Bool = false
+    ) async throws {
+        let callbackBase = Mutex("")
+        frontier = try Frontier(
             state: state,
             catalog: catalog,
             policy: policy,
             topology: settings.topology,
             url: settings.url,
             pollOverride: 3600,
+            websub: websub
+                ? WebSubSettings(callbackBase: { callbackBase.withLock { $0 } }, lease: 3600, minimumGap: 1) : nil,
+            http: HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32")),
             logger: TestEnvironment.logger
         )
         intake = RunningStage(frontier.intake, settings: settings)
         let scheduler = frontier.scheduler
         clock = Task { try await scheduler.run() }
+        if let callback = frontier.callback, let websubSubscriber = frontier.subscriber {
+            let router = Router()
+            callback.addRoutes(to: router)
+            let server = try await TestHTTPServer.start(router: router)
+            callbackBase.withLock { $0 = server.base }
+            callbackServer = server
+            subscriber = Task { try await websubSubscriber.run() }
+        } else {
+            callbackServer = nil
+            subscriber = nil
+        }
     }
 
     func stop() async {
         clock.cancel()
+        subscriber?.cancel()
+        await callbackServer?.stop()
         await intake.stop()
     }
 }
@@ -44,9 +74,21 @@ struct DemoPipeline {
     let frontier: RunningFrontier
     let stages: [RunningStage]
 
-    init(archive: any NewsArchive, prefix: String, directory: String) async throws {
+    /// - Parameter demo: the demo publisher (its hub, its late article's delay); `websub`: whether the frontier
+    ///   subscribes to hubs.
+    init(
+        archive: any NewsArchive,
+        prefix: String,
+        directory: String,
+        demo: DemoSite? = nil,
+        websub: Bool = false
+    ) async throws {
         let url = try #require(TestEnvironment.amqpURL)
-        site = try await TestHTTPServer.demoSite()
+        if let demo {
+            site = try await TestHTTPServer.demoSite(demo)
+        } else {
+            site = try await TestHTTPServer.demoSite()
+        }
         let yaml = try String(
             contentsOfFile: TestEnvironment.repositoryRoot + "/deploy/demo/sources.yml",
             encoding: .utf8
@@ -55,11 +97,12 @@ struct DemoPipeline {
         let settings = StageRunner.Settings(url: url, topology: topology, prefetch: 50)
         state = try FrontierState(directory: directory + "/state")
         let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
-        frontier = try RunningFrontier(
+        frontier = try await RunningFrontier(
             state: state,
             catalog: try SourceCatalog.parse(yaml),
             policy: FrontierPolicy(hostDelay: 0.05, retryBase: 0.5),
-            settings: settings
+            settings: settings,
+            websub: websub
         )
         stages = [
             RunningStage(FetchWorker(http: http), settings: settings),

@@ -241,8 +241,12 @@ public final class TestHTTPServer: Sendable {
 
     /// The offline demo publisher of `deploy/demo/site`, its dates moved by `shift` seconds.
     public static func demoSite(shift: TimeInterval = 0) async throws -> TestHTTPServer {
-        let site = DemoSite(directory: TestEnvironment.repositoryRoot + "/deploy/demo/site", shift: shift)
-        return try await start { onRunning in site.makeApplication(port: 0, onRunning: onRunning) }
+        try await demoSite(DemoSite(directory: TestEnvironment.repositoryRoot + "/deploy/demo/site", shift: shift))
+    }
+
+    /// A demo publisher as given (its hub, its late article's delay).
+    public static func demoSite(_ site: DemoSite) async throws -> TestHTTPServer {
+        try await start { onRunning in site.makeApplication(port: 0, onRunning: onRunning) }
     }
 
     public func stop() async {

@@ -141,10 +141,15 @@ public struct FetchScheduler: Service {
         }
         try await state.run { state in
             try state.removePending(releases)
+            // Feeds their hub pushes (WebSub) are polled more slowly: polling is then the safety net.
+            let pushed =
+                policy.websub && releases.contains(where: { if case .feed = $0.kind { true } else { false } })
+                ? try state.pushedFeeds(at: now) : []
             for release in releases {
                 guard case .feed(let feed) = release.kind else { continue }
                 let configured = Double(catalog.source(id: feed.sourceID)?.pollInterval ?? 300)
-                let interval = pollOverride.map(Double.init) ?? feed.interval ?? configured
+                var interval = pollOverride.map(Double.init) ?? feed.interval ?? configured
+                if pushed.contains(feed.url) { interval *= policy.pushedPollFactor }
                 let backoff = Backoff.delay(attempt: min(feed.failures, 8), initial: interval, maximum: 86_400)
                 try state.schedule(feed: feed.url, at: now.addingTimeInterval(feed.failures > 0 ? backoff : interval))
             }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import NashraAMQP
+import NashraHTTP
 import NashraModel
 import NashraRuntime
 import ServiceLifecycle
@@ -22,6 +23,10 @@ public struct FrontierPolicy: Sendable {
     public var unconditionalRefresh: Double = 6 * 3600
     /// Seconds between two reports of the feeds' health to the store (`SourceHealthReport`).
     public var healthReportInterval: Double = 60
+    /// Whether feeds that advertise a WebSub hub are subscribed to (`NASHRA_WEBSUB_CALLBACK` set).
+    public var websub = false
+    /// A feed its hub pushes is polled this many times more slowly: the safety net.
+    public var pushedPollFactor: Double = 4
 
     /// The range an adaptive poll interval stays in: a quarter to eight times the configured one, never under
     /// 30 seconds.
@@ -47,6 +52,9 @@ public struct FrontierPolicy: Sendable {
 public struct Frontier {
     public let intake: FrontierIntake
     public let scheduler: FetchScheduler
+    /// WebSub, when `websub` settings are given: the subscription requests and the hubs' callback.
+    public let subscriber: WebSubSubscriber?
+    public let callback: WebSubCallback?
 
     public init(
         state: FrontierState,
@@ -55,8 +63,30 @@ public struct Frontier {
         topology: Topology,
         url: AMQPURL,
         pollOverride: Int?,
+        websub: WebSubSettings? = nil,
+        http: HTTPFetcher? = nil,
         logger: Logger
     ) throws {
+        var policy = policy
+        policy.websub = websub != nil
+        if let websub {
+            subscriber = WebSubSubscriber(
+                state: state,
+                settings: websub,
+                http: http ?? HTTPFetcher(userAgent: "Nashra WebSub subscriber"),
+                logger: logger
+            )
+            callback = WebSubCallback(
+                state: state,
+                catalog: catalog,
+                topology: topology,
+                publisher: AMQPPublisher(url: url, topology: topology, logger: logger),
+                logger: logger
+            )
+        } else {
+            subscriber = nil
+            callback = nil
+        }
         let wakeup = FrontierWakeup()
         let metrics = FrontierMetrics()
         intake = FrontierIntake(

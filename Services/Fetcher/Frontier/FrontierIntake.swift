@@ -71,6 +71,61 @@ public struct FrontierIntake: StageProcessor {
     }
 
     func handle(_ result: FeedResult) throws {
+        let pushed = result.pushed == true
+        if !pushed { try polled(result) }
+        let source = catalog.source(id: result.sourceID)
+        let jobs = result.items.map { item in
+            var job = FetchJob(
+                kind: .article,
+                url: item.url,
+                sourceID: result.sourceID,
+                sourceName: source?.name,
+                hints: item.hints
+            )
+            job.sourceHints = SourceHints(
+                timezone: source?.timezone,
+                charset: source?.charset,
+                rules: source?.extraction
+            )
+            return job
+        }
+        let fresh = try state.enqueue(jobs)
+        let new = Set(fresh)
+        metrics.discovered(jobs.filter { new.contains($0.url) }, via: pushed ? "push" : "poll")
+        if pushed {
+            if !fresh.isEmpty {
+                logger.info(
+                    "new articles pushed",
+                    metadata: ["feed.url": "\(result.feedURL)", "count": "\(fresh.count)"]
+                )
+            }
+            return
+        }
+        if let feeds = result.discoveredFeeds, !feeds.isEmpty {
+            // Sitemap children and advertised feeds are polled like the source's own feeds.
+            try state.register(feeds: feeds.map { ($0, result.sourceID) })
+            logger.info("feeds discovered", metadata: ["feed.url": "\(result.feedURL)", "feeds": "\(feeds)"])
+        }
+        if policy.websub, result.error == nil, let hub = result.hub {
+            // The publisher pushes: a subscription is requested (`WebSubSubscriber`).
+            try state.want(
+                feed: result.feedURL,
+                sourceID: result.sourceID,
+                hub: hub,
+                topic: result.topic ?? result.feedURL
+            )
+        }
+        if result.error == nil, let source {
+            let base = Double(source.pollInterval)
+            try state.adapt(feed: result.feedURL, newItems: fresh.count, base: base, bounds: policy.pollBounds(base))
+        }
+        if !fresh.isEmpty {
+            logger.info("new articles queued", metadata: ["feed.url": "\(result.feedURL)", "count": "\(fresh.count)"])
+        }
+    }
+
+    /// What a poll tells about its feed: the host's pacing, the validators or the failure.
+    private func polled(_ result: FeedResult) throws {
         // Pacing counts from now, when the frontier learns the fetch is over: never earlier than it really ended,
         // whatever the worker's clock says.
         try state.finished(
@@ -92,35 +147,6 @@ public struct FrontierIntake: StageProcessor {
         )
         if let error = result.error {
             logger.warning("feed poll failed", metadata: ["feed.url": "\(result.feedURL)", "error": "\(error)"])
-        }
-        let source = catalog.source(id: result.sourceID)
-        let jobs = result.items.map { item in
-            var job = FetchJob(
-                kind: .article,
-                url: item.url,
-                sourceID: result.sourceID,
-                sourceName: source?.name,
-                hints: item.hints
-            )
-            job.sourceHints = SourceHints(
-                timezone: source?.timezone,
-                charset: source?.charset,
-                rules: source?.extraction
-            )
-            return job
-        }
-        let fresh = try state.enqueue(jobs)
-        if let feeds = result.discoveredFeeds, !feeds.isEmpty {
-            // Sitemap children and advertised feeds are polled like the source's own feeds.
-            try state.register(feeds: feeds.map { ($0, result.sourceID) })
-            logger.info("feeds discovered", metadata: ["feed.url": "\(result.feedURL)", "feeds": "\(feeds)"])
-        }
-        if result.error == nil, let source {
-            let base = Double(source.pollInterval)
-            try state.adapt(feed: result.feedURL, newItems: fresh.count, base: base, bounds: policy.pollBounds(base))
-        }
-        if !fresh.isEmpty {
-            logger.info("new articles queued", metadata: ["feed.url": "\(result.feedURL)", "count": "\(fresh.count)"])
         }
     }
 

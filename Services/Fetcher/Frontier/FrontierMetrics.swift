@@ -1,4 +1,6 @@
+import Foundation
 import Metrics
+import NashraModel
 import Synchronization
 
 /// The frontier's metrics, per source: article fetches by outcome (`nashra_fetch_total{source,outcome}`), feed
@@ -9,6 +11,23 @@ public final class FrontierMetrics: Sendable {
     private let brokenGauges = Mutex<[String: Gauge]>([:])
     /// Articles waiting for their host (`nashra_frontier_pending`).
     let pending = Gauge(label: "nashra_frontier_pending")
+    /// New article URLs by how they came (`nashra_frontier_new_articles_total{via="poll|push"}`) and how long after
+    /// their publication (the feed's date) the frontier learned of them
+    /// (`nashra_frontier_discovery_delay_seconds{via}`): freshness by way of push against poll.
+    private let newByPush = Counter(label: "nashra_frontier_new_articles_total", dimensions: [("via", "push")])
+    private let newByPoll = Counter(label: "nashra_frontier_new_articles_total", dimensions: [("via", "poll")])
+    private let delayByPush = Recorder(label: "nashra_frontier_discovery_delay_seconds", dimensions: [("via", "push")])
+    private let delayByPoll = Recorder(label: "nashra_frontier_discovery_delay_seconds", dimensions: [("via", "poll")])
+
+    func discovered(_ jobs: [FetchJob], via: String, now: Date = Date()) {
+        guard !jobs.isEmpty else { return }
+        let push = via == "push"
+        (push ? newByPush : newByPoll).increment(by: jobs.count)
+        for job in jobs {
+            guard let published = job.hints?.published else { continue }
+            (push ? delayByPush : delayByPoll).record(max(0, now.timeIntervalSince(published)))
+        }
+    }
 
     public init() {}
 

@@ -105,6 +105,7 @@ public final class FrontierState: Sendable {
                     "CREATE TABLE paused_sources (source_id TEXT PRIMARY KEY, reason TEXT NOT NULL, paused_at REAL NOT NULL)"
             )
         }
+        Self.registerWebSubMigration(&migrator)
         // The frontier and `nashra status` may open the state together: one migrates, the other waits.
         try FileLock.withExclusiveLock(on: directory + "/frontier.migrate.lock") { try migrator.migrate(queue) }
     }

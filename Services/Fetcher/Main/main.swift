@@ -22,6 +22,7 @@ do {
             maxAttempts: settings.maxAttempts,
             retryBase: Double(settings.topology.retryDelayMilliseconds) / 1000
         )
+        let callbackBase = configuration[Setting.websubCallback]
         let frontier = try Frontier(
             state: state,
             catalog: catalog,
@@ -29,6 +30,16 @@ do {
             topology: settings.topology,
             url: settings.url,
             pollOverride: Int(configuration[Setting.pollInterval]),
+            websub: callbackBase.isEmpty
+                ? nil
+                : WebSubSettings(
+                    callbackBase: callbackBase,
+                    lease: try configuration.integer(Setting.websubLease, in: 60...31_536_000)
+                ),
+            http: HTTPFetcher(
+                userAgent: configuration[Setting.userAgent],
+                addressPolicy: AddressPolicy(allowList: configuration[Setting.allowPrivate])
+            ),
             logger: logger
         )
         let runner = StageRunner(processor: frontier.intake, settings: settings, logger: logger)
@@ -37,7 +48,8 @@ do {
             configuration: configuration,
             defaultPort: 9100,
             logger: logger,
-            alongside: [frontier.scheduler]
+            alongside: [frontier.scheduler] + (frontier.subscriber.map { [$0] } ?? []),
+            routes: { router in frontier.callback?.addRoutes(to: router) }
         )
     case "worker":
         let http = HTTPFetcher(

@@ -18,6 +18,9 @@ public struct FeedError: Error, CustomStringConvertible, Sendable {
 public struct FeedDocument: Sendable, Equatable {
     public var items: [FeedResult.Item]
     public var feeds: [String]
+    /// The WebSub hub the feed names (`<link rel="hub">`, Atom's or RSS's `atom:link`), and its `rel="self"`.
+    public var hub: String? = nil
+    public var selfURL: String? = nil
 }
 
 /// Reads RSS 2.0, RSS 1.0 (RDF), Atom, JSON Feed, XML sitemaps (Google News sitemaps with
@@ -62,7 +65,9 @@ public enum FeedParser {
             .compactMap { URLCanonicalizer.canonical($0.loc, relativeTo: feedURL) }
         return FeedDocument(
             items: items(delegate.items, feedURL: feedURL, timeZone: timeZone),
-            feeds: Array(children)
+            feeds: Array(children),
+            hub: delegate.hub.flatMap { absolute($0, relativeTo: feedURL) },
+            selfURL: delegate.selfURL.flatMap { absolute($0, relativeTo: feedURL) }
         )
     }
 
@@ -83,6 +88,15 @@ public enum FeedParser {
                 )
             )
         }
+    }
+
+    /// An http(s) address resolved against `base`, as written otherwise (a hub's or a topic's address is compared
+    /// as the publisher gives it, not canonicalised).
+    static func absolute(_ reference: String, relativeTo base: String) -> String? {
+        guard let url = URL(string: reference.trimmingCharacters(in: .whitespaces), relativeTo: URL(string: base)),
+            let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https"
+        else { return nil }
+        return url.absoluteString
     }
 
     /// A title as a reader sees it: publishers put HTML in titles (in CDATA, or escaped), and entities on top;
@@ -122,6 +136,8 @@ public enum FeedParser {
         var items: [RawItem] = []
         var sitemaps: [(loc: String, lastmod: String?)] = []
         var sawFeedRoot = false
+        var hub: String?
+        var selfURL: String?
         private var current: RawItem?
         private var currentSitemap: (loc: String?, lastmod: String?)?
         private var text = ""
@@ -137,6 +153,13 @@ public enum FeedParser {
             depth += 1
             let name = elementName.lowercased()
             if depth == 1, ["rss", "feed", "rdf:rdf", "urlset", "sitemapindex"].contains(name) { sawFeedRoot = true }
+            if current == nil, name == "link" || name == "atom:link" || name == "atom10:link",
+                let href = attributes["href"], let rel = attributes["rel"]?.lowercased()
+            {
+                // The channel's links: WebSub's hub and the feed's own address.
+                if rel == "hub", hub == nil { hub = href }
+                if rel == "self", selfURL == nil { selfURL = href }
+            }
             if name == "sitemap" {
                 currentSitemap = (nil, nil)
             } else if name == "item" || name == "entry" || (name == "url" && depth == 2) {

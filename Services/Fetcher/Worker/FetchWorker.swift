@@ -107,6 +107,10 @@ public struct FetchWorker: StageProcessor {
                 crawlDelay: rules.crawlDelay
             )
             result.discoveredFeeds = document.feeds.isEmpty ? nil : document.feeds
+            // WebSub: the hub from the feed, else from the HTTP `Link` header (the spec allows either).
+            let linked = WebSubLinks(header: response.headers["link"], base: response.finalURL)
+            result.hub = document.hub ?? linked.hub
+            result.topic = document.selfURL ?? linked.selfURL ?? (result.hub == nil ? nil : job.url)
             return result
         } catch {
             return FeedResult(
