@@ -20,6 +20,16 @@ for _ in $(seq 1 120); do
     [ "${n:-0}" -ge $expected ] && break
     sleep 1
 done
+# The demo publisher's hub: the frontier subscribed to its feeds (WebSub); some seconds later the publisher puts
+# out one more article, and the hub pushes it at once, without waiting for the next poll.
+echo "waiting for the publisher's hub to push its next article (WebSub)…"
+for _ in $(seq 1 90); do
+    n=$("$bin/nashra" articles --count 2>/dev/null || echo 0)
+    [ "${n:-0}" -gt $expected ] && break
+    sleep 1
+done
+[ "${n:-0}" -gt $expected ] && echo "pushed by the hub and stored: the newest article below" \
+    || echo "no article pushed yet (see run/logs/frontier.log)"
 echo
 "$bin/nashra" articles --limit 20
 echo

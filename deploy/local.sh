@@ -83,6 +83,8 @@ start() {
     if $demo; then
         export NASHRA_SOURCES=${NASHRA_SOURCES:-deploy/demo/sources.yml}
         export NASHRA_FETCH_ALLOW_PRIVATE=${NASHRA_FETCH_ALLOW_PRIVATE:-127.0.0.1/32}
+        # The demo publisher's hub pushes its news to the frontier's own port (WebSub).
+        export NASHRA_WEBSUB_CALLBACK=${NASHRA_WEBSUB_CALLBACK:-http://127.0.0.1:$(port frontier)}
         service demo-site
     fi
     service frontier

@@ -123,7 +123,8 @@ struct StatusReport: Codable {
             lines.append("")
             lines.append(
                 "frontier: \(frontier.feeds) feeds, \(frontier.broken.count) broken, "
-                    + "\(frontier.pendingArticles) articles waiting for their host, \(frontier.seenArticles) seen"
+                    + "\(frontier.pendingArticles) articles waiting for their host, \(frontier.seenArticles) seen, "
+                    + "\(frontier.pushedFeeds) pushed by their hub (WebSub)"
             )
             for feed in frontier.broken {
                 lines.append("  broken: \(feed.url) (\(feed.failures) failures): \(feed.lastError ?? "-")")
@@ -145,6 +146,8 @@ struct FrontierSummary: Codable {
     var broken: [BrokenFeed]
     var pendingArticles: Int
     var seenArticles: Int
+    /// Feeds with a live WebSub subscription.
+    var pushedFeeds: Int
 
     static func read(stateDirectory: String) throws -> FrontierSummary? {
         guard FileManager.default.fileExists(atPath: stateDirectory + "/frontier.sqlite") else { return nil }
@@ -156,7 +159,8 @@ struct FrontierSummary: Codable {
                 BrokenFeed(url: $0.url, failures: $0.failures, lastError: $0.lastError)
             },
             pendingArticles: try state.pendingCount(),
-            seenArticles: try state.seenCount()
+            seenArticles: try state.seenCount(),
+            pushedFeeds: try state.pushedFeeds(at: Date()).count
         )
     }
 }
