@@ -84,17 +84,23 @@ enum Chromium {
             let rows = image.inkRows()
             #expect(image.width == Self.width && image.height == 1000, "\(name)")
             #expect(rows.count > 60, "\(name): too little text drawn (\(rows.count) rows with ink)")
-            // Right-to-left: text lines share their right edge and end anywhere on the left.
-            func aligned(_ edges: [Int]) -> Int {
-                let histogram = Dictionary(grouping: edges, by: { $0 / 4 }).mapValues(\.count)
-                let mode = histogram.max { $0.value < $1.value }?.key ?? 0
-                return edges.filter { abs($0 / 4 - mode) <= 1 }.count
+            // Right-to-left: text lines share their right edge and end anywhere on the left. A page of cards and lists
+            // has two right margins (inside a card, and the page's): on the right the lines at the two commonest
+            // edges count, on the left those at the commonest (full lines of a paragraph end there).
+            func aligned(_ edges: [Int], margins: Int) -> Int {
+                var histogram = Dictionary(grouping: edges, by: { $0 / 4 }).mapValues(\.count)
+                var total = 0
+                for _ in 0..<margins {
+                    guard let mode = histogram.max(by: { $0.value < $1.value })?.key else { break }
+                    for bucket in mode - 1...mode + 1 { total += histogram.removeValue(forKey: bucket) ?? 0 }
+                }
+                return total
             }
             // Below the header (the search box's edges are aligned both ways), leaving out rows of ink from edge to
             // edge (rules between items, full lines), which are aligned both ways too.
             let content = rows.filter { $0.row > Self.headerHeight && $0.right - $0.left < Self.width - 48 }
-            let rightAligned = aligned(content.map(\.right))
-            let leftAligned = aligned(content.map(\.left))
+            let rightAligned = aligned(content.map(\.right), margins: 2)
+            let leftAligned = aligned(content.map(\.left), margins: 1)
             #expect(rightAligned > 2 * leftAligned, "\(name): right edges \(rightAligned), left edges \(leftAligned)")
         }
         // The article's paragraphs are drawn: many lines of ink below the title.

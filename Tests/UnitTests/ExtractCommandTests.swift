@@ -32,10 +32,11 @@ import Testing
         let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         #expect(zip(objects, files).allSatisfy { $0["path"] as? String == $1 })
         #expect(objects[0]["title"] as? String == "البنك المركزي يثبت أسعار الفائدة للمرة الثالثة")
-        #expect(objects[0]["published"] as? String == "2025-11-23T08:15:00Z")
+        #expect(objects[0]["published"] as? String == "2025-11-23T10:15:00+02:00", "the page's own offset kept")
         #expect(objects[0]["authors"] as? [String] == ["سارة محمود"])
         #expect(objects[0]["language"] as? String == "ar")
-        #expect(objects[0]["source"] as? String == "مصرس")
+        // An aggregator's page: the outlet it credits is the source, the aggregator the site.
+        #expect(objects[0]["source"] as? String == "اليوم السابع" && objects[0]["site"] as? String == "مصرس")
         #expect((objects[0]["text"] as? String)?.contains("\n") == true, "paragraphs joined by newlines")
         for index in 1...4 { #expect(objects[index]["error"] != nil, "\(files[index])") }
         #expect((objects[3]["error"] as? String)?.contains("inflates beyond") == true, "the bomb is capped")
