@@ -13,21 +13,21 @@ deploy/local.sh start --demo
 export NASHRA_AMQP_URL=amqp://guest:guest@127.0.0.1:${NASHRA_RMQ_PORT:-5673}/
 export NASHRA_AMQP_MANAGEMENT_URL=http://guest:guest@127.0.0.1:${NASHRA_RMQ_MGMT_PORT:-15673}
 export NASHRA_DB=$PWD/run/nashra.sqlite NASHRA_STATE_DIR=$PWD/run/state
+# Waits up to $2 seconds for at least $1 stored articles; n is the count at the end.
+wait_for_articles() {
+    for _ in $(seq 1 "$2"); do
+        n=$("$bin/nashra" articles --count 2>/dev/null || echo 0)
+        [ "${n:-0}" -ge "$1" ] && return
+        sleep 1
+    done
+}
 expected=7
 echo "waiting for the $expected demo articles to go fetcher → parser → classifier → store…"
-for _ in $(seq 1 120); do
-    n=$("$bin/nashra" articles --count 2>/dev/null || echo 0)
-    [ "${n:-0}" -ge $expected ] && break
-    sleep 1
-done
+wait_for_articles $expected 120
 # The demo publisher's hub: the frontier subscribed to its feeds (WebSub); some seconds later the publisher puts
 # out one more article, and the hub pushes it at once, without waiting for the next poll.
 echo "waiting for the publisher's hub to push its next article (WebSub)…"
-for _ in $(seq 1 90); do
-    n=$("$bin/nashra" articles --count 2>/dev/null || echo 0)
-    [ "${n:-0}" -gt $expected ] && break
-    sleep 1
-done
+wait_for_articles $((expected + 1)) 90
 [ "${n:-0}" -gt $expected ] && echo "pushed by the hub and stored: the newest article below" \
     || echo "no article pushed yet (see run/logs/frontier.log)"
 echo
