@@ -31,7 +31,8 @@ extension ArticleStore {
 
     /// Articles matching every term of `query`, best first (bm25, title weighted three times the body) among the
     /// newest `rankingWindow` matches, read with the matches in one statement (without their images, which results
-    /// do not show).
+    /// do not show). The matches are walked once, newest first, scored as they come (an earlier form found the
+    /// window's oldest match in a second walk, then scored: the query's terms were looked up twice).
     /// Matching folds Arabic (diacritics, hamza and alef forms, ى/ي, ة/ه, tatweel, digits) and light stemming.
     public func search(_ query: String, limit: Int = 20) throws -> [SearchHit] {
         guard let match = SearchText.matchExpression(String(query.prefix(Self.maximumQueryLength))) else { return [] }
@@ -41,16 +42,14 @@ extension ArticleStore {
                 db.cachedStatement(
                     sql: """
                         SELECT a.* FROM (
-                            SELECT rowid, bm25(articles_fts, 3.0, 1.0) AS score FROM articles_fts
-                            WHERE articles_fts MATCH ?1 AND rowid >= coalesce((
-                                SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1
-                                ORDER BY rowid DESC LIMIT 1 OFFSET ?3
-                            ), 0)
-                            ORDER BY score LIMIT ?2
+                            SELECT rowid, score FROM (
+                                SELECT rowid, bm25(articles_fts, 3.0, 1.0) AS score FROM articles_fts
+                                WHERE articles_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3
+                            ) ORDER BY score LIMIT ?2
                         ) AS best JOIN articles a ON a.rowid = best.rowid ORDER BY best.score
                         """
                 ),
-                arguments: [match, min(max(limit, 1), Self.maximumResults), Self.rankingWindow - 1]
+                arguments: [match, min(max(limit, 1), Self.maximumResults), Self.rankingWindow]
             ).map { try Self.article(from: $0, db: nil) }
         }
         return articles.map { SearchHit(article: $0, snippet: Self.snippet($0, terms: terms)) }
