@@ -51,6 +51,16 @@ enum Chromium {
         let wire = try #require(articles.first { $0.article.url.hasSuffix("madina/wire-summit.html") })
         // The site's present: an hour after the wire story's copies, so that it shows as a top story and breaking.
         let newest = try #require(try store.article(id: wire.article.id)?.sortDate).addingTimeInterval(3600)
+        // The frontier's latest feed report: one outlet's feeds fine, one of the other's two broken.
+        try store.record(
+            health: SourceHealthReport(
+                sources: [
+                    .init(sourceID: "cairo", feeds: 1, broken: 0, lastSuccess: newest),
+                    .init(sourceID: "madina", feeds: 2, broken: 1, lastSuccess: newest.addingTimeInterval(-900)),
+                ],
+                reportedAt: newest.addingTimeInterval(-60)
+            )
+        )
         let router = Router(context: ReaderContext.self)
         ReaderSite(store: SQLiteArchive(store), ranking: StoryRanking(breakingOutlets: 2), now: { newest })
             .addRoutes(to: router)
