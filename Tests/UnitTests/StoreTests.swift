@@ -3,6 +3,7 @@ import GRDB
 import NashraAMQP
 import NashraHTML
 import NashraModel
+import Synchronization
 import TestSupport
 import Testing
 
@@ -108,11 +109,25 @@ import Testing
         #expect(try store.article(id: stored.id) == stored)
     }
 
-    @Test("processes opening a new database together: one migrates, the others wait (writer and web at start)")
+    @Test("openers of a new database together, beside a CPU hog, 20 times: one opens and migrates, the others wait")
     func concurrentFirstOpen() async throws {
-        let path = try temporaryDatabase()
+        let running = Atomic<Bool>(true)
+        let hogs = (0..<2).map { _ in
+            Thread {
+                var x: UInt64 = 1
+                while running.load(ordering: .relaxed) { x = x &* 6_364_136_223_846_793_005 &+ 1 }
+                _ = x
+            }
+        }
+        for hog in hogs { hog.start() }
+        defer { running.store(false, ordering: .relaxed) }
+        for _ in 0..<20 { try await openTogether(path: try temporaryDatabase(), openers: 6) }
+    }
+
+    /// `openers` threads open the database at `path` at once; none may fail.
+    func openTogether(path: String, openers: Int) async throws {
         let failures = await withTaskGroup(of: String?.self) { group in
-            for _ in 0..<4 {
+            for _ in 0..<openers {
                 group.addTask {
                     await withCheckedContinuation { continuation in
                         Thread.detachNewThread {

@@ -53,7 +53,10 @@ public final class FrontierState: Sendable {
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        queue = try DatabaseQueue(path: directory + "/frontier.sqlite", configuration: configuration)
+        // Opened under the migration lock: the switch to WAL at open needs the file to itself (see `ArticleStore`).
+        queue = try FileLock.withExclusiveLock(on: directory + "/frontier.migrate.lock") {
+            try DatabaseQueue(path: directory + "/frontier.sqlite", configuration: configuration)
+        }
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: feeds and seen urls") { db in
             try db.execute(

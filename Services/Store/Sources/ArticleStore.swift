@@ -87,9 +87,15 @@ public final class ArticleStore: Sendable {
             try db.execute(sql: "PRAGMA mmap_size = 1073741824")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
-        // The writer and the web may open a new database together: one migrates, the other waits.
-        try FileLock.withExclusiveLock(on: path + ".migrate.lock") { try Self.migrator.migrate(pool) }
+        // The writer and the web may open a new database together: one opens and migrates it, the others wait.
+        // Opening is inside the lock too: a pool's first connection switches the file to WAL, which needs the
+        // database to itself, and SQLite answers a second process doing the same at that moment with "database
+        // is locked" at once, without waiting out the busy timeout (a compose start on a new volume failed so).
+        pool = try FileLock.withExclusiveLock(on: path + ".migrate.lock") {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+            return pool
+        }
     }
 
     static var migrator: DatabaseMigrator {
