@@ -170,7 +170,7 @@ let package = Package(
             name: "ReaderWeb",
             dependencies: [
                 "Store", "NashraModel", "ArabicText", "NashraHTML", "NashraRuntime", "NashraOperations",
-                "NashraHashing",
+                "NashraHashing", "NashraHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Services/Store/Web",

@@ -141,6 +141,16 @@ public enum Setting {
         "the window from a story's first copy in which NASHRA_BREAKING_OUTLETS outlets make it breaking"
     )
 
+    public static let trustedProxies = SettingKey(
+        "NASHRA_TRUSTED_PROXIES",
+        "",
+        "addresses or CIDR ranges of proxies in front of the reader site whose X-Forwarded-For names the client"
+    )
+    public static let searchesPerMinute = SettingKey(
+        "NASHRA_SEARCHES_PER_MINUTE",
+        "60",
+        "searches one client may make a minute on the reader site (bursts of as many); past it: 429"
+    )
     public static let websubCallback = SettingKey(
         "NASHRA_WEBSUB_CALLBACK",
         "",
@@ -157,7 +167,7 @@ public enum Setting {
         database,
         stateDir, sources, allowPrivate, userAgent, maxBodyBytes, maxPageBytes, hostDelay, pollInterval,
         imageReportThreshold, retentionDays, topicModel, topicThreshold, publicURL, breakingOutlets, breakingMinutes,
-        websubCallback, websubLease,
+        websubCallback, websubLease, trustedProxies, searchesPerMinute,
     ]
 }
 

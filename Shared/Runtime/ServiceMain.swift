@@ -76,15 +76,19 @@ public enum ServiceMain {
 
     /// Runs `services` and an operations HTTP server in one service group that shuts down gracefully on SIGTERM
     /// and SIGINT.
+    /// - Parameter idleTimeout: seconds after which a connection that sends nothing is closed (the public site's
+    ///   keep-alive connections); nil: never.
     public static func run<Context: RequestContext>(
         services: [any Service],
         router: Router<Context>,
         host: String,
         port: Int,
+        idleTimeout: Int? = nil,
         logger: Logger
     ) async throws where Context.Source == ApplicationRequestContextSource {
         let application = Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: idleTimeout.map { .seconds(Int64($0)) })),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             services: services,
             logger: logger

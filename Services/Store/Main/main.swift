@@ -56,7 +56,9 @@ do {
             ranking: StoryRanking(
                 breakingOutlets: try configuration.integer(Setting.breakingOutlets, in: 2...100),
                 breakingWindow: Double(try configuration.integer(Setting.breakingMinutes, in: 1...1440)) * 60
-            )
+            ),
+            clients: ClientAddresses(trustedProxies: configuration[Setting.trustedProxies]),
+            searchesPerMinute: try configuration.integer(Setting.searchesPerMinute, in: 1...100_000)
         ).addRoutes(to: router)
         let port = try configuration.httpPort(default: 8080)
         logger.info("reader site on http://\(configuration[Setting.httpHost]):\(port)/")
@@ -65,6 +67,7 @@ do {
             router: router,
             host: configuration[Setting.httpHost],
             port: port,
+            idleTimeout: 30,
             logger: logger
         )
     default:

@@ -33,8 +33,11 @@ extension ReaderSite {
             }
             return try json(article)
         }
-        router.get("/api/search") { request, _ -> Response in
+        router.get("/api/search") { request, context -> Response in
             let query = request.uri.queryParameters.get("q") ?? ""
+            if let refused = searchRefusal(query, client: clients.client(of: request, context: context)) {
+                return refused
+            }
             let hits = try await store.search(query, limit: 20)
             return try json(
                 hits.map { hit in

@@ -16,9 +16,12 @@ extension ReaderSite {
             }
             return try await articlePage(article)
         }
-        router.get("/search") { request, _ in
+        router.get("/search") { request, context in
             let parameters = request.uri.queryParameters
             let query = parameters.get("q") ?? ""
+            if let refused = searchRefusal(query, client: clients.client(of: request, context: context)) {
+                return refused
+            }
             guard parameters.get("sort") == "newest" else { return try await searchPage(query: query) }
             return try await searchPage(
                 query: query,
@@ -156,6 +159,33 @@ extension ReaderSite {
         let newer = (newest.before != nil || (newest.after != nil && full)) ? first.map { "\(path)&after=\($0)" } : nil
         let older = (full || newest.after != nil) ? last.map { "\(path)&before=\($0)" } : nil
         return pagerLinks(newer: newer, older: older)
+    }
+
+    /// A search answered at once without the archive, or refused: a query past the length limit (400), one
+    /// without a letter or digit (the search form again), or a client past its searches a minute (429 with
+    /// `Retry-After`). Nil: search.
+    func searchRefusal(_ query: String, client: String) -> Response? {
+        if query.count > ArticleStore.maximumQueryLength {
+            return page(
+                title: "بحث",
+                body:
+                    "<h1>بحث</h1><p>عبارة البحث أطول من \(ArticleStore.maximumQueryLength) حرف. اختصرها وحاول مرة أخرى.</p>",
+                status: .badRequest
+            )
+        }
+        guard query.unicodeScalars.contains(where: { $0.properties.isAlphabetic || $0.properties.numericType != nil })
+        else {
+            return page(title: "بحث", body: "<h1>بحث</h1><p>اكتب ما تبحث عنه في خانة البحث أعلى الصفحة.</p>")
+        }
+        guard let wait = searchLimiter.take(client) else { return nil }
+        var response = page(
+            title: "مهلا",
+            body: "<h1>مهلا</h1><p>بحثت كثيرا خلال دقيقة. حاول مرة أخرى بعد قليل.</p>",
+            status: .tooManyRequests
+        )
+        response.headers[.retryAfter] = String(Int(wait.rounded(.up)))
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     func searchPage(query: String, newest: (before: Int64?, after: Int64?)? = nil) async throws -> Response {

@@ -23,6 +23,9 @@ public struct ReaderSite: Sendable {
     /// Distinct readers whose reports hide an image, and the most reports one reader may make in an hour.
     public let reportThreshold: Int
     public let reportsPerHour: Int
+    /// Who a request is from (behind trusted proxies, the client they name), and each client's search budget.
+    public let clients: ClientAddresses
+    public let searchLimiter: ClientRateLimiter
     /// Reads queue depths for `/status` (cached a few seconds); nil when the site runs without a broker (an
     /// archive).
     public let inspector: CachedQueueInspection?
@@ -47,8 +50,12 @@ public struct ReaderSite: Sendable {
         publicURL: String? = nil,
         ranking: StoryRanking = StoryRanking(),
         pageLifetime: Duration = .seconds(1),
+        clients: ClientAddresses = ClientAddresses(),
+        searchesPerMinute: Int = 60,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.clients = clients
+        self.searchLimiter = ClientRateLimiter(perMinute: searchesPerMinute)
         self.pageLifetime = pageLifetime
         self.inspector = inspector.map { CachedQueueInspection($0) }
         self.store = store
@@ -111,7 +118,7 @@ public struct ReaderSite: Sendable {
         addStatusRoute(to: router)
         router.post("/api/images/:id/report") { request, context -> Response in
             guard let id = context.parameters.get("id", as: Int64.self) else { return Response(status: .badRequest) }
-            let address = context.remoteAddress?.ipAddress ?? "unknown"
+            let address = clients.client(of: request, context: context)
             let userAgent = String((request.headers[.userAgent] ?? "").prefix(300))
             let outcome = try await store.report(
                 image: id,
