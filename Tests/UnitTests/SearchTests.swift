@@ -98,7 +98,9 @@ import Testing
         #expect(article.contains("انقر هنا لقراءة الخبر من مصدره"))
         #expect(!article.contains("<script>alert"))
         let long = String(repeating: "ب", count: 1000).addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!
-        #expect(try await http.fetch(server.base + "/search?q=" + long).status == 200, "long queries are cut")
+        let refused = try await http.fetch(server.base + "/search?q=" + long)
+        #expect(refused.status == 400, "a query past the length limit is answered at once, without the archive")
+        #expect(String(decoding: refused.body, as: UTF8.self).contains("اختصرها"))
         await server.stop()
     }
 }
