@@ -314,9 +314,12 @@ public struct ChildProcess: Sendable {
         -> (status: Int32, stdout: Data, stderr: Data)
     {
         Glibc.signal(SIGPIPE, SIG_IGN)  // a child that exits without reading its stdin must not kill the tests
+        // Close-on-exec: another child spawned meanwhile (by a test running beside this one) must not inherit
+        // these pipes' write ends, or this child's output would not end before that one exits (tests hung so).
+        // The child's own ends are dup2'd onto 0, 1 and 2, which do not inherit the flag.
         var pipes: [[Int32]] = [[0, 0], [0, 0], [0, 0]]
         for index in pipes.indices {
-            guard pipe(&pipes[index]) == 0 else { throw ConfigurationError("pipe failed") }
+            guard pipe2(&pipes[index], O_CLOEXEC) == 0 else { throw ConfigurationError("pipe failed") }
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
