@@ -275,6 +275,41 @@ public final class RunningStage: Sendable {
 /// A child process started with `posix_spawn` and reaped with `waitpid` (Foundation's `Process` wait is not
 /// reliable from async test code on Linux).
 public struct ChildProcess: Sendable {
+    /// Taken from creating a child's pipes until it is spawned (see `spawn`).
+    private static let spawning = Mutex(())
+
+    /// Starts `path` with pipes on its stdin, stdout and stderr: its pid and this side's three ends.
+    /// Close-on-exec on every pipe end: another child spawned meanwhile (by a test running beside this one) must
+    /// not inherit these write ends, or this child's output would not end before that one exits (tests hung so).
+    /// The child's own ends are dup2'd onto 0, 1 and 2, which do not carry the flag. Glibc's module has no
+    /// pipe2, so the flag is set right after `pipe`, under `spawning`, which every spawn here takes.
+    private static func spawn(_ path: String, _ arguments: [String]) throws -> (pid_t, Int32, Int32, Int32) {
+        var pipes: [[Int32]] = [[0, 0], [0, 0], [0, 0]]
+        for index in pipes.indices {
+            guard pipe(&pipes[index]) == 0 else { throw ConfigurationError("pipe failed") }
+            for fd in pipes[index] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, pipes[0][0], 0)
+        posix_spawn_file_actions_adddup2(&actions, pipes[1][1], 1)
+        posix_spawn_file_actions_adddup2(&actions, pipes[2][1], 2)
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        close(pipes[0][0])
+        close(pipes[1][1])
+        close(pipes[2][1])
+        guard status == 0 else { throw ConfigurationError("posix_spawn \(path) failed: \(status)") }
+        return (pid, pipes[0][1], pipes[1][0], pipes[2][0])
+    }
+
     public let pid: pid_t
 
     /// Starts `path` with `arguments`; `environment` entries are added to this process's environment.
@@ -289,9 +324,13 @@ public struct ChildProcess: Sendable {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, path, nil, nil, argv, envp)
-        guard status == 0 else { throw ConfigurationError("posix_spawn \(path) failed: \(status)") }
+        // Under `spawning`, so that it cannot inherit another child's pipes before they are close-on-exec.
+        let pid = try spawning.withLock { _ in
+            var pid: pid_t = 0
+            let status = posix_spawn(&pid, path, nil, nil, argv, envp)
+            guard status == 0 else { throw ConfigurationError("posix_spawn \(path) failed: \(status)") }
+            return pid
+        }
         return ChildProcess(pid: pid)
     }
 
@@ -314,34 +353,8 @@ public struct ChildProcess: Sendable {
         -> (status: Int32, stdout: Data, stderr: Data)
     {
         Glibc.signal(SIGPIPE, SIG_IGN)  // a child that exits without reading its stdin must not kill the tests
-        // Close-on-exec: another child spawned meanwhile (by a test running beside this one) must not inherit
-        // these pipes' write ends, or this child's output would not end before that one exits (tests hung so).
-        // The child's own ends are dup2'd onto 0, 1 and 2, which do not inherit the flag.
-        var pipes: [[Int32]] = [[0, 0], [0, 0], [0, 0]]
-        for index in pipes.indices {
-            guard pipe2(&pipes[index], O_CLOEXEC) == 0 else { throw ConfigurationError("pipe failed") }
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, pipes[0][0], 0)
-        posix_spawn_file_actions_adddup2(&actions, pipes[1][1], 1)
-        posix_spawn_file_actions_adddup2(&actions, pipes[2][1], 2)
-        for descriptors in pipes { for fd in descriptors { posix_spawn_file_actions_addclose(&actions, fd) } }
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, path, &actions, nil, argv, envp)
-        close(pipes[0][0])
-        close(pipes[1][1])
-        close(pipes[2][1])
-        guard status == 0 else { throw ConfigurationError("posix_spawn \(path) failed: \(status)") }
-        let writer = pipes[0][1]
-        let (outFD, errFD) = (pipes[1][0], pipes[2][0])
+        let pipes = try spawning.withLock { _ in try spawn(path, arguments) }
+        let (pid, writer, outFD, errFD) = pipes
         Thread.detachNewThread {
             input.withUnsafeBytes { raw in
                 var offset = 0

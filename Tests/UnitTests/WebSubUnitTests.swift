@@ -42,10 +42,13 @@ import Testing
     @Test("signatures: sha1, sha256, sha384 and sha512 accepted when right; wrong, missing or unknown refused")
     func signatures() {
         let body = Data("<feed>خبر</feed>".utf8)
-        // HMACs of the body with the secret «سر», computed independently (Python's hmac module).
+        // HMACs of the body with the secret «سر», computed by another implementation (Python's hmac module).
         let good = [
-            "sha1=" + hmac(body, "سر", "sha1"), "sha256=" + hmac(body, "سر", "sha256"),
-            "sha384=" + hmac(body, "سر", "sha384"), "sha512=" + hmac(body, "سر", "sha512"),
+            "sha1=c0b4a69b8e191ea35c2ed77720edafb3bafc6d80",
+            "sha256=76f21096853ac174da84b669cb1bfa2b7cf75d4641036a0dcfffff6bc93c4feb",
+            "sha384=4a936ccbc39434f0ad485c08ef4c3655fb3c483cbb9c64aa7b59eb203d8bcbe1ce9a0d373e4990ba82dc493b8bf2066b",
+            "sha512=f4bf4da14b2aedde5762138dbfdee443b4556ebc2789b07cee140e2e4a58111095f4a883e5b3c69e3ff636bba2adb573"
+                + "84a3f1180df0d0d979c66afef684f231",
         ]
         for header in good { #expect(WebSubSignature.verify(header, body: body, secret: "سر"), "\(header)") }
         #expect(
@@ -60,23 +63,6 @@ import Testing
         #expect(!WebSubSignature.verify(nil, body: body, secret: "سر"))
         #expect(!WebSubSignature.verify("md5=abc", body: body, secret: "سر"))
         #expect(!WebSubSignature.verify("sha256=", body: body, secret: "سر"))
-    }
-
-    /// The HMAC by the system's openssl command, a second implementation to check against.
-    func hmac(_ body: Data, _ secret: String, _ method: String) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "dgst", "-\(method)", "-hmac", secret, "-r"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try? process.run()
-        input.fileHandleForWriting.write(body)
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return String(text.prefix { $0 != " " })
     }
 
     @Test("subscriptions: wanted, requested, verified, renewed before the end, retried after failures")
