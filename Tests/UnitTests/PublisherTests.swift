@@ -71,6 +71,44 @@ import Testing
         #expect(try extract("", body: "<div class=\"date\">نشر في: 23 نوفمبر 2025</div>").credit == nil)
     }
 
+    @Test("a date printed alone by the headline, Arabic or Latin; a date inside a sentence is not the article's")
+    func dateByHeadline() throws {
+        func page(_ near: String) -> Data {
+            Data(
+                """
+                <html lang="ar"><body><h1>وزير المالية يعلن موازنة العام الجديد</h1>\(near)
+                <article>\(text)</article></body></html>
+                """.utf8
+            )
+        }
+        func published(_ near: String) throws -> Date? {
+            var page = FetchedPage(
+                url: "https://www.example.net/news",
+                finalURL: "https://www.example.net/news",
+                sourceID: "test",
+                status: 200,
+                contentType: "text/html; charset=utf-8",
+                body: page(near)
+            )
+            page.sourceHints = SourceHints(timezone: "Africa/Cairo")
+            return try ArticleExtractor().extract(page).published
+        }
+        // The day in Cairo: a date without a time of day is placed within it.
+        var cairo = Calendar(identifier: .gregorian)
+        cairo.timeZone = TimeZone(identifier: "Africa/Cairo")!
+        func day(_ date: Date?) -> DateComponents? {
+            date.map { cairo.dateComponents([.year, .month, .day], from: $0) }
+        }
+        let expected = DateComponents(year: 2025, month: 11, day: 23)
+        #expect(day(try published("<div class=\"x\">القاهرة - الأحد ٢٣ نوفمبر ٢٠٢٥</div>")) == expected)
+        #expect(day(try published("<p><span>Datum:</span> 23. November 2025</p>")) == expected)
+        #expect(day(try published("<div>23.11.2025</div>")) == expected)
+        #expect(
+            try published("<p>وتنطلق فعاليات المؤتمر يوم 23 نوفمبر 2025 بمشاركة واسعة من الوزراء والخبراء</p>") == nil,
+            "an event's date in a sentence"
+        )
+    }
+
     @Test("the page's offset is kept as its zone; the catalog's zone comes first; UTC says nothing")
     func timeZone() throws {
         let gulf = try extract("<meta property=\"article:published_time\" content=\"2020-06-03T03:01:00+04:00\">")

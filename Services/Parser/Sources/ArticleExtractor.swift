@@ -104,14 +104,24 @@ public struct ArticleExtractor: Sendable {
         if credit != nil {
             paragraphs.removeAll { $0.utf8.count < 400 && Publisher.credit(in: $0, timeZone: zone) != nil }
         }
-        var published =
-            ruleDate ?? dateText.flatMap { NewsDateParser.parse($0, timeZone: zone) }
+        // Each source of a date is read only when the ones before it gave none.
+        var published: Date? = ruleDate ?? dateText.flatMap { NewsDateParser.parse($0, timeZone: zone) }
+        published =
+            published
             ?? collector.dateLines.lazy.compactMap { line in
                 ArabicTextDate.find(in: line, now: page.fetchedAt, timeZone: zone, relative: relativeDates)
                     ?? LatinTextDate.find(in: line, timeZone: zone, now: page.fetchedAt)
-            }.first ?? page.hints?.published ?? NewsDateParser.fromURL(page.finalURL, timeZone: zone)
-            // The last change (Open Graph's) stands for the publication only when nothing else dates the page.
-            ?? collector.meta["og:updated_time"].flatMap { NewsDateParser.parse($0, timeZone: zone) }
+            }.first
+        published = published ?? page.hints?.published ?? NewsDateParser.fromURL(page.finalURL, timeZone: zone)
+        if published == nil {
+            // A date printed alone by the headline: a short line that is little but the date.
+            published =
+                (collector.afterHeadline + collector.beforeHeadline.reversed()).lazy.compactMap {
+                    Self.dateAlone(in: $0, timeZone: zone, now: page.fetchedAt, relative: relativeDates)
+                }.first
+        }
+        // The last change (Open Graph's) stands for the publication only when nothing else dates the page.
+        published = published ?? collector.meta["og:updated_time"].flatMap { NewsDateParser.parse($0, timeZone: zone) }
         if let day = credit?.day {
             // The credited outlet's day is the story's; the aggregator's own time only when it is that day.
             var calendar = Calendar(identifier: .gregorian)
@@ -165,6 +175,15 @@ public struct ArticleExtractor: Sendable {
             ?? dateText.flatMap(Self.statedZone)
         article.credit = credit?.outlet
         return article
+    }
+
+    /// The date of a line that is little but a date (40 characters at most, a label or a place with it), in Arabic
+    /// or Latin script; nil for longer lines, where a date is more often an event's than the article's.
+    static func dateAlone(in line: String, timeZone: TimeZone, now: Date, relative: Bool) -> Date? {
+        let text = clean(line)
+        guard text.count >= 6, text.count <= 40, text.contains(where: \.isNumber) else { return nil }
+        return ArabicTextDate.find(in: text, now: now, timeZone: timeZone, relative: relative)
+            ?? LatinTextDate.find(in: text, timeZone: timeZone, now: now)
     }
 
     /// The zone of the offset a date ends with (`…T03:01:00+04:00` → `GMT+0400`); nil for none or UTC (`Z`,
@@ -303,6 +322,11 @@ private struct Collector {
     var jsonLD: [String] = []
     /// Texts that may state the publication date, in page order (see `ArticleExtractor`).
     var dateLines: [String] = []
+    /// Short texts just before the page's first `<h1>` (the last six) and just after it (the first twelve), outside
+    /// navigation, headers and footers: where a news page prints its date, often alone («10.11.2021», «Datum:
+    /// 03.11.2021», «Bonn, 11.10.2021», «Pressemitteilung vom 25. Januar 2022»).
+    var beforeHeadline: [String] = []
+    var afterHeadline: [String] = []
     /// The `alt` of the first image that is a logo, and short texts with a copyright notice (footers included).
     var logoAlt: String?
     var copyrightLines: [String] = []
@@ -468,6 +492,14 @@ private struct Collector {
                 Self.copyrightMarks.contains(where: { MainTextScorer.contains(text, $0) })
             {
                 copyrightLines.append(text)
+            }
+            if boilerplateDepth == 0, text.utf8.count <= 120, afterHeadline.count < 12 {
+                if h1 == nil {
+                    beforeHeadline.append(text)
+                    if beforeHeadline.count > 6 { beforeHeadline.removeFirst() }
+                } else {
+                    afterHeadline.append(text)
+                }
             }
             if (ruleTitleDepth != nil || ruleDateDepth != nil) && ruleBuffer.utf8.count < 1000 { ruleBuffer += text }
             if dateDepth != nil {
