@@ -111,16 +111,8 @@ import Testing
 
     @Test("openers of a new database together, beside a CPU hog, 20 times: one opens and migrates, the others wait")
     func concurrentFirstOpen() async throws {
-        let running = Atomic<Bool>(true)
-        let hogs = (0..<2).map { _ in
-            Thread {
-                var x: UInt64 = 1
-                while running.load(ordering: .relaxed) { x = x &* 6_364_136_223_846_793_005 &+ 1 }
-                _ = x
-            }
-        }
-        for hog in hogs { hog.start() }
-        defer { running.store(false, ordering: .relaxed) }
+        let hog = CPUHog()
+        defer { hog.stop() }
         for _ in 0..<20 { try await openTogether(path: try temporaryDatabase(), openers: 6) }
     }
 
