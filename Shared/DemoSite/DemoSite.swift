@@ -1,5 +1,4 @@
 import Foundation
-import HTTPTypes
 import Hummingbird
 import NIOCore
 import Synchronization
@@ -64,7 +63,7 @@ public struct DemoSite: Sendable {
             var headers: HTTPFields = [.contentType: type]
             if path.hasSuffix(".xml") {
                 // WebSub discovery by HTTP header, as the specification allows beside the feed's own links.
-                headers[HTTPField.Name("Link")!] = "<\(base())/hub>; rel=\"hub\", <\(base())\(path)>; rel=\"self\""
+                headers[.init("Link")!] = "<\(base())/hub>; rel=\"hub\", <\(base())\(path)>; rel=\"self\""
             }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }

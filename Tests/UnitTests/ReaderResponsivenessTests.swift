@@ -39,9 +39,14 @@ import Testing
         // The big batch commits on a thread of its own and holds the write lock meanwhile. Two store-stage
         // batches arrive during it and must wait for that lock: had they waited blocking a thread of the
         // cooperative pool (one per core), a two-core machine would have no thread left to serve pages.
+        // The write lock is first held open until pages have been answered under it, so that the test does not
+        // depend on the commit outlasting a page on a busy machine (a full suite beside it once made the first
+        // page slower than the whole commit); at most a minute, so that a blocked site fails rather than hangs.
         let prepared = try store.prepare((0..<5_000).map(article))
         let committing = Countdown(1)
+        let held = DispatchSemaphore(value: 0)
         let commit = Thread {
+            try? store.write { _ in _ = held.wait(timeout: .now() + 60) }
             _ = try? store.upsert(prepared)
             committing.decrement()
         }
@@ -60,6 +65,7 @@ import Testing
             #expect(response.status == 200)
             answered += 1
             if committing.isRunning { answeredDuringCommit += 1 }
+            if answered == 3 { held.signal() }
         }
         await writers.value
         await server.stop()

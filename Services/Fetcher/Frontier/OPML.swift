@@ -1,5 +1,6 @@
 import Foundation
 import NashraHTML
+import NashraModel
 
 #if canImport(FoundationXML)
     import FoundationXML
@@ -126,14 +127,10 @@ public enum OPML {
         URL(string: address)?.host?.lowercased()
     }
 
-    /// `www.youm7.com` → `youm7`; `arabic.cnn.com` → `cnn`; letters, digits and hyphens only.
+    /// The outlet's name in the host (`OutletHost`: `www.youm7.com` → `youm7`), else its first label; letters,
+    /// digits and hyphens only.
     static func identifier(forHost host: String) -> String {
-        let labels = host.split(separator: ".").map(String.init)
-        let generic: Set<String> = ["www", "m", "ar", "arabic", "news", "feeds", "rss", "feed"]
-        let candidates = labels.count > 1 ? Array(labels.dropLast()) : labels
-        let name =
-            candidates.last { !generic.contains($0) && !["com", "co", "net", "org", "gov"].contains($0) }
-            ?? labels.first ?? "source"
+        let name = OutletHost.name(ofHost: host) ?? host.split(separator: ".").first.map(String.init) ?? "source"
         let cleaned = String(
             name.lowercased().unicodeScalars.filter {
                 $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains(Character($0)) || $0 == "-")

@@ -1,5 +1,6 @@
 import ArabicText
 import Foundation
+import NashraModel
 
 /// The headline as a reader should see it. `<title>`, `og:title` and even JSON-LD often carry the site's name
 /// («عنوان الخبر - اليوم السابع», «المدينة نيوز - عنوان الخبر», «… | قناة صدى البلد»), and a reader of an
@@ -87,26 +88,19 @@ enum Headline {
     }
 
     /// A name folded for comparison: Arabic normalised (hamza and alef forms, ى, ة, diacritics, tatweel), Latin
-    /// lower-cased, only letters and digits kept, a leading `www` and a trailing domain ending dropped.
+    /// lower-cased, only letters and digits kept. A domain in a segment («Youm7.com») holds the host's name, which
+    /// `namesSite` finds in it.
     static func key(_ name: String) -> String {
         var folded = String.UnicodeScalarView()
         for scalar in ArabicNormalizer.standard.normalize(name).unicodeScalars
         where ArabicTokenizer.isWordScalar(scalar) {
             folded.append(scalar)
         }
-        var text = String(folded)
-        if text.hasPrefix("www") { text.removeFirst(3) }
-        for ending in ["com", "net", "org", "news", "info", "eg", "sa", "ae"] where text.hasSuffix(ending) {
-            if text.count > ending.count + 3, name.contains(".") { text.removeLast(ending.count) }
-        }
-        return text
+        return String(folded)
     }
 
-    /// The outlet's name in a host: `www.youm7.com` → `youm7`, `news.masrawy.com.eg` → `masrawy`.
+    /// The outlet's name in a page's host (`OutletHost`).
     static func hostName(_ url: String) -> String? {
-        guard let host = URL(string: url)?.host?.lowercased() else { return nil }
-        let labels = host.split(separator: ".").map(String.init)
-        let generic: Set<String> = ["www", "m", "news", "ar", "arabic", "amp", "com", "net", "org", "co", "gov", "edu"]
-        return labels.dropLast().last { !generic.contains($0) && $0.count > 2 }
+        URL(string: url)?.host.flatMap(OutletHost.name(ofHost:))
     }
 }

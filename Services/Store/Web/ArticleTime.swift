@@ -36,13 +36,27 @@ extension ReaderSite {
     /// ISO 8601 with the offset of the article's zone (`<time datetime>`, JSON-LD, the API, JSON Feed).
     func iso(_ date: Date, zone: String?) -> String { Self.iso(date, in: timeZone(for: zone)) }
 
-    /// RFC 822 with the zone's offset (`Sat, 05 Dec 2026 09:10:00 +0200`), as RSS 2.0 writes dates.
+    /// RFC 822 with the zone's offset (`Sat, 05 Dec 2026 09:10:00 +0200`), as RSS 2.0 writes dates. From the
+    /// zone's calendar, made once (`zoneCalendars`): a formatter a feed item would cost more than the item.
     func rfc822(_ date: Date, zone: String?) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone(for: zone)
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
-        return formatter.string(from: date)
+        let calendar = calendar(for: zone)
+        let parts = calendar.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
+        let offset = calendar.timeZone.secondsFromGMT(for: date) / 60
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return String(
+            format: "%@, %02d %@ %04d %02d:%02d:%02d %@%02d%02d",
+            days[((parts.weekday ?? 1) - 1) % 7],
+            parts.day ?? 0,
+            months[((parts.month ?? 1) - 1) % 12],
+            parts.year ?? 0,
+            parts.hour ?? 0,
+            parts.minute ?? 0,
+            parts.second ?? 0,
+            offset < 0 ? "-" : "+",
+            abs(offset) / 60,
+            abs(offset) % 60
+        )
     }
 
     /// Calendars of the zones met so far, made once each (a site follows a few dozen zones at most; past 256
