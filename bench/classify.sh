@@ -20,7 +20,8 @@ if ! python3 -c "import sklearn" 2>/dev/null; then
     python3 -m pip install --quiet scikit-learn || echo "scikit-learn could not be installed: the peer's rows will fail"
 fi
 echo "== topic model: Nashra vs scikit-learn =="
-python3 bench/topic_peer.py "$bin" "$ant" "$map"
+saudi=$data/neardup/saudinewsnet/dataset
+python3 bench/topic_peer.py "$bin" "$ant" "$map" $([ -d "$saudi" ] && echo "$saudi")
 echo
 echo "== in-process speed (shipped model) =="
 "$bin" bench classify --corpus "$ant" --label-map "$map"
