@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Classifier benchmarks (release build), on the shared data (NASHRA_DATA, default ../shared/data):
 # 1. topic model: Nashra vs scikit-learn TF-IDF + LinearSVC on the same splits of the ANT corpus (by outlet and
-#    random), macro-F1 and docs/s, in one run (bench/topic_peer.py; installs scikit-learn with pip if missing);
+#    random, SaudiNewsNet's publisher sections), macro-F1 and docs/s, in one run (bench/topic_peer.py; installs
+#    scikit-learn with pip if missing); `bench/classify.sh --ablation` adds the table of what each part is worth;
 # 2. in-process speed: classification, signatures, training on 20,000 articles (`nashra bench classify`);
 # 3. story grouping on SaudiNewsNet: signature speed, precision and recall against an exact truth
 #    (bench/neardup.py).
@@ -21,7 +22,7 @@ if ! python3 -c "import sklearn" 2>/dev/null; then
 fi
 echo "== topic model: Nashra vs scikit-learn =="
 saudi=$data/neardup/saudinewsnet/dataset
-python3 bench/topic_peer.py "$bin" "$ant" "$map" $([ -d "$saudi" ] && echo "$saudi")
+python3 bench/topic_peer.py "$@" "$bin" "$ant" "$map" $([ -d "$saudi" ] && echo "$saudi")
 echo
 echo "== in-process speed (shipped model) =="
 "$bin" bench classify --corpus "$ant" --label-map "$map"

@@ -20,7 +20,10 @@ The goal line compares the two on every held-out split (outlets left out, other 
 outlet's labels: Nashra at least +0.03 on each and +0.05 on their mean. Nashra's rows also say how many articles
 it marks uncertain (below its threshold) and how often those are right when forced.
 
-Usage: topic_peer.py NASHRA_BINARY CORPUS LABEL_MAP [SAUDINEWSNET_DIR]
+With --ablation, Nashra is trained again on every held-out split with one part of its design taken away at a
+time (ABLATIONS), and a table says what each part is worth against the peer's figures from the same run.
+
+Usage: topic_peer.py [--ablation] NASHRA_BINARY CORPUS LABEL_MAP [SAUDINEWSNET_DIR]
 """
 import gzip
 import json
@@ -36,6 +39,22 @@ import publisher_sections
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import f1_score
 from sklearn.svm import LinearSVC
+
+
+# What each part of the shipped design is worth: `nashra train` options that take one part away.
+ABLATIONS = [
+    ("shipped", []),
+    ("no learned partial labels", ["--no-learned-labels"]),
+    ("no hand-written label map", ["--no-label-map"]),
+    ("no partial labels at all", ["--no-label-map", "--no-learned-labels"]),
+    ("no headline-only steps", ["--headline-only", "0"]),
+    ("L2 1e-5 (was)", ["--l2", "1e-5"]),
+    ("2^18 buckets (was)", ["--bits", "18"]),
+    ("no word lists", ["--no-lexicons"]),
+    ("no word bigrams", ["--no-bigrams"]),
+    ("no seeded health", ["--no-seeds"]),
+    ("no class balance", ["--unbalanced"]),
+]
 
 
 def read(path):
@@ -68,11 +87,14 @@ def macro_f1(truth, predicted):
     return f1_score(truth, predicted, labels=sorted(set(truth)), average="macro", zero_division=0)
 
 
-def run_nashra(binary, train_path, test_docs, label_map_path, workdir):
+def run_nashra(binary, train_path, test_docs, label_map_path, workdir, options=()):
     model = os.path.join(workdir, "model.nmodel")
+    options = list(options)
+    label_map = [] if "--no-label-map" in options else ["--label-map", label_map_path]
+    options = [o for o in options if o != "--no-label-map"]
     started = time.perf_counter()
     subprocess.run(
-        [binary, "train", "--corpus", train_path, "--out", model, "--label-map", label_map_path],
+        [binary, "train", "--corpus", train_path, "--out", model] + label_map + options,
         check=True, stdout=subprocess.DEVNULL,
     )
     train_seconds = time.perf_counter() - started
@@ -114,13 +136,16 @@ def run_peer(train_docs, test_docs):
 
 
 def main():
-    binary, corpus, label_map_path = sys.argv[1:4]
+    arguments = sys.argv[1:]
+    ablation = "--ablation" in arguments
+    arguments = [a for a in arguments if a != "--ablation"]
+    binary, corpus, label_map_path = arguments[:3]
     docs = read(corpus)
     label_map = json.load(open(label_map_path))
     outlets = sorted({d["outlet"] for d in docs})
     splits = [(f"test {o}", [d for d in docs if d["outlet"] != o], [d for d in docs if d["outlet"] == o]) for o in outlets]
-    if len(sys.argv) > 4:
-        provider = publisher_sections.read(sys.argv[4])
+    if len(arguments) > 3:
+        provider = publisher_sections.read(arguments[3])
         for d in provider:
             label_map[d["outlet"]] = publisher_sections.LABEL_MAP
         splits.append(("SaudiNewsNet", docs, provider))
@@ -141,6 +166,7 @@ def main():
     print(f"{'split':<16}{'system':<10}{'train n':>8}{'train s':>9}{'test n':>8}{'docs/s':>9}"
           f"{'F1 as predicted':>17}{'F1 outlet labels':>18}  uncertain (right when forced)")
     summary = {}
+    ablated = {}
     with tempfile.TemporaryDirectory() as workdir:
         for name, train_docs, test_docs in splits:
             train_path = os.path.join(workdir, "train.jsonl")
@@ -178,6 +204,13 @@ def main():
                                f"the others {sum(sure) / max(1, len(sure)):.1%})")
                 print(f"{name:<16}{label:<10}{len(train_docs):>8}{train_s:>9.1f}{len(test_docs):>8}"
                       f"{len(test_docs) / classify_s:>9.0f}{raw_f1:>17.3f}{outlet_f1:>18.3f}{honesty}", flush=True)
+            if ablation and not name.startswith("random"):
+                for variant, options in ABLATIONS[1:]:
+                    _, scores, labels, _, _, _ = run_nashra(
+                        binary, train_path, test_docs, label_map_path, workdir, options
+                    )
+                    restricted = restrict(scores, labels, test_outlets, outlet_sets, label_map, lambda a, b: a + b)
+                    ablated.setdefault(variant, []).append(macro_f1(truth, restricted))
     for system, rows in summary.items():
         outlet_rows = [r for r in rows if r[0].startswith("test ")]
         print(f"mean over unseen outlets, {'sklearn' if system == 'peer' else 'nashra'}: "
@@ -189,6 +222,18 @@ def main():
           + ", ".join(f"{summary['nashra'][i][0]} {m:+.3f}" for i, m in zip(held_out, margins))
           + f"; mean {sum(margins) / len(margins):+.3f}"
           + f" (goal: every split >= +0.03, mean >= +0.05: {'met' if min(margins) >= 0.03 and sum(margins) / len(margins) >= 0.05 else 'not met'})")
+    if ablation:
+        peer = [summary["peer"][i][2] for i in held_out]
+        ablated["shipped"] = [summary["nashra"][i][2] for i in held_out]
+        names = [summary["nashra"][i][0].replace("test ", "") for i in held_out]
+        print("\nablation: macro-F1 within the outlets' labels on the held-out splits (the SVM's in the first row)")
+        print(f"{'':<28}" + "".join(f"{n:>14}" for n in names) + f"{'mean':>8}{'lead min':>10}{'lead mean':>11}")
+        print(f"{'scikit-learn SVM':<28}" + "".join(f"{v:>14.3f}" for v in peer) + f"{sum(peer) / len(peer):>8.3f}")
+        for variant, _ in ABLATIONS:
+            values = ablated[variant]
+            leads = [v - p for v, p in zip(values, peer)]
+            print(f"{variant:<28}" + "".join(f"{v:>14.3f}" for v in values) + f"{sum(values) / len(values):>8.3f}"
+                  f"{min(leads):>+10.3f}{sum(leads) / len(leads):>+11.3f}", flush=True)
     print("docs/s here is each system's command end to end on the test set (Nashra: a process reading and writing "
           "JSON lines; scikit-learn: transform + decision_function in memory); `nashra bench classify` gives "
           "Nashra's in-process rate.")

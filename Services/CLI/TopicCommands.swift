@@ -45,7 +45,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Character n-gram lengths, comma-separated (empty for none).") var charGrams = "none"
     @Option(help: "Body words that count (the opening of the article).") var maxTokens = TopicFeatures().maximumTokens
     @Option(help: "L2 regularisation strength.") var l2 = TopicTrainer().l2
+    @Option(help: "Share of training steps that see only the headline.") var headlineOnly = TopicTrainer()
+        .headlineOnlyShare
     @Flag(help: "Do not weight sections by their inverse frequency.") var unbalanced = false
+    @Flag(help: "Leave out word bigrams.") var noBigrams = false
+    @Flag(help: "Use the label map as given: learn no partial labels from the other outlets.")
+    var noLearnedLabels = false
     @Flag(help: "Leave out the shared features of word lists (places, section seeds).") var noLexicons = false
     @Flag(help: "Do not give seeded sections the corpus lacks (TopicSeeds) to articles.") var noSeeds = false
     @Option(help: "Seed-word score from which an article is given a section the corpus lacks.")
@@ -59,9 +64,12 @@ struct TrainCommand: ParsableCommand {
         trainer.epochs = epochs
         trainer.balanced = !unbalanced
         trainer.l2 = l2
+        trainer.headlineOnlyShare = headlineOnly
+        if noLearnedLabels { trainer.learnedLabels = nil }
         trainer.seeds = noSeeds ? nil : TopicSeeds(threshold: seedThreshold)
         trainer.features = TopicFeatures(
             bits: bits,
+            wordBigrams: !noBigrams,
             charGrams: charGrams.split(separator: ",").compactMap { Int($0) },
             maximumTokens: maxTokens,
             lexiconFeatures: !noLexicons
@@ -91,6 +99,12 @@ struct TrainCommand: ParsableCommand {
                 out
             )
         )
+        for (outlet, labels) in report.learned.sorted(by: { $0.key < $1.key }) {
+            for (label, sections) in labels.sorted(by: { $0.key < $1.key }) {
+                let added = sections.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value) articles)" }
+                print("learned: \(outlet)'s \(label) also stands for \(added.joined(separator: ", "))")
+            }
+        }
         for (label, chosen) in report.seeded.sorted(by: { $0.key < $1.key }) {
             print(
                 "the corpus has no \(label) section: \(chosen.count) articles given it by its seed words (TopicSeeds)"

@@ -11,6 +11,9 @@ struct SplitMix: RandomNumberGenerator {
         return Self.finalize(state)
     }
 
+    /// A uniform double in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+
     @inline(__always)
     static func finalize(_ value: UInt64) -> UInt64 {
         var z = value

@@ -43,7 +43,8 @@ public struct TopicClassifier: Sendable {
         -> TopicDecision
     {
         model.features.extract(title: title, text: text, into: &scratch)
-        var logits = model.logits(of: scratch)
+        // No word to read is no evidence: every section equally likely, rather than the biases' leaning.
+        var logits = scratch.isEmpty ? [Float](repeating: 0, count: model.labels.count) : model.logits(of: scratch)
         if let sectionHint, let label = Self.label(forSection: sectionHint),
             let index = model.labels.firstIndex(of: label)
         {

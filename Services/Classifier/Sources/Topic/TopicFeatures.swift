@@ -22,7 +22,7 @@ public struct TopicFeatures: Sendable, Codable, Equatable {
     public var lexiconFeatures: Bool
 
     public init(
-        bits: Int = 18,
+        bits: Int = 20,
         wordBigrams: Bool = true,
         charGrams: [Int] = [],
         maximumTokens: Int = 400,
@@ -47,12 +47,16 @@ public struct TopicFeatures: Sendable, Codable, Equatable {
 
     public var dimension: Int { 1 << bits }
 
-    /// The bucket indices of an article, one per occurrence (repeats allowed), written into `indices`.
-    public func extract(title: String, text: String, into indices: inout [UInt32]) {
+    /// The bucket indices of an article, one per occurrence (repeats allowed), written into `indices`: the
+    /// headline's first, then the body's. Returns how many are the headline's.
+    @discardableResult
+    public func extract(title: String, text: String, into indices: inout [UInt32]) -> Int {
         indices.removeAll(keepingCapacity: true)
         let mask = UInt64(dimension - 1)
         add(title, family: 0x5449_544c, limit: 64, mask: mask, into: &indices)
+        let headline = indices.count
         add(text, family: 0x424f_4459, limit: maximumTokens, mask: mask, into: &indices)
+        return headline
     }
 
     /// The weight of each occurrence for an article of `count` occurrences.
