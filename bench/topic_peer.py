@@ -14,7 +14,11 @@ f1_score, macro over the labels present in the test truth), twice:
   comparison stays fair; only Nashra trains with the partial labels, which is its design.
 
 A second provider, when SaudiNewsNet is given: both systems trained on the whole of ANT, scored on the sections
-four Saudi outlets put in their addresses (bench/publisher_sections.py says how they map to the product's).
+four Saudi outlets put in their addresses (bench/publisher_sections.py says how they map to the product's). Two
+more Nashra rows there give the same model the publisher's section as evidence (SectionEvidence): by the section
+word in the address alone ("names"), and learned per outlet from the text's sure decisions as the lines are read
+("learned"). The truth comes from those same addresses, so these rows say how much a consistent outlet's filing
+adds, not how well the text reads; the goal compares text with text.
 
 The goal line compares the two on every held-out split (outlets left out, other providers), within the test
 outlet's labels: Nashra at least +0.03 on each and +0.05 on their mean. Nashra's rows also say how many articles
@@ -98,13 +102,23 @@ def run_nashra(binary, train_path, test_docs, label_map_path, workdir, options=(
         check=True, stdout=subprocess.DEVNULL,
     )
     train_seconds = time.perf_counter() - started
-    payload = "".join(
-        json.dumps({"id": d["id"], "title": d["title"], "text": d["text"]}, ensure_ascii=False) + "\n"
-        for d in test_docs
-    )
+    return classify_nashra(binary, model, test_docs) + (train_seconds,)
+
+
+def classify_nashra(binary, model, test_docs, sections=None):
+    """Nashra's `classify` on the test articles; with `sections` ("names" or "learned"), each line also carries
+    its address and outlet, so the publisher's section counts (by its name, or learned per outlet as it goes)."""
+    def line(d):
+        fields = {"id": d["id"], "title": d["title"], "text": d["text"]}
+        if sections:
+            fields.update(url=d["url"], source=d["outlet"])
+        return json.dumps(fields, ensure_ascii=False) + "\n"
+    payload = "".join(line(d) for d in test_docs)
+    flags = ["--learn-sections"] if sections == "learned" else []
     started = time.perf_counter()
     out = subprocess.run(
-        [binary, "classify", "--model", model, "--scores"], input=payload.encode(), check=True, capture_output=True
+        [binary, "classify", "--model", model, "--scores"] + flags,
+        input=payload.encode(), check=True, capture_output=True,
     ).stdout.decode()
     classify_seconds = time.perf_counter() - started
     rows = [json.loads(line) for line in out.splitlines()]
@@ -114,7 +128,6 @@ def run_nashra(binary, train_path, test_docs, label_map_path, workdir, options=(
         [r["category"] for r in rows],
         [[r["scores"][label] for label in labels] for r in rows],
         labels,
-        train_seconds,
         classify_seconds,
         uncertain,
     )
@@ -186,7 +199,7 @@ def main():
                     predicted, scores, labels, train_s, classify_s, uncertain = run_peer(train_docs, test_docs)
                     combine = max
                 else:
-                    predicted, scores, labels, train_s, classify_s, uncertain = run_nashra(
+                    predicted, scores, labels, classify_s, uncertain, train_s = run_nashra(
                         binary, train_path, test_docs, label_map_path, workdir
                     )
                     combine = lambda a, b: a + b
@@ -204,6 +217,16 @@ def main():
                                f"the others {sum(sure) / max(1, len(sure)):.1%})")
                 print(f"{name:<16}{label:<10}{len(train_docs):>8}{train_s:>9.1f}{len(test_docs):>8}"
                       f"{len(test_docs) / classify_s:>9.0f}{raw_f1:>17.3f}{outlet_f1:>18.3f}{honesty}", flush=True)
+            if name == "SaudiNewsNet":  # the publisher's own section as evidence, with the same model
+                for sections in ("names", "learned"):
+                    predicted, scores, labels, classify_s, uncertain = classify_nashra(
+                        binary, os.path.join(workdir, "model.nmodel"), test_docs, sections
+                    )
+                    restricted = restrict(scores, labels, test_outlets, outlet_sets, label_map, lambda a, b: a + b)
+                    sure = sum(1 for u in uncertain if not u)
+                    print(f"{'  + section':<16}{sections:<10}{'':>8}{'':>9}{len(test_docs):>8}"
+                          f"{len(test_docs) / classify_s:>9.0f}{'':>17}{macro_f1(truth, restricted):>18.3f}"
+                          f"  {1 - sure / len(truth):.1%} uncertain", flush=True)
             if ablation and not name.startswith("random"):
                 for variant, options in ABLATIONS[1:]:
                     _, scores, labels, _, _, _ = run_nashra(

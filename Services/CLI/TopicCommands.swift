@@ -227,17 +227,21 @@ struct ClassifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classify",
         abstract:
-            "Classify JSON lines {\"id\", \"title\", \"text\"} from stdin; print {\"id\", \"category\", \"confidence\"}."
+            "Classify JSON lines {\"id\", \"title\", \"text\" [, \"section\", \"url\", \"source\"]} from stdin; print {\"id\", \"category\", \"confidence\", \"uncertain\"}."
     )
 
     @Option(help: "Model file (default: NASHRA_TOPIC_MODEL or the shipped model).") var model: String?
     @Flag(help: "Add every label's probability (\"scores\").") var scores = false
+    @Flag(help: "Learn each source's sections from the lines read so far (\"source\" with \"section\" or \"url\").")
+    var learnSections = false
 
     struct Input: Decodable {
         var id: String?
         var title: String?
         var text: String?
         var section: String?
+        var url: String?
+        var source: String?
     }
 
     struct Output: Encodable {
@@ -260,6 +264,7 @@ struct ClassifyCommand: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var scratch: [UInt32] = []
+        let evidence = learnSections ? SectionEvidence(labels: classifier.labels) : nil
         var lineNumber = 0
         var rejected = 0
         var output = Data()
@@ -274,6 +279,9 @@ struct ClassifyCommand: ParsableCommand {
                     title: input.title ?? "",
                     text: input.text ?? "",
                     sectionHint: input.section,
+                    url: input.url,
+                    source: input.source ?? "",
+                    evidence: evidence,
                     scratch: &scratch
                 )
                 result = Output(

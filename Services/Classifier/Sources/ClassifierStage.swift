@@ -8,18 +8,33 @@ public struct ClassifierStage: StageProcessor {
     public let input = Topology.Stage.articles
     public let classifier: TopicClassifier
     public let signatures: StorySignature
+    /// Each source's sections, learned from the articles this process classifies.
+    public let sections: SectionEvidence
+
+    /// The section of stories no section fits with confidence (the reader site's «منوعات»).
+    public static let uncertainTopic = "general"
 
     public init(classifier: TopicClassifier? = nil, signatures: StorySignature = .init()) throws {
         self.classifier = try classifier ?? TopicClassifier.load()
         self.signatures = signatures
+        sections = SectionEvidence(labels: self.classifier.labels)
     }
 
     public func classify(_ article: Article) -> ClassifiedArticle {
         let body = article.paragraphs.joined(separator: "\n")
-        let decision = classifier.classify(title: article.title, text: body, sectionHint: article.section)
+        let decision = classifier.classify(
+            title: article.title,
+            text: body,
+            sectionHint: article.section,
+            url: article.url,
+            source: article.sourceID,
+            evidence: sections
+        )
+        // A story the model is unsure of is filed under «منوعات» rather than forced into a section it may not
+        // belong to; its confidence (the best section's probability) and the flag say so to API readers.
         return ClassifiedArticle(
             article: article,
-            topic: decision.topic,
+            topic: decision.uncertain ? Self.uncertainTopic : decision.topic,
             confidence: decision.confidence,
             uncertain: decision.uncertain,
             signature: signatures.signature(of: StorySimilarity.storyText(title: article.title, body: body))

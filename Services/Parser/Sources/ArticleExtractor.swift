@@ -162,7 +162,8 @@ public struct ArticleExtractor: Sendable {
             authors: structured.authors.isEmpty
                 ? (collector.meta["author"] ?? collector.meta["article:author"]).map { [Self.clean($0)] } ?? []
                 : structured.authors,
-            section: collector.meta["article:section"] ?? structured.section ?? page.hints?.section,
+            section: collector.meta["article:section"] ?? structured.section ?? structured.breadcrumbSection
+                ?? page.hints?.section,
             language: language,
             description: collector.meta["description"] ?? collector.meta["og:description"],
             paragraphs: paragraphs,

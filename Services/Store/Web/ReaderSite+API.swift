@@ -97,6 +97,10 @@ struct ArticleSummary: Codable, Equatable {
     /// ISO 8601 with the offset of the article's zone (its source's).
     var published: String?
     var topic: String
+    /// How sure the classifier was of the section (its calibrated probability); `uncertain` when below its
+    /// threshold, in which case `topic` is `general` («منوعات»).
+    var confidence: Double
+    var uncertain: Bool
     var clusterID: String
     var image: String?
     var summary: String
@@ -110,6 +114,8 @@ struct ArticleSummary: Codable, Equatable {
         sourceName = article.sourceName
         published = article.published.map { site.iso($0, zone: article.timeZone) }
         topic = article.topic
+        confidence = (article.confidence * 1000).rounded() / 1000
+        uncertain = article.uncertain
         clusterID = article.story
         image = ReaderSite.webURL(article.images.first?.url)
         summary = ReaderSite.summary(article)

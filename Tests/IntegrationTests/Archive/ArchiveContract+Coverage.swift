@@ -273,6 +273,8 @@ extension ArchiveContract {
             let listing = try JSONSerialization.jsonObject(with: try await get("/api/articles?limit=2").body)
             let articles = try #require((listing as? [String: Any])?["articles"] as? [[String: Any]])
             #expect(articles.count == 2 && articles.allSatisfy { $0["paragraphs"] == nil && $0["summary"] != nil })
+            // Each article's section comes with how sure the classifier was.
+            #expect(articles.allSatisfy { ($0["confidence"] as? Double) != nil && ($0["uncertain"] as? Bool) != nil })
             let next = try #require((listing as? [String: Any])?["next"] as? String)
             let rest = try JSONSerialization.jsonObject(
                 with: try await get("/api/articles?limit=10&before=\(next)").body

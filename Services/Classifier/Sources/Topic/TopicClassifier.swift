@@ -16,41 +16,66 @@ public struct TopicDecision: Sendable, Equatable {
 /// Classifies articles with a trained `TopicModel` (the shipped default was trained by `nashra train` on the ANT
 /// corpus; see `Services/Classifier/Sources/Resources/README.md`).
 ///
-/// The publisher's own section ("رياضة", "economy", "/sport/" …), when the parser found one, is evidence too:
-/// a matching label gets `sectionHintBoost` added to its logit before calibration — a prior, not an override,
-/// so an article filed under the wrong section by its outlet can still be classified by its text.
+/// The publisher's own section (its name, or the section in the article's address) is evidence too, weighed
+/// against the text by `SectionEvidence`: a prior, not an override, so an article its outlet filed in the wrong
+/// place can still be classified by its text.
 public struct TopicClassifier: Sendable {
     public let model: TopicModel
     public var threshold: Double
-    public var sectionHintBoost: Float = 1.5
+    /// Section names alone, for callers that keep no learned table.
+    private let sectionNames: SectionEvidence
 
     public init(model: TopicModel, threshold: Double = 0.5) {
         self.model = model
         self.threshold = threshold
+        sectionNames = SectionEvidence(labels: model.labels)
     }
 
     public var labels: [String] { model.labels }
 
-    /// Classifies a title and body; `sectionHint` is the publisher's own section label, if any.
-    public func classify(title: String, text: String, sectionHint: String? = nil) -> TopicDecision {
+    /// Classifies a title and body. `sectionHint` is the publisher's own section label and `url` the article's
+    /// address, if known; with `evidence`, the text's decision is learned for the article's section key
+    /// (`SectionEvidence`) and the key's learned prior applied, else the section's name alone counts.
+    public func classify(
+        title: String,
+        text: String,
+        sectionHint: String? = nil,
+        url: String? = nil,
+        source: String = "",
+        evidence: SectionEvidence? = nil
+    ) -> TopicDecision {
         var indices: [UInt32] = []
         indices.reserveCapacity(2048)
-        return classify(title: title, text: text, sectionHint: sectionHint, scratch: &indices)
+        return classify(
+            title: title,
+            text: text,
+            sectionHint: sectionHint,
+            url: url,
+            source: source,
+            evidence: evidence,
+            scratch: &indices
+        )
     }
 
     /// The same, reusing a caller's buffer (for batch and benchmark loops).
-    public func classify(title: String, text: String, sectionHint: String? = nil, scratch: inout [UInt32])
-        -> TopicDecision
-    {
+    public func classify(
+        title: String,
+        text: String,
+        sectionHint: String? = nil,
+        url: String? = nil,
+        source: String = "",
+        evidence: SectionEvidence? = nil,
+        scratch: inout [UInt32]
+    ) -> TopicDecision {
         model.features.extract(title: title, text: text, into: &scratch)
         // No word to read is no evidence: every section equally likely, rather than the biases' leaning.
-        var logits = scratch.isEmpty ? [Float](repeating: 0, count: model.labels.count) : model.logits(of: scratch)
-        if let sectionHint, let label = Self.label(forSection: sectionHint),
-            let index = model.labels.firstIndex(of: label)
-        {
-            logits[index] += sectionHintBoost
+        let logits = scratch.isEmpty ? [Float](repeating: 0, count: model.labels.count) : model.logits(of: scratch)
+        var probabilities = model.probabilities(fromLogits: logits)
+        if let key = SectionEvidence.key(section: sectionHint, url: url) {
+            let table = evidence ?? sectionNames
+            if evidence != nil { table.observe(source: source, key: key, textProbabilities: probabilities) }
+            probabilities = model.probabilities(fromLogits: logits, prior: table.prior(source: source, key: key))
         }
-        let probabilities = model.probabilities(fromLogits: logits)
         let best = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
         return TopicDecision(
             topic: model.labels[best],

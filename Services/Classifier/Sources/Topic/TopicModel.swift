@@ -99,10 +99,15 @@ public struct TopicModel: Sendable {
         return scores
     }
 
-    /// Calibrated probabilities from logits.
-    public func probabilities(fromLogits logits: [Float], temperature: Double? = nil) -> [Double] {
+    /// Calibrated probabilities from logits, with a log `prior` over the labels added if given.
+    public func probabilities(fromLogits logits: [Float], temperature: Double? = nil, prior: [Double]? = nil)
+        -> [Double]
+    {
         let t = temperature ?? self.temperature
-        let scaled = logits.map { Double($0) / t }
+        var scaled = logits.map { Double($0) / t }
+        if let prior, prior.count == scaled.count {
+            for index in scaled.indices { scaled[index] += prior[index] }
+        }
         let top = scaled.max() ?? 0
         let exps = scaled.map { Foundation.exp($0 - top) }
         let total = exps.reduce(0, +)
