@@ -207,7 +207,8 @@ let package = Package(
         .testTarget(
             name: "UnitTests",
             dependencies: [
-                "NashraModel", "ArabicText", "NashraAMQP", "NashraRuntime", "NashraHTTP", "NashraOperations", "Parser",
+                "NashraModel", "NashraHashing", "ArabicText", "NashraAMQP", "NashraRuntime", "NashraHTTP",
+                "NashraOperations", "Parser",
                 "Classifier", "Fetcher", "FetchFrontier", "Store", "ReaderWeb", "ReplaySite", "TestSupport", "Yams",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),

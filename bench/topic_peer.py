@@ -55,7 +55,7 @@ ABLATIONS = [
     ("L2 1e-5 (was)", ["--l2", "1e-5"]),
     ("2^18 buckets (was)", ["--bits", "18"]),
     ("no word lists", ["--no-lexicons"]),
-    ("no word bigrams", ["--no-bigrams"]),
+    ("word bigrams added", ["--bigrams"]),
     ("no seeded health", ["--no-seeds"]),
     ("no class balance", ["--unbalanced"]),
 ]

@@ -48,7 +48,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Share of training steps that see only the headline.") var headlineOnly = TopicTrainer()
         .headlineOnlyShare
     @Flag(help: "Do not weight sections by their inverse frequency.") var unbalanced = false
-    @Flag(help: "Leave out word bigrams.") var noBigrams = false
+    @Flag(help: "Add word bigrams (they added nothing on unseen outlets, and cost a tenth of the speed).")
+    var bigrams = false
     @Flag(help: "Use the label map as given: learn no partial labels from the other outlets.")
     var noLearnedLabels = false
     @Flag(help: "Leave out the shared features of word lists (places, section seeds).") var noLexicons = false
@@ -69,7 +70,7 @@ struct TrainCommand: ParsableCommand {
         trainer.seeds = noSeeds ? nil : TopicSeeds(threshold: seedThreshold)
         trainer.features = TopicFeatures(
             bits: bits,
-            wordBigrams: !noBigrams,
+            wordBigrams: bigrams,
             charGrams: charGrams.split(separator: ",").compactMap { Int($0) },
             maximumTokens: maxTokens,
             lexiconFeatures: !noLexicons
@@ -268,12 +269,13 @@ struct ClassifyCommand: ParsableCommand {
         var lineNumber = 0
         var rejected = 0
         var output = Data()
-        while let line = readLine(strippingNewline: true) {
+        var lines = InputLines()
+        while let line = lines.next() {
             lineNumber += 1
-            guard !line.allSatisfy(\.isWhitespace) else { continue }
+            guard line.contains(where: { $0 > 0x20 }) else { continue }
             var result: Output
             do {
-                let input = try decoder.decode(Input.self, from: Data(line.utf8))
+                let input = try decoder.decode(Input.self, from: line)
                 guard input.title != nil || input.text != nil else { throw ValidationError("needs title or text") }
                 let decision = classifier.classify(
                     title: input.title ?? "",
@@ -312,6 +314,39 @@ struct ClassifyCommand: ParsableCommand {
         FileHandle.standardOutput.write(output)
         if rejected > 0 {
             FileHandle.standardError.write(Data("\(rejected) of \(lineNumber) line(s) rejected (see \"error\")\n".utf8))
+        }
+    }
+}
+
+/// Standard input's lines as bytes (without the newline), read a megabyte at a time: no String is made of a line
+/// before the JSON decoder reads it. An iterator rather than a closure, so the caller's loop stays a plain loop.
+struct InputLines: IteratorProtocol {
+    private var pending: [UInt8] = []
+    private var start = 0
+    private var finished = false
+
+    mutating func next() -> Data? {
+        while true {
+            let newline = pending.withUnsafeBufferPointer { bytes -> Int? in
+                guard start < bytes.count, let base = bytes.baseAddress,
+                    let found = memchr(base + start, 0x0A, bytes.count - start)
+                else { return nil }
+                return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            }
+            if let newline {
+                defer { start = newline + 1 }
+                return Data(pending[start..<newline])
+            }
+            if finished {
+                guard start < pending.count else { return nil }
+                defer { start = pending.count }
+                return Data(pending[start...])
+            }
+            let chunk = FileHandle.standardInput.readData(ofLength: 1 << 20)
+            pending.removeSubrange(0..<start)
+            pending.append(contentsOf: chunk)
+            start = 0
+            finished = chunk.isEmpty
         }
     }
 }

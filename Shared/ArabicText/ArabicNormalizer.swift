@@ -29,7 +29,7 @@ public struct ArabicNormalizer: Sendable {
     }
 
     /// The folded form of one scalar, or nil when it is dropped.
-    @inlinable
+    @inlinable @inline(__always)
     public func fold(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
         let value = scalar.value
         switch value {

@@ -1,3 +1,5 @@
+import NashraHashing
+
 /// Arabic function words that carry no topic: prepositions, conjunctions, pronouns, demonstratives, relatives,
 /// auxiliaries and the reporting verbs of news prose ("قال", "اضاف", "وفق"). Listed in their normalised form
 /// (alef forms folded, ى → ي, ة → ه) so that a token from `TokenScanner` is looked up as is.
@@ -17,7 +19,7 @@ public enum ArabicStopWords {
         """.split(whereSeparator: \.isWhitespace).map(String.init)
     )
 
-    @usableFromInline static let hashes: Set<UInt64> = Set(words.map { TokenScanner.hash($0) })
+    @usableFromInline static let hashes = HashTable(members: words.map { TokenScanner.hash($0) })
 
     /// Whether a normalised token (from `TokenScanner`) is a stop word.
     @inlinable

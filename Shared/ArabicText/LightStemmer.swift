@@ -2,14 +2,6 @@
 /// (ها هم هن ات ون ين ان يه ه ي), keeping at least three letters. Works on normalised text (ة already ه).
 /// Light stemming groups "الانتخابات" with "انتخابات" without the errors of root extraction.
 public enum LightStemmer {
-    @usableFromInline static let prefixes: [[Unicode.Scalar]] = [
-        "وال", "بال", "كال", "فال", "لل", "ال", "و", "ف", "ب", "ك", "ل",
-    ].map { Array($0.unicodeScalars) }
-    @usableFromInline static let suffixes: [[Unicode.Scalar]] = [
-        "ها", "هم", "هن", "ات", "ون", "ين", "ان", "يه", "ه", "ي",
-    ]
-    .map { Array($0.unicodeScalars) }
-
     /// The stem of one normalised token; non-Arabic tokens are returned unchanged.
     public static func stem(_ token: Substring) -> Substring {
         let scalars = Array(token.unicodeScalars)
@@ -25,32 +17,35 @@ public enum LightStemmer {
         TokenScanner.hash(UnsafeBufferPointer(rebasing: token[stemBounds(of: token)]))
     }
 
-    /// Where the stem of a normalised token lies within it (the whole token when nothing is stripped).
+    /// Where the stem of a normalised token lies within it (the whole token when nothing is stripped). The affixes
+    /// of the type's comment, tried in that order, written out as comparisons: this runs for every word the classifier reads.
     @inlinable
     public static func stemBounds(of token: UnsafeBufferPointer<Unicode.Scalar>) -> Range<Int> {
         let count = token.count
         guard count > 3, ArabicNormalizer.isArabicLetter(token[0]) else { return 0..<count }
+        let alef: UInt32 = 0x0627, lam: UInt32 = 0x0644, waw: UInt32 = 0x0648, fa: UInt32 = 0x0641
+        let ba: UInt32 = 0x0628, kaf: UInt32 = 0x0643, ha: UInt32 = 0x0647, ya: UInt32 = 0x064A
+        let ta: UInt32 = 0x062A, mim: UInt32 = 0x0645, nun: UInt32 = 0x0646
+        let first = token[0].value, second = token[1].value, third = token[2].value
+        let conjunction = first == waw || first == fa || first == ba || first == kaf
         var start = 0
+        if count - 3 >= 3 && conjunction && second == alef && third == lam {
+            start = 3  // وال بال كال فال
+        } else if count - 2 >= 3 && (first == lam || first == alef) && second == lam {
+            start = 2  // لل ال
+        } else if count >= 5 && (conjunction || first == lam) {
+            start = 1  // و ف ب ك ل, from words long enough to still be words
+        }
         var end = count
-        for prefix in prefixes where end - prefix.count >= 3 && matches(prefix, in: token, at: 0) {
-            // A bare one-letter prefix is stripped only from words long enough to still be words.
-            if prefix.count == 1 && end < 5 { continue }
-            start = prefix.count
-            break
+        let last = token[count - 1].value, before = token[count - 2].value
+        if end - start - 2 >= 3 {
+            let strip =
+                (before == ha && (last == alef || last == mim || last == nun))  // ها هم هن
+                || (last == nun && (before == waw || before == ya || before == alef))  // ون ين ان
+                || (before == alef && last == ta) || (before == ya && last == ha)  // ات يه
+            if strip { return start..<(end - 2) }
         }
-        for suffix in suffixes
-        where end - start - suffix.count >= 3 && matches(suffix, in: token, at: end - suffix.count) {
-            end -= suffix.count
-            break
-        }
+        if end - start - 1 >= 3 && (last == ha || last == ya) { end -= 1 }  // ه ي
         return start..<end
-    }
-
-    @inlinable
-    static func matches(_ affix: [Unicode.Scalar], in token: UnsafeBufferPointer<Unicode.Scalar>, at offset: Int)
-        -> Bool
-    {
-        for index in affix.indices where token[offset + index] != affix[index] { return false }
-        return true
     }
 }

@@ -1,5 +1,6 @@
 import ArabicText
 import Foundation
+import NashraHashing
 import Testing
 
 @Suite("Arabic text") struct ArabicTextTests {
@@ -132,6 +133,27 @@ import Testing
         var long: [Int] = []
         TokenScanner.forEachToken(in: String(repeating: "ب", count: 500) + " نص") { long.append($0.count) }
         #expect(long == [TokenScanner.maximumTokenLength, 2], "an endless word is cut, the next word survives")
+        // Every UTF-8 length (Latin, Arabic, Persian digits and a zero-width non-joiner, CJK, an emoji), as the
+        // scanner decodes the bytes itself; and `limit` stops it.
+        let mixed = "café نشرة‌ ۱۲۳ 北京 تـــم 😀 word"
+        var all: [String] = []
+        TokenScanner.forEachToken(in: mixed) { all.append(String(String.UnicodeScalarView($0))) }
+        #expect(all == ArabicTokenizer.tokens(normalizer.normalize(mixed)).map(String.init))
+        var first: [String] = []
+        TokenScanner.forEachToken(in: mixed, limit: 3) { first.append(String(String.UnicodeScalarView($0))) }
+        #expect(first == Array(all.prefix(3)))
+    }
+
+    @Test("the hash table answers as a dictionary would, collisions and misses included")
+    func hashTable() {
+        let entries = (0..<500).map { (TokenScanner.hash("word\($0)"), UInt64($0)) } + [(0, 7), (1 << 29, 8)]
+        let table = HashTable(entries)
+        let dictionary = Dictionary(entries, uniquingKeysWith: { $1 })
+        #expect(table.count == dictionary.count)
+        for (key, value) in dictionary { #expect(table[key] == value) }
+        for index in 500..<1_000 { #expect(table[TokenScanner.hash("word\(index)")] == nil) }
+        let members = HashTable(members: [3, 5])
+        #expect(members.contains(3) && members.contains(5) && !members.contains(4))
     }
 
     @Test("stop words: function words and reporting verbs in every written form")

@@ -369,7 +369,7 @@ enum FixtureCorpus {
         // A model file written before these features existed decodes with them off.
         let old = #"{"bits":18,"wordBigrams":true,"charGrams":[],"maximumTokens":400}"#
         let decoded = try JSONDecoder().decode(TopicFeatures.self, from: Data(old.utf8))
-        #expect(decoded == TopicFeatures(bits: 18, lexiconFeatures: false))
+        #expect(decoded == TopicFeatures(bits: 18, wordBigrams: true, lexiconFeatures: false))
     }
 
     @Test("a rewritten wire story is near its original; an unrelated story is not")

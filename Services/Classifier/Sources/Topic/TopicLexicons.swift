@@ -1,4 +1,5 @@
 import ArabicText
+import NashraHashing
 
 /// Word lists whose members share one feature each (`TopicFeatures.lexiconFeatures`): the places of a region
 /// (`PlaceLexicon`) and the seed words of a section (`TopicSeeds`). A model learns a rare word only from the
@@ -6,26 +7,17 @@ import ArabicText
 /// unseen outlet's story about a place or a subject the training outlets rarely covered still gets its weight.
 enum TopicLexicons {
     /// The feature key of each light stem's hash (`TokenScanner.hash` of the stem) that is in a list.
-    static let features: [UInt64: UInt64] = stemTable(
-        Dictionary(
-            uniqueKeysWithValues: PlaceLexicon.words.map { (TokenScanner.hash("place:" + $0.key), $0.value) }
-                + TopicSeeds.words.map { (TokenScanner.hash("seed:" + $0.key), $0.value) }
-        )
+    static let features = HashTable(
+        stemTable(
+            Dictionary(
+                uniqueKeysWithValues: PlaceLexicon.words.map { (TokenScanner.hash("place:" + $0.key), $0.value) }
+                    + TopicSeeds.words.map { (TokenScanner.hash("seed:" + $0.key), $0.value) }
+            )
+        ).map { ($0.key, $0.value) }
     )
 
-    /// A 64 Kibit filter over `features`, so that the words of an article that are in no list (almost all of
-    /// them) cost one bit test rather than a dictionary lookup.
-    static let filter: [UInt64] = {
-        var bits = [UInt64](repeating: 0, count: 1024)
-        for hash in features.keys { bits[Int(hash & 0xFFFF) >> 6] |= 1 << (hash & 63) }
-        return bits
-    }()
-
     @inline(__always)
-    static func feature(ofStem hash: UInt64) -> UInt64? {
-        guard filter[Int(hash & 0xFFFF) >> 6] & (1 << (hash & 63)) != 0 else { return nil }
-        return features[hash]
-    }
+    static func feature(ofStem hash: UInt64) -> UInt64? { features[hash] }
 }
 
 /// The light stems (`LightStemmer`, hashed by `TokenScanner.hash`) of each list's words, mapped to the list's key:

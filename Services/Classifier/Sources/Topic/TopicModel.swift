@@ -49,9 +49,15 @@ public struct TopicModel: Sendable {
     public let features: TopicFeatures
     public var temperature: Double
     public var provenance: Provenance
-    /// `weights[bucket * labels.count + label]`.
+    /// `weights[bucket * labels.count + label]` (empty for a model read from a file: see `rows`).
     public internal(set) var weights: [Float]
     public internal(set) var biases: [Float]
+    /// A model read from a file scores from its stored int8 weights: a row of 8 bytes per bucket (the labels,
+    /// padded), summed as integers and scaled once per label (`rowScales`). A quarter of the memory of Float
+    /// weights, so the table of 2^20 buckets stays in cache, and one vector add per feature.
+    var rows: [Int8] = []
+    var rowScales: [Float] = []
+    static let rowWidth = 8
 
     init(labels: [String], features: TopicFeatures, provenance: Provenance) {
         self.labels = labels
@@ -69,6 +75,17 @@ public struct TopicModel: Sendable {
         let classes = labels.count
         var scores = biases
         let weight = TopicFeatures.occurrenceWeight(indices.count)
+        if !rows.isEmpty {
+            var sums = SIMD8<Int32>()
+            rows.withUnsafeBytes { rows in
+                for index in indices {
+                    let row = rows.loadUnaligned(fromByteOffset: Int(index) &* Self.rowWidth, as: SIMD8<Int8>.self)
+                    sums &+= SIMD8<Int32>(truncatingIfNeeded: row)
+                }
+            }
+            for label in 0..<classes { scores[label] += Float(sums[label]) * rowScales[label] * weight }
+            return scores
+        }
         weights.withUnsafeBufferPointer { weights in
             scores.withUnsafeMutableBufferPointer { scores in
                 if classes == 6 {  // the shipped taxonomy: unrolled
@@ -121,6 +138,7 @@ public struct TopicModel: Sendable {
     /// Writes the model to `path` (gzip).
     public func write(to path: String) throws {
         let classes = labels.count
+        let weights = self.weights.isEmpty ? dequantised() : self.weights
         var scales = [Float](repeating: 0, count: classes)
         for (offset, value) in weights.enumerated() {
             scales[offset % classes] = max(scales[offset % classes], abs(value))
@@ -148,6 +166,18 @@ public struct TopicModel: Sendable {
         try GzipFile.write(data, to: path)
     }
 
+    /// The Float weights of a model read from a file (`rows` times their scales).
+    func dequantised() -> [Float] {
+        let classes = labels.count
+        var weights = [Float](repeating: 0, count: features.dimension * classes)
+        for bucket in 0..<features.dimension {
+            for label in 0..<classes {
+                weights[bucket * classes + label] = Float(rows[bucket * Self.rowWidth + label]) * rowScales[label]
+            }
+        }
+        return weights
+    }
+
     /// Reads a model written by `write(to:)`.
     public static func load(from path: String) throws -> TopicModel {
         let data = try GzipFile.read(path)
@@ -172,7 +202,18 @@ public struct TopicModel: Sendable {
         model.temperature = header.temperature
         data[cursor..<(cursor + count)].withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: Int8.self)
-            for offset in 0..<count { model.weights[offset] = Float(bytes[offset]) * header.scales[offset % classes] }
+            if classes <= rowWidth {
+                model.weights = []
+                model.rowScales = header.scales
+                model.rows = [Int8](repeating: 0, count: header.features.dimension * rowWidth)
+                for bucket in 0..<header.features.dimension {
+                    for label in 0..<classes { model.rows[bucket * rowWidth + label] = bytes[bucket * classes + label] }
+                }
+            } else {
+                for offset in 0..<count {
+                    model.weights[offset] = Float(bytes[offset]) * header.scales[offset % classes]
+                }
+            }
         }
         cursor += count
         for label in 0..<classes {

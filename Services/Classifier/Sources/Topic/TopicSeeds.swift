@@ -60,8 +60,7 @@ public struct TopicSeeds: Sendable {
         var words = 0
         for (part, weight, cap) in [(title, 2, 64), (text, 1, limit)] {
             var taken = 0
-            TokenScanner.forEachToken(in: part) { token in
-                guard taken < cap else { return }
+            TokenScanner.forEachToken(in: part, limit: cap) { token in
                 taken += 1
                 if seeds.contains(LightStemmer.stemHash(of: token)) { hits += weight }
             }
