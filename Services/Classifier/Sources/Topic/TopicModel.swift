@@ -59,12 +59,12 @@ public struct TopicModel: Sendable {
     var rowScales: [Float] = []
     static let rowWidth = 8
 
-    init(labels: [String], features: TopicFeatures, provenance: Provenance) {
+    init(labels: [String], features: TopicFeatures, provenance: Provenance, weighted: Bool = true) {
         self.labels = labels
         self.features = features
         self.temperature = 1
         self.provenance = provenance
-        weights = [Float](repeating: 0, count: features.dimension * labels.count)
+        weights = weighted ? [Float](repeating: 0, count: features.dimension * labels.count) : []
         biases = [Float](repeating: 0, count: labels.count)
     }
 
@@ -198,17 +198,24 @@ public struct TopicModel: Sendable {
         guard classes > 0, header.scales.count == classes, data.endIndex - cursor == count + 4 * classes else {
             throw fail("the weights do not match the header")
         }
-        var model = TopicModel(labels: header.labels, features: header.features, provenance: header.provenance)
+        var model = TopicModel(
+            labels: header.labels,
+            features: header.features,
+            provenance: header.provenance,
+            weighted: classes > rowWidth
+        )
         model.temperature = header.temperature
         data[cursor..<(cursor + count)].withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: Int8.self)
             if classes <= rowWidth {
-                model.weights = []
                 model.rowScales = header.scales
-                model.rows = [Int8](repeating: 0, count: header.features.dimension * rowWidth)
-                for bucket in 0..<header.features.dimension {
-                    for label in 0..<classes { model.rows[bucket * rowWidth + label] = bytes[bucket * classes + label] }
+                var rows = [Int8](repeating: 0, count: header.features.dimension * rowWidth)
+                rows.withUnsafeMutableBufferPointer { rows in
+                    for bucket in 0..<header.features.dimension {
+                        for label in 0..<classes { rows[bucket * rowWidth + label] = bytes[bucket * classes + label] }
+                    }
                 }
+                model.rows = rows
             } else {
                 for offset in 0..<count {
                     model.weights[offset] = Float(bytes[offset]) * header.scales[offset % classes]
