@@ -4,6 +4,7 @@ import NashraModel
 import Parser
 import Testing
 
+@testable import FetchFrontier
 @testable import Fetcher
 
 /// The publisher's own section as evidence for the topic: where it is found (pages, feeds, addresses), how it
@@ -92,6 +93,40 @@ import Testing
             sectionHint: items.first?.hints.section
         )
         #expect(filed.probabilities[sport] > plain.probabilities[sport])
+    }
+
+    @Test("the catalog's section of a feed reaches its items that name none; an item's own category wins")
+    func catalogSection() throws {
+        let catalog = try SourceCatalog.parse(
+            """
+            sources:
+              - id: youm7
+                name: اليوم السابع
+                feeds:
+                  - https://www.youm7.example/rss/sport
+                  - https://www.youm7.example/rss/all
+                sections:
+                  https://www.youm7.example/rss/sport: رياضة
+                poll_interval: 300
+            """
+        )
+        let source = catalog.source(id: "youm7")
+        #expect(source?.sections?["https://www.youm7.example/rss/sport"] == "رياضة")
+        let items = [
+            FeedResult.Item(url: "https://www.youm7.example/1", hints: ItemHints(title: "الأهلي يفوز")),
+            FeedResult.Item(url: "https://www.youm7.example/2", hints: ItemHints(section: "كرة عالمية")),
+        ]
+        let sport = FeedResult(
+            sourceID: "youm7",
+            feedURL: "https://www.youm7.example/rss/sport",
+            status: 200,
+            items: items
+        )
+        let jobs = FrontierIntake.jobs(for: sport, source: source)
+        #expect(jobs.map(\.hints?.section) == ["رياضة", "كرة عالمية"])
+        #expect(jobs.allSatisfy { $0.sourceName == "اليوم السابع" })
+        let all = FeedResult(sourceID: "youm7", feedURL: "https://www.youm7.example/rss/all", status: 200, items: items)
+        #expect(FrontierIntake.jobs(for: all, source: source).map(\.hints?.section) == [nil, "كرة عالمية"])
     }
 
     @Test("learned per source: a section name nobody knows is learned from the text's sure decisions")

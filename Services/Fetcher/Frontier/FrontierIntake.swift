@@ -70,17 +70,19 @@ public struct FrontierIntake: StageProcessor {
         }
     }
 
-    func handle(_ result: FeedResult) throws {
-        let pushed = result.pushed == true
-        if !pushed { try polled(result) }
-        let source = catalog.source(id: result.sourceID)
-        let jobs = result.items.map { item in
+    /// The fetch jobs of a feed's items: what the feed said of each (title, date, section), what the catalog
+    /// says of the source, and the catalog's section of the feed for items that name none.
+    static func jobs(for result: FeedResult, source: Source?) -> [FetchJob] {
+        let feedSection = source?.sections?[result.feedURL]
+        return result.items.map { item in
+            var hints = item.hints
+            if hints.section?.isEmpty ?? true { hints.section = feedSection }
             var job = FetchJob(
                 kind: .article,
                 url: item.url,
                 sourceID: result.sourceID,
                 sourceName: source?.name,
-                hints: item.hints
+                hints: hints
             )
             job.sourceHints = SourceHints(
                 timezone: source?.timezone,
@@ -89,6 +91,13 @@ public struct FrontierIntake: StageProcessor {
             )
             return job
         }
+    }
+
+    func handle(_ result: FeedResult) throws {
+        let pushed = result.pushed == true
+        if !pushed { try polled(result) }
+        let source = catalog.source(id: result.sourceID)
+        let jobs = Self.jobs(for: result, source: source)
         let fresh = try state.enqueue(jobs)
         let new = Set(fresh)
         metrics.discovered(jobs.filter { new.contains($0.url) }, via: pushed ? "push" : "poll")

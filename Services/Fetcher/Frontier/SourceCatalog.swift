@@ -20,9 +20,12 @@ public struct Source: Codable, Sendable, Equatable {
     /// Selectors for outlets where the generic extractor is not enough (`extraction: {body:, title:, date:,
     /// remove: []}`).
     public var extraction: ExtractionRules?
+    /// The section of a feed that carries one section only, by the feed's address (`sections: {URL: رياضة}`):
+    /// the section of its items that name none (`<category>`), evidence for the classifier.
+    public var sections: [String: String]?
 
     enum CodingKeys: String, CodingKey {
-        case id, name, home, feeds, language, timezone, charset, extraction
+        case id, name, home, feeds, language, timezone, charset, extraction, sections
         case nameLatin = "name_latin"
         case pollInterval = "poll_interval"
     }
