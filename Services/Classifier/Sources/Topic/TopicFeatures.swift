@@ -7,7 +7,7 @@ import NashraHashing
 /// From the normalised text (`TokenScanner`, the one Arabic normaliser):
 /// - word unigrams of the light stems (`LightStemmer`), stop words dropped;
 /// - optionally, word bigrams of consecutive kept stems (off by default: on outlets the model never saw they
-///   scored the same as without, and cost a tenth of the speed; `bench/classify.sh --ablation`);
+///   score the same as without, and cost a tenth of the speed; `bench/classify.sh --ablation`);
 /// - character n-grams (`charGrams`, e.g. 3 and 4) of each normalised word with its boundaries marked, which
 ///   catch morphology the light stemmer misses (broken plurals, attached pronouns) and names spelled two ways;
 /// - title words again in their own family, since a headline says more about the topic than a paragraph;

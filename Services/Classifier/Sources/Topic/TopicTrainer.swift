@@ -21,8 +21,8 @@ import Foundation
 ///
 /// Headlines alone: in a fifth of the steps (`headlineOnlyShare`) an article is seen by its headline's features
 /// only. Feeds and short items often carry nothing else, and a model that only ever saw whole articles leaves a
-/// lone headline's words too little weight (on SaudiNewsNet's 170 headline-only items it was right on a quarter
-/// of the sport ones, where the plain SVM was right on two thirds).
+/// lone headline's words too little weight (such a model is right on a quarter of SaudiNewsNet's headline-only
+/// sport items, the plain SVM on two thirds; `bench/classify.sh --ablation` measures the difference).
 ///
 /// Calibration: a tenth of the articles is held out; after training, the temperature that minimises their
 /// negative log-likelihood is kept (temperature scaling leaves the ranking, hence accuracy, unchanged).
