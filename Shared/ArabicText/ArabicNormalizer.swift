@@ -53,6 +53,22 @@ public struct ArabicNormalizer: Sendable {
         }
     }
 
+    /// `fold` and `ArabicTokenizer.isWordScalar` of every scalar below U+0700 (ASCII, Latin-1, Arabic), computed
+    /// from them once: the folded value, with `Self.wordFlag` set for a word scalar, or `Self.dropped`. The
+    /// tokenizer's loop reads one entry per scalar instead of a switch and a range test.
+    public static let tableSize = 0x0700
+    public static let dropped = UInt32.max
+    public static let wordFlag: UInt32 = 1 << 30
+    public static let foldTable = table(ArabicNormalizer(foldTaMarbuta: true))
+    public static let foldTableKeepingTaMarbuta = table(ArabicNormalizer(foldTaMarbuta: false))
+
+    static func table(_ normalizer: ArabicNormalizer) -> [UInt32] {
+        (0..<UInt32(tableSize)).map { value in
+            guard let folded = Unicode.Scalar(value).flatMap(normalizer.fold) else { return dropped }
+            return folded.value | (ArabicTokenizer.isWordScalar(folded) ? wordFlag : 0)
+        }
+    }
+
     /// Whether `scalar` is an Arabic letter (after folding), used to tell Arabic text from other scripts.
     @inlinable
     public static func isArabicLetter(_ scalar: Unicode.Scalar) -> Bool {

@@ -10,8 +10,7 @@ public enum TokenScanner {
 
     /// Calls `body` with every normalised token of `text`, in order, up to `limit` tokens (the rest of the text
     /// is not read). `String` only, on purpose: a generic `some StringProtocol` parameter made classification 45%
-    /// slower (33.9k → 18k docs/s). A native string's UTF-8 is decoded here directly, a byte at a time (it is
-    /// valid by construction); other strings go through their scalar view.
+    /// slower (33.9k → 18k docs/s). The string's UTF-8 is read by `forEachToken(inUTF8:)`.
     @inlinable
     public static func forEachToken(
         in text: String,
@@ -19,58 +18,89 @@ public enum TokenScanner {
         limit: Int = .max,
         _ body: (UnsafeBufferPointer<Unicode.Scalar>) -> Void
     ) {
-        guard limit > 0 else { return }
-        withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: maximumTokenLength) { buffer in
-            var count = 0
-            var tokens = 0
-            /// Takes one scalar; false once `limit` tokens have been given.
-            @inline(__always)
-            func take(_ scalar: Unicode.Scalar) -> Bool {
-                guard let folded = normalizer.fold(scalar) else { return true }  // diacritics join their word
-                if ArabicTokenizer.isWordScalar(folded) {
-                    if count < maximumTokenLength {
-                        buffer[count] = folded
-                        count += 1
-                    }
-                } else if count > 0 {
-                    body(UnsafeBufferPointer(rebasing: buffer[0..<count]))
-                    count = 0
-                    tokens += 1
-                    if tokens == limit { return false }
-                }
-                return true
+        let scanned: Void? = text.utf8.withContiguousStorageIfAvailable {
+            forEachToken(inUTF8: $0, normalizer: normalizer, limit: limit, body)
+        }
+        if scanned == nil {
+            var copy = text
+            copy.makeContiguousUTF8()
+            _ = copy.utf8.withContiguousStorageIfAvailable {
+                forEachToken(inUTF8: $0, normalizer: normalizer, limit: limit, body)
             }
-            let scanned: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
+        }
+    }
+
+    /// The same over UTF-8 bytes, decoded here a byte at a time (no String is made): what a JSON line's text
+    /// is read as. Bytes that are not UTF-8 (a stray continuation byte, a sequence cut short) read as U+FFFD, a
+    /// separator, so the tokens are those of the string `String(decoding:as:)` repairs; nothing is read past the
+    /// buffer.
+    @inlinable
+    public static func forEachToken(
+        inUTF8 bytes: UnsafeBufferPointer<UInt8>,
+        normalizer: ArabicNormalizer = .standard,
+        limit: Int = .max,
+        _ body: (UnsafeBufferPointer<Unicode.Scalar>) -> Void
+    ) {
+        guard limit > 0 else { return }
+        let table =
+            normalizer.foldTaMarbuta ? ArabicNormalizer.foldTable : ArabicNormalizer.foldTableKeepingTaMarbuta
+        table.withUnsafeBufferPointer { table in
+            withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: maximumTokenLength) { buffer in
+                var count = 0
+                var tokens = 0
                 var index = 0
                 let end = bytes.count
+                @inline(__always)
+                func continuation(_ offset: Int) -> UInt32? {
+                    guard index + offset < end else { return nil }
+                    let byte = bytes[index + offset]
+                    return byte & 0xC0 == 0x80 ? UInt32(byte & 0x3F) : nil
+                }
                 while index < end {
                     let lead = UInt32(bytes[index])
-                    var value: UInt32
+                    var value: UInt32 = 0xFFFD
+                    var length = 1
                     if lead < 0x80 {
                         value = lead
-                        index += 1
-                    } else if lead < 0xE0 {
-                        value = (lead & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
-                        index += 2
-                    } else if lead < 0xF0 {
-                        value =
-                            (lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
-                        index += 3
-                    } else {
-                        value = (lead & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3F) << 12
-                        value |= UInt32(bytes[index + 2] & 0x3F) << 6 | UInt32(bytes[index + 3] & 0x3F)
-                        index += 4
+                    } else if lead >= 0xC2 && lead < 0xE0, let second = continuation(1) {
+                        value = (lead & 0x1F) << 6 | second
+                        length = 2
+                    } else if lead >= 0xE0 && lead < 0xF0, let second = continuation(1), let third = continuation(2) {
+                        value = (lead & 0x0F) << 12 | second << 6 | third
+                        length = 3
+                    } else if lead >= 0xF0 && lead < 0xF5, let second = continuation(1), let third = continuation(2),
+                        let fourth = continuation(3)
+                    {
+                        value = (lead & 0x07) << 18 | second << 12 | third << 6 | fourth
+                        length = 4
                     }
-                    guard take(Unicode.Scalar(value) ?? "\u{FFFD}") else { return false }
+                    index += length
+                    let folded: Unicode.Scalar
+                    let isWord: Bool
+                    if value < ArabicNormalizer.tableSize {
+                        let entry = table[Int(value)]
+                        if entry == ArabicNormalizer.dropped { continue }  // diacritics join their word
+                        folded = Unicode.Scalar(entry & ~ArabicNormalizer.wordFlag) ?? "\u{FFFD}"
+                        isWord = entry & ArabicNormalizer.wordFlag != 0
+                    } else {
+                        guard let scalar = normalizer.fold(Unicode.Scalar(value) ?? "\u{FFFD}") else { continue }
+                        folded = scalar
+                        isWord = ArabicTokenizer.isWordScalar(scalar)
+                    }
+                    if isWord {
+                        if count < maximumTokenLength {
+                            buffer[count] = folded
+                            count += 1
+                        }
+                    } else if count > 0 {
+                        body(UnsafeBufferPointer(rebasing: buffer[0..<count]))
+                        count = 0
+                        tokens += 1
+                        if tokens == limit { return }
+                    }
                 }
-                return true
+                if count > 0 { body(UnsafeBufferPointer(rebasing: buffer[0..<count])) }
             }
-            if scanned == nil {
-                for scalar in text.unicodeScalars where !take(scalar) { return }
-            } else if scanned == false {
-                return
-            }
-            if count > 0 { body(UnsafeBufferPointer(rebasing: buffer[0..<count])) }
         }
     }
 

@@ -144,6 +144,31 @@ import Testing
         #expect(first == Array(all.prefix(3)))
     }
 
+    @Test("bytes that are not UTF-8 read as U+FFFD, as String repairs them; nothing is read past the end")
+    func scannerOnBadBytes() {
+        func tokens(_ bytes: [UInt8]) -> [String] {
+            var found: [String] = []
+            bytes.withUnsafeBufferPointer { buffer in
+                TokenScanner.forEachToken(inUTF8: buffer) { found.append(String(String.UnicodeScalarView($0))) }
+            }
+            return found
+        }
+        let word = Array("نشرة".utf8)
+        for bad: [UInt8] in [
+            [0xFF], [0x80], [0xC3], [0xE2, 0x82], [0xF0, 0x9F, 0x98], [0xC0, 0xAF], [0xED, 0xA0, 0x80],
+        ] {
+            let bytes = word + bad + Array(" خبر".utf8)
+            #expect(
+                tokens(bytes)
+                    == ArabicTokenizer.tokens(normalizer.normalize(String(decoding: bytes, as: UTF8.self))).map(
+                        String.init
+                    ),
+                "\(bad)"
+            )
+            #expect(tokens(word + bad).first == "نشره", "a sequence cut short at the end: \(bad)")
+        }
+    }
+
     @Test("the hash table answers as a dictionary would, collisions and misses included")
     func hashTable() {
         let entries = (0..<500).map { (TokenScanner.hash("word\($0)"), UInt64($0)) } + [(0, 7), (1 << 29, 8)]

@@ -31,4 +31,38 @@ import Testing
         #expect(objects[4]["id"] as? String == "a4" && objects[4]["category"] as? String == "culture")
         #expect(String(decoding: result.stderr, as: UTF8.self).contains("2 of 6 line(s) rejected"))
     }
+
+    @Test("lines read by the fast path and by the decoder answer the same; escapes, nesting and bad bytes")
+    func fastAndSlowPaths() async throws {
+        let nashra = try #require(TestEnvironment.executable("nashra"))
+        let title = "الأهلي يفوز على الزمالك في قمة الدوري"
+        // The same article: plain; with every escape JSON has (\u0627 is ا, a surrogate pair is an emoji); with a
+        // nested field no one asked for (the decoder's path); with bytes that are not UTF-8.
+        var input = Data()
+        input.append(
+            Data(#"{"id": "plain", "title": "\#(title)", "text": "سجل اللاعب هدفين في المباراة", "n": 1}"#.utf8)
+        )
+        input.append(Data("\n".utf8))
+        input.append(Data(#"{"id":"esc\"aped","title":"\u0627\u0644\u0623\u0647\u0644\u064A يفوز على الزمالك","#.utf8))
+        input.append(Data(#""text":"سجل\tاللاعب\nهدفين\/في \ud83d\ude00 المباراة\\","x":null,"ok":true}"#.utf8))
+        input.append(Data("\n".utf8))
+        input.append(Data(#"{"id": "nested", "meta": {"a": [1, 2]}, "title": "\#(title)", "text": "هدفين"}"#.utf8))
+        input.append(Data("\n".utf8))
+        input.append(
+            Data(#"{"id": "bytes", "title": "\#(title) "#.utf8) + Data([0xFF, 0xC3]) + Data(#"", "text": ""}"#.utf8)
+        )
+        input.append(Data("\n".utf8))
+        input.append(Data(#"{"id": 7, "title": "\#(title)"}"#.utf8))
+        input.append(Data("\n".utf8))
+        input.append(Data(#"{"id": "twice", "title": "a", "title": "\#(title)"}"#.utf8))
+        let result = try await ChildProcess.output(nashra, ["classify"], input: input)
+        let objects = try String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+        #expect(objects.count == 6)
+        #expect(objects.map { $0["id"] as? String } == ["plain", "esc\"aped", "nested", "bytes", nil, "twice"])
+        #expect(objects.prefix(4).allSatisfy { $0["category"] as? String == "sport" }, "\(objects)")
+        #expect(objects[4]["error"] != nil, "an id that is a number is the decoder's error")
+        #expect(objects[5]["category"] != nil, "a repeated key goes to the decoder, which reads its first value")
+    }
 }

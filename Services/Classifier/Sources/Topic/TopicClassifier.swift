@@ -68,6 +68,31 @@ public struct TopicClassifier: Sendable {
         scratch: inout [UInt32]
     ) -> TopicDecision {
         model.features.extract(title: title, text: text, into: &scratch)
+        return decision(of: scratch, sectionHint: sectionHint, url: url, source: source, evidence: evidence)
+    }
+
+    /// The same from UTF-8 bytes (a JSON line's fields, read without making Strings of them).
+    public func classify(
+        titleUTF8: UnsafeBufferPointer<UInt8>,
+        textUTF8: UnsafeBufferPointer<UInt8>,
+        sectionHint: String? = nil,
+        url: String? = nil,
+        source: String = "",
+        evidence: SectionEvidence? = nil,
+        scratch: inout [UInt32]
+    ) -> TopicDecision {
+        model.features.extract(titleUTF8: titleUTF8, textUTF8: textUTF8, into: &scratch)
+        return decision(of: scratch, sectionHint: sectionHint, url: url, source: source, evidence: evidence)
+    }
+
+    private func decision(
+        of features: [UInt32],
+        sectionHint: String?,
+        url: String?,
+        source: String,
+        evidence: SectionEvidence?
+    ) -> TopicDecision {
+        let scratch = features
         // No word to read is no evidence: every section equally likely, rather than the biases' leaning.
         let logits = scratch.isEmpty ? [Float](repeating: 0, count: model.labels.count) : model.logits(of: scratch)
         var probabilities = model.probabilities(fromLogits: logits)

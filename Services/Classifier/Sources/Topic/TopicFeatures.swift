@@ -52,6 +52,25 @@ public struct TopicFeatures: Sendable, Codable, Equatable {
     /// headline's first, then the body's. Returns how many are the headline's.
     @discardableResult
     public func extract(title: String, text: String, into indices: inout [UInt32]) -> Int {
+        var title = title
+        var text = text
+        title.makeContiguousUTF8()
+        text.makeContiguousUTF8()
+        let headline = title.utf8.withContiguousStorageIfAvailable { title in
+            text.utf8.withContiguousStorageIfAvailable { text in
+                extract(titleUTF8: title, textUTF8: text, into: &indices)
+            }
+        }
+        return (headline ?? nil) ?? 0
+    }
+
+    /// The same from UTF-8 bytes (`TokenScanner.forEachToken(inUTF8:)`: what is not UTF-8 reads as U+FFFD).
+    @discardableResult
+    public func extract(
+        titleUTF8 title: UnsafeBufferPointer<UInt8>,
+        textUTF8 text: UnsafeBufferPointer<UInt8>,
+        into indices: inout [UInt32]
+    ) -> Int {
         indices.removeAll(keepingCapacity: true)
         let mask = UInt64(dimension - 1)
         add(title, family: 0x5449_544c, limit: 64, mask: mask, into: &indices)
@@ -66,10 +85,16 @@ public struct TopicFeatures: Sendable, Codable, Equatable {
         count == 0 ? 0 : 1 / Float(count).squareRoot()
     }
 
-    private func add(_ text: String, family: UInt64, limit: Int, mask: UInt64, into indices: inout [UInt32]) {
+    private func add(
+        _ text: UnsafeBufferPointer<UInt8>,
+        family: UInt64,
+        limit: Int,
+        mask: UInt64,
+        into indices: inout [UInt32]
+    ) {
         var previous: UInt64 = 0
         let titleFamily = family == 0x5449_544c
-        TokenScanner.forEachToken(in: text, limit: limit) { token in
+        TokenScanner.forEachToken(inUTF8: text, limit: limit) { token in
             for n in charGrams { addCharGrams(token, n: n, mask: mask, into: &indices) }
             guard !ArabicStopWords.contains(token) else { return }
             let stem = LightStemmer.stemHash(of: token)
