@@ -92,9 +92,8 @@ public struct TopicClassifier: Sendable {
         source: String,
         evidence: SectionEvidence?
     ) -> TopicDecision {
-        let scratch = features
         // No word to read is no evidence: every section equally likely, rather than the biases' leaning.
-        let logits = scratch.isEmpty ? [Float](repeating: 0, count: model.labels.count) : model.logits(of: scratch)
+        let logits = features.isEmpty ? [Float](repeating: 0, count: model.labels.count) : model.logits(of: features)
         var probabilities = model.probabilities(fromLogits: logits)
         if let key = SectionEvidence.key(section: sectionHint, url: url) {
             let table = evidence ?? sectionNames

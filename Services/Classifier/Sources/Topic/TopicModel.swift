@@ -88,28 +88,9 @@ public struct TopicModel: Sendable {
         }
         weights.withUnsafeBufferPointer { weights in
             scores.withUnsafeMutableBufferPointer { scores in
-                if classes == 6 {  // the shipped taxonomy: unrolled
-                    var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0, s4: Float = 0, s5: Float = 0
-                    for index in indices {
-                        let base = Int(index) &* 6
-                        s0 += weights[base]
-                        s1 += weights[base &+ 1]
-                        s2 += weights[base &+ 2]
-                        s3 += weights[base &+ 3]
-                        s4 += weights[base &+ 4]
-                        s5 += weights[base &+ 5]
-                    }
-                    scores[0] += s0 * weight
-                    scores[1] += s1 * weight
-                    scores[2] += s2 * weight
-                    scores[3] += s3 * weight
-                    scores[4] += s4 * weight
-                    scores[5] += s5 * weight
-                } else {
-                    for index in indices {
-                        let base = Int(index) &* classes
-                        for label in 0..<classes { scores[label] += weights[base &+ label] * weight }
-                    }
+                for index in indices {
+                    let base = Int(index) &* classes
+                    for label in 0..<classes { scores[label] += weights[base &+ label] * weight }
                 }
             }
         }

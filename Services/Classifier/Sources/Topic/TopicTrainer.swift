@@ -98,19 +98,15 @@ public struct TopicTrainer: Sendable {
         }
         let labels = labelSet.sorted()
         let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
-        // Features once, flat: offsets[i]..<offsets[i+1] are article i's bucket occurrences.
-        var offsets = [0]
-        var flat: [UInt32] = []
+        var corpus = Encoded(labelOf: labelOf)
         var scratch: [UInt32] = []
-        var candidates: [[Int]] = []
-        var headlines: [Int] = []
         for (article, label) in zip(articles, labelOf) {
-            headlines.append(features.extract(title: article.title, text: article.text, into: &scratch))
-            flat.append(contentsOf: scratch)
-            offsets.append(flat.count)
+            corpus.headlines.append(features.extract(title: article.title, text: article.text, into: &scratch))
+            corpus.flat.append(contentsOf: scratch)
+            corpus.offsets.append(corpus.flat.count)
             let outletLabels =
                 seeded[label] != nil ? [label] : labelMap.candidates(outlet: article.outlet, label: label)
-            candidates.append(outletLabels.compactMap { labelIndex[$0] })
+            corpus.candidates.append(outletLabels.compactMap { labelIndex[$0] })
         }
 
         var random = SplitMix(seed: seed)
@@ -127,11 +123,7 @@ public struct TopicTrainer: Sendable {
                 articles: articles,
                 labels: labels,
                 training: training,
-                labelOf: labelOf,
-                candidates: &candidates,
-                flat: flat,
-                offsets: offsets,
-                headlines: headlines,
+                corpus: &corpus,
                 provenance: provenance
             )
         }
@@ -145,25 +137,16 @@ public struct TopicTrainer: Sendable {
             }
         }
         var model = TopicModel(labels: labels, features: features, provenance: provenance)
-        fit(
-            &model,
-            training: training,
-            labelOf: labelOf,
-            candidates: candidates,
-            flat: flat,
-            offsets: offsets,
-            headlines: headlines,
-            random: &random
-        )
+        fit(&model, training: training, corpus: corpus, random: &random)
 
         var report = Report(trained: training.count, heldOut: heldOut.count, seeded: seeded, learned: learned)
         if !heldOut.isEmpty {
-            let heldOutLogits = heldOut.map { model.logits(of: Array(flat[offsets[$0]..<offsets[$0 + 1]])) }
+            let heldOutLogits = heldOut.map { model.logits(of: Array(corpus.occurrences(of: $0))) }
             func nll(_ temperature: Double) -> Double {
                 var total = 0.0
                 for (position, index) in heldOut.enumerated() {
                     let p = model.probabilities(fromLogits: heldOutLogits[position], temperature: temperature)
-                    total -= Foundation.log(max(candidates[index].reduce(0.0) { $0 + p[$1] }, 1e-12))
+                    total -= Foundation.log(max(corpus.candidates[index].reduce(0.0) { $0 + p[$1] }, 1e-12))
                 }
                 return total / Double(heldOut.count)
             }
@@ -186,13 +169,10 @@ public struct TopicTrainer: Sendable {
         articles: [LabeledArticle],
         labels: [String],
         training: [Int],
-        labelOf: [String],
-        candidates: inout [[Int]],
-        flat: [UInt32],
-        offsets: [Int],
-        headlines: [Int],
+        corpus: inout Encoded,
         provenance: TopicModel.Provenance
     ) -> [String: [String: [String: Int]]] {
+        let labelOf = corpus.labelOf
         // A model of one outlet mistakes that outlet's habits for the sections: probe with two or more.
         let outlets = Set(training.compactMap { articles[$0].outlet }).sorted()
         guard outlets.count >= 3 else { return [:] }
@@ -201,25 +181,16 @@ public struct TopicTrainer: Sendable {
             // The sections the outlet has (seeded ones included: those articles are already placed), and the
             // articles in the outlet's own filing (a seeded article is not).
             let all = training.filter { articles[$0].outlet == outlet }
-            let present = Set(all.flatMap { candidates[$0] })
+            let present = Set(all.flatMap { corpus.candidates[$0] })
             let own = all.filter { labelOf[$0] == articles[$0].label }
             let others = training.filter { articles[$0].outlet != outlet }
             var probe = TopicModel(labels: labels, features: features, provenance: provenance)
             var random = SplitMix(seed: seed)
-            fit(
-                &probe,
-                training: others,
-                labelOf: labelOf,
-                candidates: candidates,
-                flat: flat,
-                offsets: offsets,
-                headlines: headlines,
-                random: &random
-            )
+            fit(&probe, training: others, corpus: corpus, random: &random)
             var totals: [String: Int] = [:]
             var elsewhere: [String: [Int: Int]] = [:]
             for index in own {
-                let logits = probe.logits(of: Array(flat[offsets[index]..<offsets[index + 1]]))
+                let logits = probe.logits(of: Array(corpus.occurrences(of: index)))
                 guard let best = logits.indices.max(by: { logits[$0] < logits[$1] }) else { continue }
                 totals[labelOf[index], default: 0] += 1
                 if !present.contains(best) { elsewhere[labelOf[index], default: [:]][best, default: 0] += 1 }
@@ -239,8 +210,9 @@ public struct TopicTrainer: Sendable {
                     let restRate = max(Double((sectionTotals[section] ?? 0) - count), 1) / Double(restTotal)
                     guard rate >= rule.concentration * restRate else { continue }
                     learned[outlet, default: [:]][outletLabel, default: [:]][labels[section]] = count
-                    for index in own where labelOf[index] == outletLabel && !candidates[index].contains(section) {
-                        candidates[index].append(section)
+                    for index in own where labelOf[index] == outletLabel && !corpus.candidates[index].contains(section)
+                    {
+                        corpus.candidates[index].append(section)
                     }
                 }
             }
@@ -252,13 +224,10 @@ public struct TopicTrainer: Sendable {
     private func fit(
         _ model: inout TopicModel,
         training: [Int],
-        labelOf: [String],
-        candidates: [[Int]],
-        flat: [UInt32],
-        offsets: [Int],
-        headlines: [Int],
+        corpus: Encoded,
         random: inout SplitMix
     ) {
+        let labelOf = corpus.labelOf
         let classes = model.labels.count
         var training = training
         // Class weights from the articles' primary labels ("balanced": n / (k · n_c)).
@@ -277,13 +246,13 @@ public struct TopicTrainer: Sendable {
         for _ in 0..<epochs {
             training.shuffle(using: &random)
             for index in training {
-                let headlineOnly = headlineOnlyShare > 0 && headlines[index] > 0 && random.unit() < headlineOnlyShare
-                let end = headlineOnly ? offsets[index] + headlines[index] : offsets[index + 1]
-                let occurrences = flat[offsets[index]..<end]
+                let headlineOnly =
+                    headlineOnlyShare > 0 && corpus.headlines[index] > 0 && random.unit() < headlineOnlyShare
+                let occurrences = corpus.occurrences(of: index, headlineOnly: headlineOnly)
                 let value = TopicFeatures.occurrenceWeight(occurrences.count)
                 let logits = model.logits(of: Array(occurrences))
                 let p = model.probabilities(fromLogits: logits, temperature: 1)
-                let candidateSet = candidates[index]
+                let candidateSet = corpus.candidates[index]
                 let mass = candidateSet.reduce(0.0) { $0 + p[$1] }
                 for label in 0..<classes {
                     let target = candidateSet.contains(label) && mass > 0 ? p[label] / mass : 0
@@ -307,6 +276,21 @@ public struct TopicTrainer: Sendable {
                     model.biases[label] -= learningRate * gradient[label] / biasSquared[label].squareRoot()
                 }
             }
+        }
+    }
+
+    /// The training articles as the trainer reads them: features extracted once, flat (`offsets[i]..<offsets[i+1]`
+    /// are article i's bucket occurrences, the first `headlines[i]` of them its headline's), each article's label
+    /// and its candidate model labels (indices).
+    private struct Encoded {
+        var labelOf: [String]
+        var candidates: [[Int]] = []
+        var flat: [UInt32] = []
+        var offsets = [0]
+        var headlines: [Int] = []
+
+        func occurrences(of index: Int, headlineOnly: Bool = false) -> ArraySlice<UInt32> {
+            flat[offsets[index]..<(headlineOnly ? offsets[index] + headlines[index] : offsets[index + 1])]
         }
     }
 }
