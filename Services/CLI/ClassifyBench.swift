@@ -23,7 +23,7 @@ struct ClassifyBench: ParsableCommand {
         guard !articles.isEmpty else { throw ValidationError("\(corpus) has no labelled article") }
         let megabytes = Double(articles.reduce(0) { $0 + $1.title.utf8.count + $1.text.utf8.count }) / 1_048_576
 
-        var scratch: [UInt32] = []
+        var scratch = FeatureScratch()
         var checksum = 0.0
         var start = Date()
         for article in articles {

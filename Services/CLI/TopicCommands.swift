@@ -139,7 +139,7 @@ struct EvaluateCommand: ParsableCommand {
         var raw: [String] = []
         var withinOutlet: [String] = []
         var calibration = [(confidence: Double, correct: Bool)]()
-        var scratch: [UInt32] = []
+        var scratch = FeatureScratch()
         let start = Date()
         for article in articles {
             let decision = classifier.classify(title: article.title, text: article.text, scratch: &scratch)
@@ -248,16 +248,6 @@ struct ClassifyCommand: ParsableCommand {
         var source: String?
     }
 
-    struct Output: Encodable {
-        var id: String?
-        var category: String?
-        var confidence: Double?
-        var uncertain: Bool?
-        var scores: [String: Double]?
-        var line: Int?
-        var error: String?
-    }
-
     func run() throws {
         let configuration = try environmentConfiguration()
         let classifier = try TopicClassifier.load(
@@ -265,117 +255,88 @@ struct ClassifyCommand: ParsableCommand {
             threshold: try configuration.double(Setting.topicThreshold)
         )
         let decoder = JSONDecoder()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var scratch: [UInt32] = []
+        var scratch = FeatureScratch()
         let evidence = learnSections ? SectionEvidence(labels: classifier.labels) : nil
         var lineNumber = 0
         var rejected = 0
-        var output = Data()
+        var output = JSONLinesWriter()
+        let labelOrder = classifier.labels.indices.sorted { classifier.labels[$0] < classifier.labels[$1] }
+        var fields = FlatJSONLine(wanted: Self.fields)
         var lines = InputLines()
-        while let line = lines.next() {
+        while let outcome = lines.next({ line -> Result<(String?, TopicDecision), any Error>? in
             lineNumber += 1
-            guard line.contains(where: { $0 > 0x20 }) else { continue }
-            var result: Output
-            do {
-                let (id, decision) = try line.withUnsafeBytes { bytes in
-                    // The common line by the fast path; anything unusual through the decoder, which says what is wrong.
-                    if let fields = FlatJSONLine(bytes, wanted: Self.fields) {
-                        let text = { (index: Int) in fields.values[index].map { String(decoding: $0, as: UTF8.self) } }
-                        guard fields.values[1] != nil || fields.values[2] != nil else {
-                            throw ValidationError("needs title or text")
+            guard line.contains(where: { $0 > 0x20 }) else { return nil }
+            return Result {
+                // The common line by the fast path; anything unusual through the decoder, which says what is wrong.
+                if fields.read(line) {
+                    guard fields.has(1) || fields.has(2) else { throw ValidationError("needs title or text") }
+                    let section = PublisherSection(
+                        name: fields.string(3),
+                        url: fields.string(4),
+                        source: fields.string(5) ?? ""
+                    )
+                    let decision = fields.withValue(1) { title in
+                        fields.withValue(2) { body in
+                            classifier.classify(
+                                titleUTF8: title ?? UnsafeBufferPointer(start: nil, count: 0),
+                                textUTF8: body ?? UnsafeBufferPointer(start: nil, count: 0),
+                                section: section,
+                                evidence: evidence,
+                                scratch: &scratch
+                            )
                         }
-                        let title = fields.values[1] ?? []
-                        let body = fields.values[2] ?? []
-                        let decision = title.withUnsafeBufferPointer { title in
-                            body.withUnsafeBufferPointer { body in
-                                classifier.classify(
-                                    titleUTF8: title,
-                                    textUTF8: body,
-                                    sectionHint: text(3),
-                                    url: text(4),
-                                    source: text(5) ?? "",
-                                    evidence: evidence,
-                                    scratch: &scratch
-                                )
-                            }
-                        }
-                        return (text(0), decision)
                     }
-                    let input = try decoder.decode(Input.self, from: line)
-                    guard input.title != nil || input.text != nil else { throw ValidationError("needs title or text") }
-                    let decision = classifier.classify(
-                        title: input.title ?? "",
-                        text: input.text ?? "",
-                        sectionHint: input.section,
-                        url: input.url,
-                        source: input.source ?? "",
-                        evidence: evidence,
-                        scratch: &scratch
-                    )
-                    return (input.id, decision)
+                    return (fields.string(0), decision)
                 }
-                result = Output(
-                    id: id,
-                    category: decision.topic,
-                    confidence: (decision.confidence * 10_000).rounded() / 10_000,
-                    uncertain: decision.uncertain
+                let input = try decoder.decode(Input.self, from: Data(line))
+                guard input.title != nil || input.text != nil else { throw ValidationError("needs title or text") }
+                let decision = classifier.classify(
+                    title: input.title ?? "",
+                    text: input.text ?? "",
+                    section: PublisherSection(name: input.section, url: input.url, source: input.source ?? ""),
+                    evidence: evidence,
+                    scratch: &scratch
                 )
-                if scores {
-                    result.scores = Dictionary(
-                        uniqueKeysWithValues: zip(
-                            classifier.labels,
-                            decision.probabilities.map { ($0 * 1e6).rounded() / 1e6 }
-                        )
-                    )
+                return (input.id, decision)
+            }
+        }) {
+            // Keys in sorted order (scripts compare lines as text).
+            guard let outcome else { continue }
+            output.beginObject()
+            switch outcome {
+            case .success(let (id, decision)):
+                output.key("category")
+                output.string(decision.topic)
+                output.key("confidence")
+                output.number((decision.confidence * 10_000).rounded() / 10_000)
+                if let id {
+                    output.key("id")
+                    output.string(id)
                 }
-            } catch {
+                if scores {
+                    output.key("scores")
+                    output.beginObject()
+                    for index in labelOrder {
+                        output.key(classifier.labels[index])
+                        output.number((decision.probabilities[index] * 1e6).rounded() / 1e6)
+                    }
+                    output.endObject()
+                }
+                output.key("uncertain")
+                output.bool(decision.uncertain)
+            case .failure(let error):
                 rejected += 1
-                result = Output(line: lineNumber, error: "line \(lineNumber): \(error)")
+                output.key("error")
+                output.string("line \(lineNumber): \(error)")
+                output.key("line")
+                output.number(lineNumber)
             }
-            output.append(try encoder.encode(result))
-            output.append(UInt8(ascii: "\n"))
-            if output.count > 1 << 16 {
-                FileHandle.standardOutput.write(output)
-                output.removeAll(keepingCapacity: true)
-            }
+            output.endObject()
+            output.endLine()
         }
-        FileHandle.standardOutput.write(output)
+        output.flush()
         if rejected > 0 {
             FileHandle.standardError.write(Data("\(rejected) of \(lineNumber) line(s) rejected (see \"error\")\n".utf8))
-        }
-    }
-}
-
-/// Standard input's lines as bytes (without the newline), read a megabyte at a time: no String is made of a line
-/// before the JSON decoder reads it. An iterator rather than a closure, so the caller's loop stays a plain loop.
-struct InputLines: IteratorProtocol {
-    private var pending: [UInt8] = []
-    private var start = 0
-    private var finished = false
-
-    mutating func next() -> Data? {
-        while true {
-            let newline = pending.withUnsafeBufferPointer { bytes -> Int? in
-                guard start < bytes.count, let base = bytes.baseAddress,
-                    let found = memchr(base + start, 0x0A, bytes.count - start)
-                else { return nil }
-                return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-            }
-            if let newline {
-                defer { start = newline + 1 }
-                return Data(pending[start..<newline])
-            }
-            if finished {
-                guard start < pending.count else { return nil }
-                defer { start = pending.count }
-                return Data(pending[start...])
-            }
-            let chunk = FileHandle.standardInput.readData(ofLength: 1 << 20)
-            pending.removeSubrange(0..<start)
-            pending.append(contentsOf: chunk)
-            start = 0
-            finished = chunk.isEmpty
         }
     }
 }

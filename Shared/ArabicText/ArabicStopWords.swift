@@ -26,4 +26,10 @@ public enum ArabicStopWords {
     public static func contains(_ token: UnsafeBufferPointer<Unicode.Scalar>) -> Bool {
         token.count <= 7 && hashes.contains(TokenScanner.hash(token))
     }
+
+    /// The same for a token of `count` scalars whose `TokenScanner.hash` is known.
+    @inlinable
+    public static func contains(hash: UInt64, count: Int) -> Bool {
+        count <= 7 && hashes.contains(hash)
+    }
 }

@@ -258,9 +258,17 @@ enum FixtureCorpus {
         // The publisher's section is a prior: it tips an ambiguous text, it does not invent evidence.
         let sportIndex = try #require(classifier.labels.firstIndex(of: "sport"))
         let ambiguous = classifier.classify(title: "اجتماع في القاهرة", text: "عقد الاجتماع اليوم")
-        let hinted = classifier.classify(title: "اجتماع في القاهرة", text: "عقد الاجتماع اليوم", sectionHint: "رياضة")
+        let hinted = classifier.classify(
+            title: "اجتماع في القاهرة",
+            text: "عقد الاجتماع اليوم",
+            section: PublisherSection(name: "رياضة")
+        )
         #expect(hinted.probabilities[sportIndex] > ambiguous.probabilities[sportIndex])
-        let healthHint = classifier.classify(title: "اجتماع في القاهرة", text: "عقد الاجتماع اليوم", sectionHint: "صحة")
+        let healthHint = classifier.classify(
+            title: "اجتماع في القاهرة",
+            text: "عقد الاجتماع اليوم",
+            section: PublisherSection(name: "صحة")
+        )
         let healthIndex = try #require(classifier.labels.firstIndex(of: "health"))
         #expect(healthHint.probabilities[healthIndex] > ambiguous.probabilities[healthIndex])
     }
@@ -355,12 +363,30 @@ enum FixtureCorpus {
         #expect(phone.topic == "technology", "\(phone)")
     }
 
+    @Test("the word memo changes nothing: the same buckets with and without it, across models and articles")
+    func wordMemo() {
+        let articles = [
+            ("الأهلي يفوز على الزمالك", "سجّل اللاعب هدفين في المباراة، وقال المدرب إن الفريق لعب جيداً."),
+            ("البورصة المصرية تربح ١٠ مليارات", "ارتفعت الأسهم وتراجع الدولار أمام الجنيه في البورصة."),
+            ("الأهلي يفوز على الزمالك", "الأهلي الأهلي الأهلي ماليزيا وإريتريا"),
+        ]
+        var memo = FeatureScratch()
+        for features in [TopicFeatures(), TopicFeatures(bits: 12, wordBigrams: true), TopicFeatures()] {
+            for (title, text) in articles + articles {
+                var plain = FeatureScratch(memo: false)
+                let headline = features.extract(title: title, text: text, into: &plain)
+                #expect(features.extract(title: title, text: text, into: &memo) == headline)
+                #expect(memo.indices == plain.indices)
+            }
+        }
+    }
+
     @Test("places of one region share a feature: Malaysia and Eritrea are the world, Syria is not")
     func placeLexicon() throws {
         func buckets(_ word: String, _ features: TopicFeatures = TopicFeatures()) -> Set<UInt32> {
-            var indices: [UInt32] = []
-            features.extract(title: "", text: word, into: &indices)
-            return Set(indices)
+            var scratch = FeatureScratch()
+            features.extract(title: "", text: word, into: &scratch)
+            return Set(scratch.indices)
         }
         #expect(!buckets("ماليزيا").isDisjoint(with: buckets("وإريتريا")))
         #expect(!buckets("السوري").isDisjoint(with: buckets("اليمن")))

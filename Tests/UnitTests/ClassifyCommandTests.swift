@@ -65,4 +65,28 @@ import Testing
         #expect(objects[4]["error"] != nil, "an id that is a number is the decoder's error")
         #expect(objects[5]["category"] != nil, "a repeated key goes to the decoder, which reads its first value")
     }
+
+    @Test("ids come back as given: quotes, backslashes and control characters at every offset of the scan")
+    func idsRoundTrip() async throws {
+        let nashra = try #require(TestEnvironment.executable("nashra"))
+        // The reader scans strings eight bytes at a time: put the escape at each offset of two words, and send
+        // characters JSON must escape in the answer.
+        let ids = (0..<17).map { String(repeating: "خ", count: $0 / 2) + String(repeating: "x", count: $0 % 2) }
+            .enumerated().map { "\($0.element)\"\\/\n\t\u{01}\u{1F}ى\($0.offset)" }
+        var input = Data()
+        for id in ids {
+            let line = try JSONSerialization.data(withJSONObject: ["id": id, "title": "الأهلي يفوز على الزمالك"])
+            input.append(line)
+            input.append(Data("\n".utf8))
+        }
+        let result = try await ChildProcess.output(nashra, ["classify", "--scores"], input: input)
+        let objects = try String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+        #expect(objects.map { $0["id"] as? String } == ids)
+        let scores = try #require(objects.first?["scores"] as? [String: Double])
+        #expect(scores.keys.contains("sport") && abs(scores.values.reduce(0, +) - 1) < 1e-3)
+        let text = String(decoding: result.stdout, as: UTF8.self)
+        #expect(text.hasPrefix(#"{"category":"sport","confidence":"#), "keys in sorted order")
+    }
 }

@@ -90,7 +90,7 @@ import Testing
         let filed = classifier.classify(
             title: "اجتماع في القاهرة",
             text: "عقد الاجتماع اليوم",
-            sectionHint: items.first?.hints.section
+            section: PublisherSection(name: items.first?.hints.section)
         )
         #expect(filed.probabilities[sport] > plain.probabilities[sport])
     }
@@ -139,8 +139,7 @@ import Testing
         let before = classifier.classify(
             title: ambiguous.title,
             text: ambiguous.text,
-            url: url + "x",
-            source: "saudi",
+            section: PublisherSection(url: url + "x", source: "saudi"),
             evidence: evidence
         )
         // Twenty clear sport stories filed under the same unknown word.
@@ -148,8 +147,7 @@ import Testing
             _ = classifier.classify(
                 title: "المنتخب يفوز بهدفين في تصفيات كأس العالم \(index)",
                 text: "سجل اللاعب هدفين في الشوط الثاني من المباراة على الملعب أمام الفريق المنافس في الدوري.",
-                url: url + "\(index)",
-                source: "saudi",
+                section: PublisherSection(url: url + "\(index)", source: "saudi"),
                 evidence: evidence
             )
         }
@@ -157,8 +155,7 @@ import Testing
         let after = classifier.classify(
             title: ambiguous.title,
             text: ambiguous.text,
-            url: url + "y",
-            source: "saudi",
+            section: PublisherSection(url: url + "y", source: "saudi"),
             evidence: evidence
         )
         #expect(after.probabilities[sport] > before.probabilities[sport] + 0.2, "\(before) → \(after)")
@@ -166,8 +163,7 @@ import Testing
         let elsewhere = classifier.classify(
             title: ambiguous.title,
             text: ambiguous.text,
-            url: url + "z",
-            source: "other",
+            section: PublisherSection(url: url + "z", source: "other"),
             evidence: evidence
         )
         #expect(abs(elsewhere.probabilities[sport] - before.probabilities[sport]) < 1e-9)
@@ -175,8 +171,7 @@ import Testing
         let economy = classifier.classify(
             title: "البنك المركزي يرفع أسعار الفائدة لكبح التضخم",
             text: "قرر البنك المركزي رفع سعر الفائدة، وتراجعت الأسهم في البورصة وارتفع الدولار أمام الجنيه.",
-            url: url + "w",
-            source: "saudi",
+            section: PublisherSection(url: url + "w", source: "saudi"),
             evidence: evidence
         )
         #expect(economy.topic == "economy", "\(economy)")

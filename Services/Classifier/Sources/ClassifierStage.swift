@@ -1,6 +1,7 @@
 import NashraAMQP
 import NashraModel
 import NashraRuntime
+import Synchronization
 
 /// The classifier stage: `nashra.articles` → `nashra.classified` (topic, confidence, story signature).
 public struct ClassifierStage: StageProcessor {
@@ -10,6 +11,9 @@ public struct ClassifierStage: StageProcessor {
     public let signatures: StorySignature
     /// Each source's sections, learned from the articles this process classifies.
     public let sections: SectionEvidence
+    /// One feature scratch (with its word memo) for the articles of every batch; a batch that finds it taken
+    /// classifies with a scratch of its own rather than wait.
+    private let scratch = SharedScratch()
 
     /// The section of stories no section fits with confidence (the reader site's «منوعات»).
     public static let uncertainTopic = "general"
@@ -22,14 +26,17 @@ public struct ClassifierStage: StageProcessor {
 
     public func classify(_ article: Article) -> ClassifiedArticle {
         let body = article.paragraphs.joined(separator: "\n")
-        let decision = classifier.classify(
-            title: article.title,
-            text: body,
-            sectionHint: article.section,
-            url: article.url,
-            source: article.sourceID,
-            evidence: sections
-        )
+        let section = PublisherSection(name: article.section, url: article.url, source: article.sourceID)
+        let decision =
+            scratch.mutex.withLockIfAvailable { scratch in
+                classifier.classify(
+                    title: article.title,
+                    text: body,
+                    section: section,
+                    evidence: sections,
+                    scratch: &scratch
+                )
+            } ?? classifier.classify(title: article.title, text: body, section: section, evidence: sections)
         // A story the model is unsure of is filed under «منوعات» rather than forced into a section it may not
         // belong to; its confidence (the best section's probability) and the flag say so to API readers.
         return ClassifiedArticle(
@@ -49,4 +56,8 @@ public struct ClassifierStage: StageProcessor {
             return .done([.send(classify(article), to: .classified)])
         }
     }
+}
+
+private final class SharedScratch: Sendable {
+    let mutex = Mutex(FeatureScratch())
 }

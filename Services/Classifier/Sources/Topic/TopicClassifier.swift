@@ -2,6 +2,20 @@ import ArabicText
 import Foundation
 import Synchronization
 
+/// What a publisher says of an article's section: its own section name (page, JSON-LD, feed or catalog), the
+/// article's address (whose path often names the section) and the source, whose habits `SectionEvidence` learns.
+public struct PublisherSection: Sendable, Equatable {
+    public var name: String?
+    public var url: String?
+    public var source: String
+
+    public init(name: String? = nil, url: String? = nil, source: String = "") {
+        self.name = name
+        self.url = url
+        self.source = source
+    }
+}
+
 /// A topic and how sure the classifier is.
 public struct TopicDecision: Sendable, Equatable {
     public var topic: String
@@ -33,72 +47,56 @@ public struct TopicClassifier: Sendable {
 
     public var labels: [String] { model.labels }
 
-    /// Classifies a title and body. `sectionHint` is the publisher's own section label and `url` the article's
-    /// address, if known; with `evidence`, the text's decision is learned for the article's section key
-    /// (`SectionEvidence`) and the key's learned prior applied, else the section's name alone counts.
+    /// Classifies a title and body. `section` is what the publisher says of the article's section (its own
+    /// label, the article's address, the source); with `evidence`, the text's decision is learned for the
+    /// article's section key (`SectionEvidence`) and the key's learned prior applied, else the section's name
+    /// alone counts.
     public func classify(
         title: String,
         text: String,
-        sectionHint: String? = nil,
-        url: String? = nil,
-        source: String = "",
+        section: PublisherSection = PublisherSection(),
         evidence: SectionEvidence? = nil
     ) -> TopicDecision {
-        var indices: [UInt32] = []
-        indices.reserveCapacity(2048)
-        return classify(
-            title: title,
-            text: text,
-            sectionHint: sectionHint,
-            url: url,
-            source: source,
-            evidence: evidence,
-            scratch: &indices
-        )
+        var scratch = FeatureScratch(memo: false)
+        return classify(title: title, text: text, section: section, evidence: evidence, scratch: &scratch)
     }
 
     /// The same, reusing a caller's buffer (for batch and benchmark loops).
     public func classify(
         title: String,
         text: String,
-        sectionHint: String? = nil,
-        url: String? = nil,
-        source: String = "",
+        section: PublisherSection = PublisherSection(),
         evidence: SectionEvidence? = nil,
-        scratch: inout [UInt32]
+        scratch: inout FeatureScratch
     ) -> TopicDecision {
         model.features.extract(title: title, text: text, into: &scratch)
-        return decision(of: scratch, sectionHint: sectionHint, url: url, source: source, evidence: evidence)
+        return decision(of: scratch.indices, section: section, evidence: evidence)
     }
 
     /// The same from UTF-8 bytes (a JSON line's fields, read without making Strings of them).
     public func classify(
         titleUTF8: UnsafeBufferPointer<UInt8>,
         textUTF8: UnsafeBufferPointer<UInt8>,
-        sectionHint: String? = nil,
-        url: String? = nil,
-        source: String = "",
+        section: PublisherSection = PublisherSection(),
         evidence: SectionEvidence? = nil,
-        scratch: inout [UInt32]
+        scratch: inout FeatureScratch
     ) -> TopicDecision {
         model.features.extract(titleUTF8: titleUTF8, textUTF8: textUTF8, into: &scratch)
-        return decision(of: scratch, sectionHint: sectionHint, url: url, source: source, evidence: evidence)
+        return decision(of: scratch.indices, section: section, evidence: evidence)
     }
 
-    private func decision(
-        of features: [UInt32],
-        sectionHint: String?,
-        url: String?,
-        source: String,
-        evidence: SectionEvidence?
-    ) -> TopicDecision {
+    private func decision(of features: [UInt32], section: PublisherSection, evidence: SectionEvidence?) -> TopicDecision
+    {
         // No word to read is no evidence: every section equally likely, rather than the biases' leaning.
         let logits = features.isEmpty ? [Float](repeating: 0, count: model.labels.count) : model.logits(of: features)
         var probabilities = model.probabilities(fromLogits: logits)
-        if let key = SectionEvidence.key(section: sectionHint, url: url) {
+        if let key = SectionEvidence.key(section: section.name, url: section.url) {
             let table = evidence ?? sectionNames
-            if evidence != nil { table.observe(source: source, key: key, textProbabilities: probabilities) }
-            probabilities = model.probabilities(fromLogits: logits, prior: table.prior(source: source, key: key))
+            if evidence != nil { table.observe(source: section.source, key: key, textProbabilities: probabilities) }
+            probabilities = model.probabilities(
+                fromLogits: logits,
+                prior: table.prior(source: section.source, key: key)
+            )
         }
         let best = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
         return TopicDecision(

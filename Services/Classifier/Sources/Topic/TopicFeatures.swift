@@ -48,17 +48,17 @@ public struct TopicFeatures: Sendable, Codable, Equatable {
 
     public var dimension: Int { 1 << bits }
 
-    /// The bucket indices of an article, one per occurrence (repeats allowed), written into `indices`: the
-    /// headline's first, then the body's. Returns how many are the headline's.
+    /// The bucket indices of an article, one per occurrence (repeats allowed), written into `scratch.indices`:
+    /// the headline's first, then the body's. Returns how many are the headline's.
     @discardableResult
-    public func extract(title: String, text: String, into indices: inout [UInt32]) -> Int {
+    public func extract(title: String, text: String, into scratch: inout FeatureScratch) -> Int {
         var title = title
         var text = text
         title.makeContiguousUTF8()
         text.makeContiguousUTF8()
         let headline = title.utf8.withContiguousStorageIfAvailable { title in
             text.utf8.withContiguousStorageIfAvailable { text in
-                extract(titleUTF8: title, textUTF8: text, into: &indices)
+                extract(titleUTF8: title, textUTF8: text, into: &scratch)
             }
         }
         return (headline ?? nil) ?? 0
@@ -69,13 +69,12 @@ public struct TopicFeatures: Sendable, Codable, Equatable {
     public func extract(
         titleUTF8 title: UnsafeBufferPointer<UInt8>,
         textUTF8 text: UnsafeBufferPointer<UInt8>,
-        into indices: inout [UInt32]
+        into scratch: inout FeatureScratch
     ) -> Int {
-        indices.removeAll(keepingCapacity: true)
-        let mask = UInt64(dimension - 1)
-        add(title, family: 0x5449_544c, limit: 64, mask: mask, into: &indices)
-        let headline = indices.count
-        add(text, family: 0x424f_4459, limit: maximumTokens, mask: mask, into: &indices)
+        scratch.prepare(for: self)
+        add(title, title: true, limit: 64, into: &scratch)
+        let headline = scratch.indices.count
+        add(text, title: false, limit: maximumTokens, into: &scratch)
         return headline
     }
 
@@ -85,29 +84,47 @@ public struct TopicFeatures: Sendable, Codable, Equatable {
         count == 0 ? 0 : 1 / Float(count).squareRoot()
     }
 
-    private func add(
-        _ text: UnsafeBufferPointer<UInt8>,
-        family: UInt64,
-        limit: Int,
-        mask: UInt64,
-        into indices: inout [UInt32]
-    ) {
+    static let titleFamily: UInt64 = 0x5449_544c
+
+    private func add(_ text: UnsafeBufferPointer<UInt8>, title: Bool, limit: Int, into scratch: inout FeatureScratch) {
         var previous: UInt64 = 0
-        let titleFamily = family == 0x5449_544c
-        TokenScanner.forEachToken(inUTF8: text, limit: limit) { token in
-            for n in charGrams { addCharGrams(token, n: n, mask: mask, into: &indices) }
-            guard !ArabicStopWords.contains(token) else { return }
-            let stem = LightStemmer.stemHash(of: token)
-            indices.append(UInt32(truncatingIfNeeded: mix(stem) & mask))
-            if lexiconFeatures, let key = TopicLexicons.feature(ofStem: stem) {
-                indices.append(UInt32(truncatingIfNeeded: mix(key) & mask))
+        let mask = UInt64(dimension - 1)
+        let charGrams = charGrams
+        scratch.withParts { indices, memo in
+            TokenScanner.forEachToken(inUTF8: text, limit: limit) { token in
+                for n in charGrams { addCharGrams(token, n: n, mask: mask, into: &indices) }
+                let word = memo.word(token, features: self)
+                guard !word.isStopWord else { return }
+                indices.append(word.stemBucket)
+                if word.listBucket != WordBuckets.none { indices.append(word.listBucket) }
+                if title { indices.append(word.titleBucket) }
+                if wordBigrams && previous != 0 {
+                    indices.append(UInt32(truncatingIfNeeded: mix(previous &* 31 ^ word.stem ^ 0x4247) & mask))
+                }
+                previous = word.stem
             }
-            if titleFamily { indices.append(UInt32(truncatingIfNeeded: mix(stem ^ family) & mask)) }
-            if wordBigrams && previous != 0 {
-                indices.append(UInt32(truncatingIfNeeded: mix(previous &* 31 ^ stem ^ 0x4247) & mask))
-            }
-            previous = stem
         }
+    }
+
+    /// The buckets of one word: computed from its light stem (`LightStemmer`) and the word lists.
+    func buckets(of token: UnsafeBufferPointer<Unicode.Scalar>, hash: UInt64) -> WordBuckets {
+        guard !ArabicStopWords.contains(hash: hash, count: token.count) else {
+            return WordBuckets(key: hash, isStopWord: true)
+        }
+        let mask = UInt64(dimension - 1)
+        let stem = LightStemmer.stemHash(of: token)
+        var list = WordBuckets.none
+        if lexiconFeatures, let key = TopicLexicons.feature(ofStem: stem) {
+            list = UInt32(truncatingIfNeeded: mix(key) & mask)
+        }
+        return WordBuckets(
+            key: hash,
+            stem: stem,
+            stemBucket: UInt32(truncatingIfNeeded: mix(stem) & mask),
+            listBucket: list,
+            titleBucket: UInt32(truncatingIfNeeded: mix(stem ^ Self.titleFamily) & mask),
+            isStopWord: false
+        )
     }
 
     /// Character n-grams of `^token$`, hashed with a rolling FNV over each window.
@@ -133,4 +150,72 @@ public struct TopicFeatures: Sendable, Codable, Equatable {
     /// Every bit of the hash reaches the low bits used as a bucket.
     @inline(__always)
     private func mix(_ value: UInt64) -> UInt64 { SplitMix.finalize(value) }
+}
+
+/// A word's feature buckets, as `TopicFeatures` adds them for each occurrence.
+struct WordBuckets: Sendable {
+    static let none = UInt32.max
+
+    /// The word's `TokenScanner.hash`.
+    var key: UInt64
+    /// The light stem's hash (for bigrams).
+    var stem: UInt64 = 0
+    var stemBucket: UInt32 = 0
+    /// The bucket of the word list the stem is in, or `none`.
+    var listBucket: UInt32 = none
+    var titleBucket: UInt32 = 0
+    var isStopWord = false
+}
+
+/// Scratch space for `TopicFeatures.extract`, reused from one article to the next: the indices of the last
+/// article, and a memo of each word's buckets keyed by the word's 64-bit hash. A news vocabulary is Zipfian (the
+/// 32,768 slots of the memo hold the words of most occurrences), so a word seen before costs one lookup instead of
+/// the stop-word test, the light stemmer, the word lists and three hashes. A slot holds one word; a word whose
+/// slot another took is computed again. Not shared between threads: each loop keeps its own.
+public struct FeatureScratch: Sendable {
+    public fileprivate(set) var indices: [UInt32] = []
+    private var memo: WordMemo
+
+    /// `memo: false` for a single article, where filling the memo would cost more than it saves.
+    public init(memo: Bool = true) {
+        indices.reserveCapacity(2048)
+        self.memo = WordMemo(slots: memo ? 1 << 15 : 0)
+    }
+
+    fileprivate mutating func prepare(for features: TopicFeatures) {
+        indices.removeAll(keepingCapacity: true)
+        memo.prepare(for: features)
+    }
+
+    fileprivate mutating func withParts(_ body: (inout [UInt32], inout WordMemo) -> Void) {
+        body(&indices, &memo)
+    }
+}
+
+/// The memo of `FeatureScratch`: a direct-mapped table (slot = low bits of the word's hash).
+private struct WordMemo: Sendable {
+    private var slots: [WordBuckets]
+    /// The features the memo's buckets belong to (a scratch used with another model starts again).
+    private var features: TopicFeatures?
+
+    init(slots count: Int) {
+        slots = Array(repeating: WordBuckets(key: 0), count: count)
+    }
+
+    mutating func prepare(for features: TopicFeatures) {
+        guard !slots.isEmpty, self.features != features else { return }
+        for index in slots.indices { slots[index] = WordBuckets(key: 0) }
+        self.features = features
+    }
+
+    @inline(__always)
+    mutating func word(_ token: UnsafeBufferPointer<Unicode.Scalar>, features: TopicFeatures) -> WordBuckets {
+        let hash = TokenScanner.hash(token)
+        guard !slots.isEmpty else { return features.buckets(of: token, hash: hash) }
+        let slot = Int(truncatingIfNeeded: hash ^ hash >> 32) & (slots.count - 1)
+        if slots[slot].key == hash && hash != 0 { return slots[slot] }
+        let buckets = features.buckets(of: token, hash: hash)
+        slots[slot] = buckets
+        return buckets
+    }
 }

@@ -99,10 +99,10 @@ public struct TopicTrainer: Sendable {
         let labels = labelSet.sorted()
         let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         var corpus = Encoded(labelOf: labelOf)
-        var scratch: [UInt32] = []
+        var scratch = FeatureScratch()
         for (article, label) in zip(articles, labelOf) {
             corpus.headlines.append(features.extract(title: article.title, text: article.text, into: &scratch))
-            corpus.flat.append(contentsOf: scratch)
+            corpus.flat.append(contentsOf: scratch.indices)
             corpus.offsets.append(corpus.flat.count)
             let outletLabels =
                 seeded[label] != nil ? [label] : labelMap.candidates(outlet: article.outlet, label: label)
