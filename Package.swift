@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "nashra-classifier", targets: ["ClassifierService"]),
         .executable(name: "nashra-store", targets: ["StoreService"]),
         .executable(name: "nashra", targets: ["NashraCLI"]),
+        .executable(name: "nashra-dev", targets: ["NashraDev"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,23 +52,28 @@ let package = Package(
         ),
 
         // Shared modules.
-        .target(name: "NashraHashing", path: "Shared/Hashing", swiftSettings: strict),
-        .target(name: "NashraModel", dependencies: ["NashraHashing"], path: "Shared/Model", swiftSettings: strict),
-        .target(name: "NashraArchive", dependencies: ["CZlib"], path: "Shared/Archive", swiftSettings: strict),
+        .target(name: "NashraHashing", path: "Shared/NashraHashing", swiftSettings: strict),
+        .target(
+            name: "NashraMessages",
+            dependencies: ["NashraHashing"],
+            path: "Shared/NashraMessages",
+            swiftSettings: strict
+        ),
+        .target(name: "CorpusFiles", dependencies: ["CZlib"], path: "Shared/CorpusFiles", swiftSettings: strict),
         .target(name: "ArabicText", dependencies: ["NashraHashing"], path: "Shared/ArabicText", swiftSettings: strict),
         .target(
             name: "NashraAMQP",
             dependencies: ["CRabbitMQ", .product(name: "Logging", package: "swift-log")],
-            path: "Shared/AMQP",
+            path: "Shared/NashraAMQP",
             swiftSettings: strict
         ),
         .target(
             name: "NashraHTTP",
             dependencies: ["CCurl"],
-            path: "Shared/HTTPFetch",
+            path: "Shared/NashraHTTP",
             swiftSettings: strict
         ),
-        .target(name: "NashraHTML", dependencies: ["CLibXML2"], path: "Shared/HTML", swiftSettings: strict),
+        .target(name: "NashraHTML", dependencies: ["CLibXML2"], path: "Shared/NashraHTML", swiftSettings: strict),
         .target(
             name: "DemoSite",
             dependencies: [
@@ -80,7 +86,7 @@ let package = Package(
         .target(
             name: "ReplaySite",
             dependencies: [
-                "NashraArchive", "NashraHTML",
+                "CorpusFiles", "NashraHTML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -90,14 +96,14 @@ let package = Package(
         .target(
             name: "NashraRuntime",
             dependencies: [
-                "NashraAMQP", "NashraModel",
+                "NashraAMQP", "NashraMessages",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
-            path: "Shared/Runtime",
+            path: "Shared/NashraRuntime",
             swiftSettings: strict
         ),
         // What operators use beside the services: queue inspection (management API, or AMQP) and dead letters.
@@ -106,7 +112,7 @@ let package = Package(
             dependencies: [
                 "NashraAMQP", "NashraHTTP", "NashraRuntime", .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Shared/Operations",
+            path: "Shared/NashraOperations",
             swiftSettings: strict
         ),
 
@@ -115,82 +121,118 @@ let package = Package(
         // URLs in SQLite, the catalog in YAML), in one executable with two roles.
         .target(
             name: "Fetcher",
-            dependencies: ["NashraModel", "NashraHTTP", "NashraHTML", "NashraRuntime", "NashraAMQP", "ArabicText"],
-            path: "Services/Fetcher/Worker",
+            dependencies: ["NashraMessages", "NashraHTTP", "NashraHTML", "NashraRuntime", "NashraAMQP", "ArabicText"],
+            path: "Services/Fetcher/Fetcher",
             swiftSettings: strict
         ),
         .target(
             name: "FetchFrontier",
             dependencies: [
-                "NashraModel", "NashraRuntime", "NashraAMQP", "NashraHTML", "NashraHTTP", "Fetcher",
+                "NashraMessages", "NashraRuntime", "NashraAMQP", "NashraHTML", "NashraHTTP", "Fetcher",
                 .product(name: "GRDB", package: "GRDB.swift"), "Yams",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
-            path: "Services/Fetcher/Frontier",
+            path: "Services/Fetcher/FetchFrontier",
             swiftSettings: strict
         ),
         .executableTarget(
             name: "FetcherService",
             dependencies: ["Fetcher", "FetchFrontier"],
-            path: "Services/Fetcher/Main"
+            path: "Services/Fetcher/FetcherService"
         ),
         .target(
             name: "Parser",
-            dependencies: ["NashraModel", "NashraHTML", "ArabicText", "NashraRuntime", "NashraHashing"],
-            path: "Services/Parser/Sources",
+            dependencies: ["NashraMessages", "NashraHTML", "ArabicText", "NashraRuntime", "NashraHashing"],
+            path: "Services/Parser/Parser",
             swiftSettings: strict
         ),
-        .executableTarget(name: "ParserService", dependencies: ["Parser"], path: "Services/Parser/Main"),
+        .executableTarget(name: "ParserService", dependencies: ["Parser"], path: "Services/Parser/ParserService"),
         .target(
             name: "Classifier",
-            dependencies: ["NashraModel", "ArabicText", "NashraRuntime", "NashraArchive", "NashraHashing"],
-            path: "Services/Classifier/Sources",
+            dependencies: ["NashraMessages", "ArabicText", "NashraRuntime", "CorpusFiles", "NashraHashing"],
+            path: "Services/Classifier/Classifier",
             exclude: ["Resources/ant-label-map.json", "Resources/README.md"],
             resources: [.copy("Resources/topic-ant.nmodel")],
             swiftSettings: strict
         ),
-        .executableTarget(name: "ClassifierService", dependencies: ["Classifier"], path: "Services/Classifier/Main"),
+        // Offline work on topic models: labelled corpora, training, evaluation (`nashra train`, `nashra evaluate`);
+        // the classifier service does not link it.
+        .target(
+            name: "ClassifierTraining",
+            dependencies: ["Classifier", "CorpusFiles", "ArabicText", "NashraHashing"],
+            path: "Services/Classifier/ClassifierTraining",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "ClassifierService",
+            dependencies: ["Classifier"],
+            path: "Services/Classifier/ClassifierService"
+        ),
         // The store: persistence (SQLite through GRDB, the store stage, retention, the importer) and, apart from it,
         // the reader web site that reads it, in one executable with two roles.
         .target(
             name: "Store",
             dependencies: [
-                "NashraModel", "ArabicText", "NashraRuntime", "NashraArchive", "NashraHashing",
+                "NashraMessages", "ArabicText", "NashraRuntime", "NashraHashing",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            path: "Services/Store/Sources",
+            path: "Services/Store/Store",
+            swiftSettings: strict
+        ),
+        // Offline work on archives: the corpus importer and its pipelined writer (`nashra import`), and the copy of
+        // a SQLite archive into PostgreSQL (`nashra copy-db`); the store service does not link it.
+        .target(
+            name: "StoreTools",
+            dependencies: [
+                "Store", "NashraMessages", "ArabicText", "CorpusFiles",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Services/Store/StoreTools",
             swiftSettings: strict
         ),
         .target(
             name: "ReaderWeb",
             dependencies: [
-                "Store", "NashraModel", "ArabicText", "NashraHTML", "NashraRuntime", "NashraOperations",
+                "Store", "NashraMessages", "ArabicText", "NashraHTML", "NashraRuntime", "NashraOperations",
                 "NashraHashing", "NashraHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
-            path: "Services/Store/Web",
+            path: "Services/Store/ReaderWeb",
             swiftSettings: strict
         ),
         .executableTarget(
             name: "StoreService",
             dependencies: ["Store", "ReaderWeb"],
-            path: "Services/Store/Main"
+            path: "Services/Store/StoreService"
         ),
         .executableTarget(
             name: "NashraCLI",
             dependencies: [
-                "Fetcher", "FetchFrontier", "Parser", "Classifier", "Store", "ReaderWeb", "NashraAMQP", "NashraHTTP",
-                "NashraOperations", "DemoSite", "ReplaySite", "ArabicText",
+                "Fetcher", "FetchFrontier", "Parser", "Classifier", "ClassifierTraining", "Store", "StoreTools",
+                "ReaderWeb",
+                "NashraAMQP", "NashraHTTP", "NashraOperations", "CorpusFiles", "DemoSite", "ArabicText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
-            path: "Services/CLI",
+            path: "Services/NashraCLI",
+            swiftSettings: strict
+        ),
+        // The developers' tool (benchmarks, the replay publisher, audits, poison): not shipped in the image.
+        .executableTarget(
+            name: "NashraDev",
+            dependencies: [
+                "Fetcher", "FetchFrontier", "Classifier", "ClassifierTraining", "Store", "StoreTools", "NashraAMQP",
+                "NashraHTTP",
+                "NashraMessages",
+                "NashraOperations", "NashraRuntime", "CorpusFiles", "ReplaySite", "ArabicText",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/NashraDev",
             swiftSettings: strict
         ),
 
@@ -198,7 +240,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "CZlib", "NashraAMQP", "NashraRuntime", "NashraModel", "DemoSite",
+                "CZlib", "NashraAMQP", "NashraRuntime", "NashraMessages", "DemoSite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -207,9 +249,10 @@ let package = Package(
         .testTarget(
             name: "UnitTests",
             dependencies: [
-                "NashraModel", "NashraHashing", "ArabicText", "NashraAMQP", "NashraRuntime", "NashraHTTP",
+                "NashraMessages", "NashraHashing", "ArabicText", "NashraAMQP", "NashraRuntime", "NashraHTTP",
                 "NashraOperations", "Parser",
-                "Classifier", "Fetcher", "FetchFrontier", "Store", "ReaderWeb", "ReplaySite", "TestSupport", "Yams",
+                "Classifier", "ClassifierTraining", "Fetcher", "FetchFrontier", "Store", "StoreTools", "ReaderWeb",
+                "ReplaySite", "TestSupport", "Yams",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -218,9 +261,10 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "TestSupport", "Fetcher", "FetchFrontier", "Parser", "Classifier", "Store", "ReaderWeb", "NashraAMQP",
+                "TestSupport", "Fetcher", "FetchFrontier", "Parser", "Classifier", "Store", "StoreTools", "ReaderWeb",
+                "NashraAMQP",
                 "NashraRuntime", "NashraHTTP",
-                "NashraModel", "NashraOperations", .product(name: "GRDB", package: "GRDB.swift"),
+                "NashraMessages", "NashraOperations", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

@@ -4,7 +4,9 @@
 # and for eight hosts, and the politeness delay held on one host. Extra arguments go to both runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product nashra 2>&1 | { grep -E "error|complete" || true; } | tail -3
+for product in nashra nashra-dev; do
+    swift build -c release --product "$product" 2>&1 | { grep -E "error|complete" || true; } | tail -3
+done
 bin=$(swift build -c release --show-bin-path)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
@@ -15,5 +17,5 @@ for port in $(seq 18701 18708); do
     urls+=(--url "http://127.0.0.1:$port/cairo/sport-league.html")
 done
 sleep 1
-"$bin/nashra" bench fetch "${urls[@]:0:2}" "$@"
-"$bin/nashra" bench fetch "${urls[@]}" "$@"
+"$bin/nashra-dev" bench fetch "${urls[@]:0:2}" "$@"
+"$bin/nashra-dev" bench fetch "${urls[@]}" "$@"

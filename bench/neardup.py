@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Story grouping on SaudiNewsNet (31,030 articles, 14 Saudi outlets, July-August 2015): Nashra's signatures,
-bands and verdicts (`nashra bench neardup`) scored against a truth computed here, independently, by exact
+bands and verdicts (`nashra-dev bench neardup`) scored against a truth computed here, independently, by exact
 set arithmetic.
 
 Truth: two articles from *different outlets* tell the same story when at least half of the shorter one's word

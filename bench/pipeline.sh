@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole pipeline under load, release build, everything on this machine: the replay publisher (`nashra
+# The whole pipeline under load, release build, everything on this machine: the replay publisher (`nashra-dev
 # replay-site`, real ANT article texts when NASHRA_DATA has them) → frontier → fetch workers → parsers →
 # classifiers → store, run by deploy/local.sh on a private RabbitMQ. Host politeness stays on: one fetch in
 # flight per host, NASHRA_HOST_DELAY_MS apart (stated in the output).
@@ -46,7 +46,7 @@ run() {
     export NASHRA_QUEUE_PREFIX=$name NASHRA_SOURCES=$dir/sources.yml NASHRA_POLL_INTERVAL=$poll
     export NASHRA_SCALE_WORKER=1 NASHRA_SCALE_PARSER=1 NASHRA_SCALE_CLASSIFIER=1
     [ -z "$scaled" ] || export "NASHRA_SCALE_${scaled^^}=$instances"
-    "$bin/nashra" replay-site --articles "$count" --hosts "$hosts" --port 8900 --rate "$rate" \
+    "$bin/nashra-dev" replay-site --articles "$count" --hosts "$hosts" --port 8900 --rate "$rate" \
         --manifest "$dir/manifest.jsonl" --sources "$dir/sources.yml" > "$dir/replay.log" 2>&1 &
     replay=$!
     until [ -s "$dir/sources.yml" ]; do sleep 0.2; done
@@ -58,7 +58,7 @@ run() {
         done
     ) > "$dir/depth.jsonl" 2> /dev/null &
     local sampler=$!
-    "$bin/nashra" audit --manifest "$dir/manifest.jsonl" --case "$name" --wait 1800 > "$dir/audit.json" || true
+    "$bin/nashra-dev" audit --manifest "$dir/manifest.jsonl" --case "$name" --wait 1800 > "$dir/audit.json" || true
     kill "$sampler" 2> /dev/null || true
     for pidfile in "$dir"/run/pids/*.pid; do
         local service pid

@@ -29,7 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 deploy/rabbitmq.sh start > /dev/null
-"$bin/nashra" replay-site --articles "$articles" --hosts "$hosts" --port 8950 --rate 0 --hostile 0 \
+"$bin/nashra-dev" replay-site --articles "$articles" --hosts "$hosts" --port 8950 --rate 0 --hostile 0 \
     --flaky-every 0 --sources "$work/sources.yml" > "$work/replay.log" 2>&1 &
 replay=$!
 until [ -s "$work/sources.yml" ]; do sleep 0.2; done

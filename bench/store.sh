@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Store and reader benchmarks (release build) on the shared data (NASHRA_DATA, default ../shared/data):
-# 1. `nashra bench store`: insert rate with the FTS5 index and story clusters, in batches of 5,000 (the importer's default), and search
+# 1. `nashra-dev bench store`: insert rate with the FTS5 index and story clusters, in batches of 5,000 (the importer's default), and search
 #    latency (p50/p95/p99) at ARTICLES articles (default 100,000; ANT's 23,260 real articles topped up with
 #    articles recomposed from their sentences);
 # 2. the reader's home, article, section and search pages under wrk (installed with apt if missing), served by
@@ -16,13 +16,13 @@ if [ ! -f "$ant" ]; then
 fi
 command -v wrk > /dev/null || { sudo -n true 2>/dev/null && sudo apt-get install -y wrk || apt-get install -y wrk; } \
     > /dev/null 2>&1 || echo "wrk could not be installed: page latency skipped"
-for product in nashra nashra-store; do
+for product in nashra-dev nashra-store; do
     swift build -c release --product "$product" 2>&1 | { grep -E "error|complete" || true; } | tail -3
 done
 bin=$(swift build -c release --show-bin-path)
 work=$(mktemp -d)
 trap 'kill "${web:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
-"$bin/nashra" bench store --corpus "$ant" --db "$work/bench.sqlite" --articles "$articles" | tee "$work/store.log"
+"$bin/nashra-dev" bench store --corpus "$ant" --db "$work/bench.sqlite" --articles "$articles" | tee "$work/store.log"
 id=$(sed -n 's/^an article id for page benchmarks: //p' "$work/store.log")
 if command -v wrk > /dev/null; then
     port=18790

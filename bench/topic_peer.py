@@ -288,7 +288,7 @@ def main():
           f"{peer_rate:.0f} docs/s; `nashra classify` whole process (start, model, JSON lines in and out, no --scores) "
           f"{nashra_rate:.0f} docs/s: {nashra_rate / peer_rate:.1f}x (goal 6x)")
     print("docs/s here is each system's command end to end on the test set (Nashra: a process reading and writing "
-          "JSON lines; scikit-learn: transform + decision_function in memory); `nashra bench classify` gives "
+          "JSON lines; scikit-learn: transform + decision_function in memory); `nashra-dev bench classify` gives "
           "Nashra's in-process rate.")
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The reader site under traffic while the store writes: a release build of `nashra-store web` serves an archive of
 # ARTICLES articles (default 100,000: ANT's real articles topped up with articles recomposed from its sentences,
-# made by `nashra bench store`), `nashra bench ingest` writes about RATE new articles a second into it (default
+# made by `nashra-dev bench store`), `nashra-dev bench ingest` writes about RATE new articles a second into it (default
 # 100, a quarter of them other outlets' copies, so stories and top stories change under the load), and wrk
 # (Debian's package, on the same two cores) loads each page type in turn for SECONDS seconds (default 10) with
 # CONNECTIONS connections (default 32), each request a page drawn at random from a few hundred of its kind.
@@ -27,7 +27,7 @@ fi
 command -v wrk > /dev/null || { sudo -n true 2>/dev/null && sudo apt-get install -y wrk || apt-get install -y wrk; } \
     > /dev/null 2>&1
 command -v wrk > /dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 1; }
-for product in nashra nashra-store; do
+for product in nashra nashra-dev nashra-store; do
     swift build -c release --product "$product" 2>&1 | { grep -E "error|complete" || true; } | tail -1
 done
 bin=$(swift build -c release --show-bin-path)
@@ -41,7 +41,7 @@ trap cleanup EXIT
 db=${WEB_DB:-$work/web.sqlite}
 if [ ! -f "$db" ]; then
     echo "making an archive of $articles articles in $db…"
-    "$bin/nashra" bench store --corpus "$ant" --db "$db" --articles "$articles" --queries 10 | grep -E "^insert"
+    "$bin/nashra-dev" bench store --corpus "$ant" --db "$db" --articles "$articles" --queries 10 | grep -E "^insert"
 fi
 port=18791
 base=http://127.0.0.1:$port
@@ -106,7 +106,7 @@ end
 LUA
 
 total=$((7 * (seconds + 1) + 10))
-"$bin/nashra" bench ingest --corpus "$ant" --db "$db" --rate "$rate" --seconds "$total" > "$work/ingest.log" 2>&1 &
+"$bin/nashra-dev" bench ingest --corpus "$ant" --db "$db" --rate "$rate" --seconds "$total" > "$work/ingest.log" 2>&1 &
 ingest=$!
 sleep 3
 echo

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The chaos suite: full runs of the pipeline over the replay publisher (`nashra replay-site`) while it is broken
-# on purpose, each ending with an exact count (`nashra audit`).
+# The chaos suite: full runs of the pipeline over the replay publisher (`nashra-dev replay-site`) while it is broken
+# on purpose, each ending with an exact count (`nashra-dev audit`).
 #
 #   deploy/chaos.sh [--articles N] [--case NAME] [--hosts H] [--release]
 #
@@ -113,7 +113,7 @@ run_case() {
         mounted=$dir/disk
         export NASHRA_DB=$dir/disk/nashra.sqlite
     fi
-    "$bin/nashra" replay-site --articles "$count" --hosts "$hosts" --port 8700 --hostile "$hostile" --slow-ms 50 \
+    "$bin/nashra-dev" replay-site --articles "$count" --hosts "$hosts" --port 8700 --hostile "$hostile" --slow-ms 50 \
         --manifest "$dir/manifest.jsonl" --sources "$dir/sources.yml" > "$dir/replay.log" 2>&1 &
     replay=$!
     until [ -s "$dir/sources.yml" ]; do sleep 0.2; done
@@ -162,12 +162,12 @@ run_case() {
             ;;
         poison)
             until_stored $((count / 4))
-            "$bin/nashra" poison > "$dir/poison.log"
+            "$bin/nashra-dev" poison > "$dir/poison.log"
             ;;
         hostile) ;;
     esac
     local audit restarts crashes
-    audit=$("$bin/nashra" audit --manifest "$dir/manifest.jsonl" --case "$name" --wait 900) || true
+    audit=$("$bin/nashra-dev" audit --manifest "$dir/manifest.jsonl" --case "$name" --wait 900) || true
     kill "$supervisor" 2> /dev/null || true
     wait "$supervisor" 2> /dev/null || true
     supervisor=""

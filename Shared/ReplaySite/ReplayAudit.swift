@@ -1,7 +1,7 @@
 import Foundation
 
 /// The exact count of a run over the replay publisher: what its manifest says each page must become, against what
-/// the store holds and what the dead-letter queues hold. Pure logic, fed by `nashra audit`.
+/// the store holds and what the dead-letter queues hold. Pure logic, fed by `nashra-dev audit`.
 public struct ReplayAudit: Codable, Sendable, Equatable {
     /// A message in a dead-letter queue.
     public struct DeadLetter: Sendable {
@@ -162,7 +162,7 @@ public struct ReplayAudit: Codable, Sendable, Equatable {
         return nil
     }
 
-    /// The manifest written by `nashra replay-site --manifest`.
+    /// The manifest written by `nashra-dev replay-site --manifest`.
     /// - Throws: when the file cannot be read or a line is not a manifest entry.
     public static func readManifest(_ path: String) throws -> [ReplayArticle] {
         let text = try String(contentsOfFile: path, encoding: .utf8)

@@ -1,5 +1,5 @@
+import CorpusFiles
 import Foundation
-import NashraArchive
 
 /// The stories the replay publisher tells: real article texts from a corpus in the ANT format (title, category,
 /// paragraphs one a line), or the project's own small corpus when that is absent.

@@ -175,7 +175,7 @@ public struct ReplayPlan: Sendable {
 
     /// The sources file (YAML) that points the frontier at every outlet's feed.
     public func sourcesYAML(pollInterval: Int) -> String {
-        var yaml = "# Written by `nashra replay-site`: its \(outlets.count) simulated outlets.\nsources:\n"
+        var yaml = "# Written by `nashra-dev replay-site`: its \(outlets.count) simulated outlets.\nsources:\n"
         for outlet in outlets {
             yaml += """
                   - id: \(outlet.id)

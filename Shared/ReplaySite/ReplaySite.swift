@@ -1,13 +1,13 @@
+import CorpusFiles
 import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import NashraArchive
 import ServiceLifecycle
 import Synchronization
 
 /// The replay publisher: many simulated Arabic outlets on 127.0.0.1, one port each, built from real article
-/// texts, for load and chaos runs of the whole pipeline (`nashra replay-site`). Each outlet has a feed (RSS, Atom
+/// texts, for load and chaos runs of the whole pipeline (`nashra-dev replay-site`). Each outlet has a feed (RSS, Atom
 /// or a news sitemap, answering 304 to a matching `If-None-Match`) listing the pages published so far, and
 /// article pages in realistic boilerplate; some outlets are slow, some serve windows-1256; some articles fail once
 /// with 503 or 429, and a few pages are hostile (a decompression bomb, an endless body, 100,000 nested elements,

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import NashraAMQP
 import NashraHTTP
-import NashraModel
+import NashraMessages
 import NashraRuntime
 import Store
 import TestSupport

@@ -1,7 +1,7 @@
 import Foundation
 import NashraAMQP
 import NashraHTTP
-import NashraModel
+import NashraMessages
 import NashraOperations
 import NashraRuntime
 import Store

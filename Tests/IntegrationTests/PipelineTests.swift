@@ -4,7 +4,7 @@ import Fetcher
 import Foundation
 import NashraAMQP
 import NashraHTTP
-import NashraModel
+import NashraMessages
 import NashraRuntime
 import Parser
 import Store

@@ -4,7 +4,7 @@ import Foundation
 import Hummingbird
 import NashraAMQP
 import NashraHTTP
-import NashraModel
+import NashraMessages
 import NashraRuntime
 import Synchronization
 import TestSupport

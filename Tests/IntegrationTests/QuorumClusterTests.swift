@@ -1,7 +1,7 @@
 import Classifier
 import Foundation
 import NashraAMQP
-import NashraModel
+import NashraMessages
 import NashraOperations
 import NashraRuntime
 import Store

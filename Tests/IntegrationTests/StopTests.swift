@@ -1,6 +1,6 @@
 import Foundation
 import NashraAMQP
-import NashraModel
+import NashraMessages
 import NashraRuntime
 import TestSupport
 import Testing

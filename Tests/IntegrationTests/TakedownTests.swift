@@ -6,7 +6,7 @@ import Hummingbird
 import Logging
 import NashraAMQP
 import NashraHTTP
-import NashraModel
+import NashraMessages
 import NashraRuntime
 import Parser
 import ReaderWeb

@@ -5,7 +5,7 @@ import Foundation
 import Hummingbird
 import NashraAMQP
 import NashraHTTP
-import NashraModel
+import NashraMessages
 import NashraRuntime
 import Store
 import TestSupport

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import NashraModel
+import NashraMessages
 import ReaderWeb
 import Store
 import TestSupport

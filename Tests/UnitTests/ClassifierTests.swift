@@ -1,7 +1,8 @@
 import ArabicText
 import Classifier
+import ClassifierTraining
 import Foundation
-import NashraModel
+import NashraMessages
 import Parser
 import TestSupport
 import Testing

@@ -4,7 +4,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import NashraHTTP
-import NashraModel
+import NashraMessages
 import Parser
 import ReaderWeb
 import TestSupport

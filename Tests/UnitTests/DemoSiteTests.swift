@@ -2,7 +2,7 @@ import DemoSite
 import Fetcher
 import Foundation
 import NashraHTTP
-import NashraModel
+import NashraMessages
 import Parser
 import TestSupport
 import Testing

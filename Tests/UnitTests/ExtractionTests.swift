@@ -1,6 +1,6 @@
 import ArabicText
 import Foundation
-import NashraModel
+import NashraMessages
 import Parser
 import TestSupport
 import Testing

@@ -1,6 +1,6 @@
 import Fetcher
 import Foundation
-import NashraModel
+import NashraMessages
 import Testing
 
 @testable import ReplaySite

@@ -4,7 +4,7 @@ import Hummingbird
 import NIOCore
 import NashraAMQP
 import NashraHTTP
-import NashraModel
+import NashraMessages
 import Synchronization
 import TestSupport
 import Testing

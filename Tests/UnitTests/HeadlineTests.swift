@@ -1,5 +1,5 @@
 import Foundation
-import NashraModel
+import NashraMessages
 import Parser
 import Testing
 

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import NashraHTTP
-import NashraModel
+import NashraMessages
 import ReaderWeb
 import Store
 import TestSupport

@@ -1,8 +1,9 @@
 import ArabicText
 import Classifier
 import Foundation
-import NashraModel
+import NashraMessages
 import Store
+import StoreTools
 import TestSupport
 import Testing
 

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import NashraAMQP
-import NashraModel
+import NashraMessages
 import NashraRuntime
 import TestSupport
 import Testing

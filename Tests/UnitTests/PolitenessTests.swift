@@ -1,7 +1,7 @@
 import FetchFrontier
 import Fetcher
 import Foundation
-import NashraModel
+import NashraMessages
 import TestSupport
 import Testing
 

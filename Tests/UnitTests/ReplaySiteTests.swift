@@ -3,7 +3,7 @@ import Fetcher
 import Foundation
 import Hummingbird
 import NashraHTTP
-import NashraModel
+import NashraMessages
 import Parser
 import TestSupport
 import Testing

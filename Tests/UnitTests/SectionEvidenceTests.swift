@@ -1,6 +1,6 @@
 import Classifier
 import Foundation
-import NashraModel
+import NashraMessages
 import Parser
 import Testing
 

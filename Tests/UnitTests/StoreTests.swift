@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import NashraAMQP
 import NashraHTML
-import NashraModel
+import NashraMessages
 import Synchronization
 import TestSupport
 import Testing

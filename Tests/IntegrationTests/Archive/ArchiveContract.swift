@@ -2,7 +2,7 @@ import Classifier
 import Foundation
 import Hummingbird
 import NashraHTTP
-import NashraModel
+import NashraMessages
 import ReaderWeb
 import Store
 import TestSupport

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import Store
+import StoreTools
 import TestSupport
 import Testing
 

@@ -1,7 +1,7 @@
 import Classifier
 import Foundation
 import NashraAMQP
-import NashraModel
+import NashraMessages
 import NashraRuntime
 import PostgresNIO
 import Store
