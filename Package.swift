@@ -61,6 +61,14 @@ let package = Package(
         ),
         .target(name: "CorpusFiles", dependencies: ["CZlib"], path: "Shared/CorpusFiles", swiftSettings: strict),
         .target(name: "ArabicText", dependencies: ["NashraHashing"], path: "Shared/ArabicText", swiftSettings: strict),
+        // Grouping the same story told by several outlets: word shingles, MinHash signatures (the classifier signs),
+        // their bands and the verification (both store back ends group).
+        .target(
+            name: "StoryGrouping",
+            dependencies: ["ArabicText", "NashraHashing"],
+            path: "Shared/StoryGrouping",
+            swiftSettings: strict
+        ),
         .target(
             name: "NashraAMQP",
             dependencies: ["CRabbitMQ", .product(name: "Logging", package: "swift-log")],
@@ -110,7 +118,9 @@ let package = Package(
         .target(
             name: "NashraOperations",
             dependencies: [
-                "NashraAMQP", "NashraHTTP", "NashraRuntime", .product(name: "Logging", package: "swift-log"),
+                "NashraAMQP", "NashraHTTP", "NashraHTML", "NashraRuntime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Shared/NashraOperations",
             swiftSettings: strict
@@ -150,7 +160,9 @@ let package = Package(
         .executableTarget(name: "ParserService", dependencies: ["Parser"], path: "Services/Parser/ParserService"),
         .target(
             name: "Classifier",
-            dependencies: ["NashraMessages", "ArabicText", "NashraRuntime", "CorpusFiles", "NashraHashing"],
+            dependencies: [
+                "StoryGrouping", "NashraMessages", "ArabicText", "NashraRuntime", "CorpusFiles", "NashraHashing",
+            ],
             path: "Services/Classifier/Classifier",
             exclude: ["Resources/ant-label-map.json", "Resources/README.md"],
             resources: [.copy("Resources/topic-ant.nmodel")],
@@ -174,6 +186,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
+                "StoryGrouping",
                 "NashraMessages", "ArabicText", "NashraRuntime", "NashraHashing",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -197,7 +210,7 @@ let package = Package(
         .target(
             name: "ReaderWeb",
             dependencies: [
-                "Store", "NashraMessages", "ArabicText", "NashraHTML", "NashraRuntime", "NashraOperations",
+                "Store", "NashraMessages", "ArabicText", "NashraHTML", "NashraRuntime",
                 "NashraHashing", "NashraHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -206,7 +219,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "StoreService",
-            dependencies: ["Store", "ReaderWeb"],
+            dependencies: ["Store", "ReaderWeb", "NashraOperations"],
             path: "Services/Store/StoreService"
         ),
         .executableTarget(
@@ -225,6 +238,7 @@ let package = Package(
         .executableTarget(
             name: "NashraDev",
             dependencies: [
+                "StoryGrouping",
                 "Fetcher", "FetchFrontier", "Classifier", "ClassifierTraining", "Store", "StoreTools", "NashraAMQP",
                 "NashraHTTP",
                 "NashraMessages",
@@ -249,6 +263,7 @@ let package = Package(
         .testTarget(
             name: "UnitTests",
             dependencies: [
+                "StoryGrouping",
                 "NashraMessages", "NashraHashing", "ArabicText", "NashraAMQP", "NashraRuntime", "NashraHTTP",
                 "NashraOperations", "Parser",
                 "Classifier", "ClassifierTraining", "Fetcher", "FetchFrontier", "Store", "StoreTools", "ReaderWeb",
@@ -261,6 +276,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
+                "StoryGrouping",
                 "TestSupport", "Fetcher", "FetchFrontier", "Parser", "Classifier", "Store", "StoreTools", "ReaderWeb",
                 "NashraAMQP",
                 "NashraRuntime", "NashraHTTP",

@@ -104,14 +104,14 @@ struct StatusReport: Codable {
 
     func text(drainTarget: Double) -> String {
         var lines = [QueueStatusTable.text(queues), "(from the \(source))", ""]
-        lines.append("scaling (drain within \(ScalingAdvisor.duration(drainTarget))):")
+        lines.append("scaling (drain within \(Elapsed.text(drainTarget))):")
         for advice in advice {
             lines.append("  \(advice.stage.padding(toLength: 11, withPad: " ", startingAt: 0)) \(advice.summary)")
         }
         if let freshness {
             func figure(_ quantiles: Freshness.Quantiles) -> String {
                 guard let p50 = quantiles.p50, let p95 = quantiles.p95 else { return "no articles" }
-                return "p50 \(ScalingAdvisor.duration(p50)), p95 \(ScalingAdvisor.duration(p95)) "
+                return "p50 \(Elapsed.text(p50)), p95 \(Elapsed.text(p95)) "
                     + "(\(quantiles.count) articles)"
             }
             lines.append("")

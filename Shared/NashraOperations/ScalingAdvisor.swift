@@ -105,7 +105,7 @@ public enum ScalingAdvisor {
         }
         let growing = (trend ?? 0) > 0
         guard growing || (drain ?? .infinity) > drainTarget else {
-            advice.summary = "drains in \(Self.duration(drain ?? 0))"
+            advice.summary = "drains in \(Elapsed.text(drain ?? 0))"
             return advice
         }
         guard let perInstance else {
@@ -126,14 +126,7 @@ public enum ScalingAdvisor {
         advice.instances = instances
         advice.summary =
             "backlog \(growing ? "grows" : "drains too slowly"): scale \(service) to \(instances) "
-            + "(\(String(format: "%.1f", perInstance))/s each) to drain within \(Self.duration(drainTarget))"
+            + "(\(String(format: "%.1f", perInstance))/s each) to drain within \(Elapsed.text(drainTarget))"
         return advice
-    }
-
-    /// "42 s", "7 min", "2.5 h".
-    public static func duration(_ seconds: Double) -> String {
-        if seconds < 120 { return String(format: "%.0f s", seconds) }
-        if seconds < 7200 { return String(format: "%.0f min", seconds / 60) }
-        return String(format: "%.1f h", seconds / 3600)
     }
 }

@@ -11,7 +11,7 @@ import Testing
 
 extension BrokerTests {
     @Suite("Queue depth for operators") struct StatusPageTests {
-        @Test("nashra status's figures and the /status page: ready counts and dead letters per queue")
+        @Test("nashra status's figures on the operations /status page; the public /status shows the store only")
         func statusPage() async throws {
             let url = try #require(TestEnvironment.amqpURL)
             let topology = Topology(prefix: TestEnvironment.uniquePrefix("status"), retryDelayMilliseconds: 500)
@@ -34,9 +34,8 @@ extension BrokerTests {
             }
             #expect(counted, "3 ready in pages, 1 dead letter for articles")
 
-            let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
-            let router = Router(context: ReaderContext.self)
-            ReaderSite(store: SQLiteArchive(store), inspector: inspector).addRoutes(to: router)
+            let router = Router()
+            OperationsStatusPage.addRoute(to: router, inspection: CachedQueueInspection(inspector))
             let server = try await TestHTTPServer.start(router: router)
             let http = HTTPFetcher(userAgent: "nashra-test", addressPolicy: AddressPolicy(allowList: "127.0.0.1/32"))
             // The management API samples queue statistics every few seconds, so the page can lag behind the figures
@@ -54,6 +53,17 @@ extension BrokerTests {
             #expect(response.headers["refresh"] == "10")
             #expect(page.contains(expectedRow))
             #expect(page.contains("<td class=\"bad\">1</td>"), "dead letters stand out")
+
+            // The public site's /status needs no broker: what the store holds and how fresh it is.
+            let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
+            let site = Router(context: ReaderContext.self)
+            ReaderSite(store: SQLiteArchive(store)).addRoutes(to: site)
+            let reader = try await TestHTTPServer.start(router: site)
+            let archive = try await http.fetch(reader.base + "/status")
+            await reader.stop()
+            let archivePage = String(decoding: archive.body, as: UTF8.self)
+            #expect(archive.status == 200 && archivePage.contains("الأخبار المخزنة: 0"))
+            #expect(!archivePage.contains(topology.queue(.pages)), "no queue figures on the public site")
         }
     }
 }

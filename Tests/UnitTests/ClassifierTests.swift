@@ -4,6 +4,7 @@ import ClassifierTraining
 import Foundation
 import NashraMessages
 import Parser
+import StoryGrouping
 import TestSupport
 import Testing
 

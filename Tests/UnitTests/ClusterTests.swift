@@ -7,6 +7,7 @@ import NashraHTTP
 import NashraMessages
 import Parser
 import ReaderWeb
+import StoryGrouping
 import TestSupport
 import Testing
 
@@ -182,7 +183,7 @@ import Testing
                     cairo.signature.withUnsafeBufferPointer { Data(buffer: $0) }, a.id,
                 ]
             )
-            for key in ArticleStore.bandKeys(cairo.signature, width: 4) {
+            for key in StoryBands.bandKeys(cairo.signature, width: 4) {
                 try db.execute(
                     sql: "INSERT INTO story_bands (key, article) VALUES (?, ?)",
                     arguments: [key, db.lastInsertedRowID]
@@ -194,7 +195,7 @@ import Testing
         try store.upsert([madina])
         #expect(try store.article(id: madina.article.id)?.clusterID == cairo.article.id)
         let rows = try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM story_bands") }
-        #expect(rows == 2 * 64 / ArticleStore.bandWidth)
+        #expect(rows == 2 * 64 / StoryBands.bandWidth)
     }
 
     @Test("sections (health among them), home blocks and RSS 2.0 output over real HTTP")

@@ -3,6 +3,7 @@ import Classifier
 import ClassifierTraining
 import Foundation
 import NashraRuntime
+import StoryGrouping
 
 /// In-process speed of the classifier stage's work, on one core: topic classification (features and scoring),
 /// story signatures, and training on the first `trainCount` articles. Text is in memory before the clock starts.

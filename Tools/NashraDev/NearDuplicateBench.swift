@@ -5,6 +5,7 @@ import CorpusFiles
 import Foundation
 import NashraMessages
 import Store
+import StoryGrouping
 
 /// Story-grouping decisions of Nashra on a corpus, for scoring against a truth (bench/neardup.py): signatures
 /// (timed, one core), candidates from the store's own bands, and each candidate pair's estimated similarity
@@ -17,8 +18,8 @@ struct NearDuplicateBench: ParsableCommand {
 
     @Option(help: "JSON lines {id, source, title, text} (.jsonl or .jsonl.gz).") var corpus: String
     @Option(help: "Write every candidate pair here as JSON lines {a, b, similarity, grouped}.") var pairs: String?
-    @Option(help: "Slots per band (the store's is ArticleStore.bandWidth): how another band index would propose pairs.")
-    var bandWidth = ArticleStore.bandWidth
+    @Option(help: "Slots per band (the store's is StoryBands.bandWidth): how another band index would propose pairs.")
+    var bandWidth = StoryBands.bandWidth
 
     func run() throws {
         var records: [CorpusRecord] = []
@@ -45,7 +46,7 @@ struct NearDuplicateBench: ParsableCommand {
 
         var buckets: [Int64: [Int32]] = [:]
         for (index, signature) in signatures.enumerated() {
-            for key in ArticleStore.bandKeys(signature, width: bandWidth) {
+            for key in StoryBands.bandKeys(signature, width: bandWidth) {
                 buckets[key, default: []].append(Int32(index))
             }
         }

@@ -1,6 +1,7 @@
 import NashraAMQP
 import NashraMessages
 import NashraRuntime
+import StoryGrouping
 import Synchronization
 
 /// The classifier stage: `nashra.articles` → `nashra.classified` (topic, confidence, story signature).

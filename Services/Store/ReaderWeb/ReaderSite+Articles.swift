@@ -165,11 +165,11 @@ extension ReaderSite {
     /// without a letter or digit (the search form again), or a client past its searches a minute (429 with
     /// `Retry-After`). Nil: search.
     func searchRefusal(_ query: String, client: String) -> Response? {
-        if query.count > ArticleStore.maximumQueryLength {
+        if query.count > ArchiveSearch.maximumQueryLength {
             return page(
                 title: "بحث",
                 body:
-                    "<h1>بحث</h1><p>عبارة البحث أطول من \(ArticleStore.maximumQueryLength) حرف. اختصرها وحاول مرة أخرى.</p>",
+                    "<h1>بحث</h1><p>عبارة البحث أطول من \(ArchiveSearch.maximumQueryLength) حرف. اختصرها وحاول مرة أخرى.</p>",
                 status: .badRequest
             )
         }
@@ -189,7 +189,7 @@ extension ReaderSite {
     }
 
     func searchPage(query: String, newest: (before: Int64?, after: Int64?)? = nil) async throws -> Response {
-        let query = String(query.prefix(ArticleStore.maximumQueryLength))
+        let query = String(query.prefix(ArchiveSearch.maximumQueryLength))
         var body = "<h1>بحث</h1>"
         guard !query.trimmingCharacters(in: .whitespaces).isEmpty else {
             return page(title: "بحث", body: body + "<p>اكتب ما تبحث عنه في خانة البحث أعلى الصفحة.</p>")

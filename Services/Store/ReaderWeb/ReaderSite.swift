@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import NIOCore
 import NashraHTML
-import NashraOperations
 import NashraRuntime
 import Store
 
@@ -26,9 +25,6 @@ public struct ReaderSite: Sendable {
     /// Who a request is from (behind trusted proxies, the client they name), and each client's search budget.
     public let clients: ClientAddresses
     public let searchLimiter: ClientRateLimiter
-    /// Reads queue depths for `/status` (cached a few seconds); nil when the site runs without a broker (an
-    /// archive).
-    public let inspector: CachedQueueInspection?
     /// The site's public address (`https://news.example`, no trailing slash) for canonical links, feeds and the
     /// sitemap; nil: the address each request came to.
     public let publicURL: String?
@@ -46,7 +42,6 @@ public struct ReaderSite: Sendable {
         displayTimeZone: TimeZone = TimeZone(identifier: "Africa/Cairo")!,
         reportThreshold: Int = 3,
         reportsPerHour: Int = 20,
-        inspector: QueueInspector? = nil,
         publicURL: String? = nil,
         ranking: StoryRanking = StoryRanking(),
         pageLifetime: Duration = .seconds(1),
@@ -57,7 +52,6 @@ public struct ReaderSite: Sendable {
         self.clients = clients
         self.searchLimiter = ClientRateLimiter(perMinute: searchesPerMinute)
         self.pageLifetime = pageLifetime
-        self.inspector = inspector.map { CachedQueueInspection($0) }
         self.store = store
         self.displayTimeZone = displayTimeZone
         var calendar = Calendar(identifier: .gregorian)

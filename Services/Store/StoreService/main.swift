@@ -22,6 +22,7 @@ do {
     switch role {
     case "writer":
         let settings = try StageRunner.Settings(configuration)
+        let inspector = try QueueInspector(configuration)
         let runner = StageRunner(
             processor: StoreStage(store: store, logger: logger),
             settings: settings,
@@ -43,7 +44,11 @@ do {
             configuration: configuration,
             defaultPort: 9104,
             logger: logger,
-            alongside: [retention, StageService(runner: health)]
+            alongside: [retention, StageService(runner: health)],
+            // The queues and scaling advice for operators, on this (non-public) port.
+            routes: { router in
+                OperationsStatusPage.addRoute(to: router, inspection: CachedQueueInspection(inspector))
+            }
         )
     case "web":
         let router = Router(context: ReaderContext.self)
@@ -51,7 +56,6 @@ do {
         ReaderSite(
             store: store,
             reportThreshold: try configuration.integer(Setting.imageReportThreshold, in: 1...1000),
-            inspector: try QueueInspector(configuration),
             publicURL: configuration[Setting.publicURL],
             ranking: StoryRanking(
                 breakingOutlets: try configuration.integer(Setting.breakingOutlets, in: 2...100),

@@ -7,7 +7,7 @@ import PostgresNIO
 extension PostgresArchive {
     /// Search over the `search` column: the title's and the body's folded words (`SearchText.indexForm`), matched
     /// by `plainto_tsquery('simple', …)` of the query's folded terms (every term must match). As in SQLite, only
-    /// the newest `ArticleStore.rankingWindow` matches are ranked; the ranking differs: title matches first
+    /// the newest `ArchiveSearch.rankingWindow` matches are ranked; the ranking differs: title matches first
     /// (`ts_rank` over the small `title_search` vector), then the newest. Ranking over the whole `search` vector
     /// (bm25's counterpart) read and decompressed the body's vector of every match (233 ms for a word with 5,571
     /// matches at 100k articles).
@@ -19,11 +19,11 @@ extension PostgresArchive {
     /// takes 18. So the index is asked first for up to `indexMatches` matches (plain index scans and sequential
     /// scans off for that statement); only a word with more is searched by the backward walk.
     public func search(_ query: String, limit: Int) async throws -> [SearchHit] {
-        let query = String(query.prefix(ArticleStore.maximumQueryLength))
+        let query = String(query.prefix(ArchiveSearch.maximumQueryLength))
         let terms = SearchText.terms(query).prefix(12)
         guard !terms.isEmpty else { return [] }
         let text = terms.joined(separator: " ")
-        let limit = min(max(limit, 1), ArticleStore.maximumResults)
+        let limit = min(max(limit, 1), ArchiveSearch.maximumResults)
         let logger = logger
         let newest: [Int64]? = try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SET LOCAL enable_seqscan = off", logger: logger)
@@ -36,7 +36,7 @@ extension PostgresArchive {
                 """,
                 logger: logger
             ).decode(Int64.self) { seqs.append(seq) }
-            return seqs.count > Self.indexMatches ? nil : Array(seqs.sorted(by: >).prefix(ArticleStore.rankingWindow))
+            return seqs.count > Self.indexMatches ? nil : Array(seqs.sorted(by: >).prefix(ArchiveSearch.rankingWindow))
         }
         if newest?.isEmpty == true { return [] }
         let rows: PostgresRowSequence
@@ -53,7 +53,7 @@ extension PostgresArchive {
                 """
                 WITH matches AS MATERIALIZED (
                     SELECT seq, id, title_search FROM articles WHERE search @@ plainto_tsquery('simple', \(text))
-                    ORDER BY seq DESC LIMIT \(ArticleStore.rankingWindow)
+                    ORDER BY seq DESC LIMIT \(ArchiveSearch.rankingWindow)
                 )
                 SELECT id FROM matches
                 ORDER BY ts_rank(title_search, plainto_tsquery('simple', \(text))) DESC, seq DESC LIMIT \(limit)
@@ -65,7 +65,7 @@ extension PostgresArchive {
         for try await id in rows.decode(String.self) { ids.append(id) }
         let hashes = SearchText.termHashes(query)
         return try await articles(ids: ids, images: false).map {
-            SearchHit(article: $0, snippet: ArticleStore.snippet($0, terms: hashes))
+            SearchHit(article: $0, snippet: ArchiveSearch.snippet($0, terms: hashes))
         }
     }
 
@@ -73,11 +73,11 @@ extension PostgresArchive {
     public func searchNewest(_ query: String, limit: Int, before: Int64?, after: Int64?) async throws
         -> [SearchHit]
     {
-        let query = String(query.prefix(ArticleStore.maximumQueryLength))
+        let query = String(query.prefix(ArchiveSearch.maximumQueryLength))
         let terms = SearchText.terms(query).prefix(12)
         guard !terms.isEmpty else { return [] }
         let text = terms.joined(separator: " ")
-        let limit = min(max(limit, 1), ArticleStore.maximumResults)
+        let limit = min(max(limit, 1), ArchiveSearch.maximumResults)
         let rows: PostgresRowSequence
         if let after {
             rows = try await client.query(
@@ -105,7 +105,9 @@ extension PostgresArchive {
             uniquingKeysWith: { first, _ in first }
         )
         return found.compactMap { id, seq in
-            articles[id].map { SearchHit(article: $0, snippet: ArticleStore.snippet($0, terms: hashes), sequence: seq) }
+            articles[id].map {
+                SearchHit(article: $0, snippet: ArchiveSearch.snippet($0, terms: hashes), sequence: seq)
+            }
         }
     }
 

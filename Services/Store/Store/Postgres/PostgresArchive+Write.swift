@@ -3,6 +3,7 @@ import Foundation
 import NashraMessages
 import NashraRuntime
 import PostgresNIO
+import StoryGrouping
 
 /// Writes: a batch in one transaction, as in SQLite (new articles inserted, changed ones updated and re-indexed,
 /// unchanged redeliveries left alone), in a fixed number of statements whatever the batch's size: the stored state
@@ -29,7 +30,7 @@ extension PostgresArchive {
                 stored[id] = (hash, topic, published)
             }
             let refused = try await Self.refused(batch, connection: connection, logger: logger)
-            let keys = batch.map { ArticleStore.bandKeys($0.signature) }
+            let keys = batch.map { StoryBands.bandKeys($0.signature) }
             let candidates = try await Self.storyCandidates(
                 Array(Set(keys.joined())),
                 connection: connection,
@@ -153,7 +154,7 @@ extension PostgresArchive {
         var candidates: [Int64: [Candidate]] = [:]
         for try await (key, id, story, signature) in rows.decode((Int64, String, String, Data?).self) {
             candidates[key, default: []].append(
-                Candidate(id: id, story: story, signature: ArticleStore.decodeSignature(signature))
+                Candidate(id: id, story: story, signature: StoryBands.decodeSignature(signature))
             )
         }
         return candidates

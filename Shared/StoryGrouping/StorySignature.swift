@@ -1,6 +1,5 @@
 import ArabicText
 import NashraHashing
-import NashraMessages
 
 /// MinHash signatures of an article's normalised word 3-shingles (`WordShingles`). Two copies of one wire story share most
 /// shingles, so the fraction of equal signature slots estimates their Jaccard similarity. MinHash rather than

@@ -2,6 +2,7 @@ import ArabicText
 import Foundation
 import GRDB
 import NashraMessages
+import StoryGrouping
 import Synchronization
 
 /// A batch with the work done that needs no write lock (`ArticleStore.prepare`).
@@ -240,7 +241,7 @@ extension ArticleStore {
                             }
                         if let late, late.similarity > best?.similarity ?? 0 { best = late }
                     }
-                    let keys = Self.bandKeys(item.signature)
+                    let keys = StoryBands.bandKeys(item.signature)
                     for earlier in batchBands.positions(under: keys)
                     where prepared.items[earlier].article.id != a.id {
                         let other = prepared.items[earlier]

@@ -1,3 +1,4 @@
+import ArabicText
 import NashraHashing
 
 /// Word 3-shingles of a text: each run of three consecutive normalised words, hashed. Two copies of one wire

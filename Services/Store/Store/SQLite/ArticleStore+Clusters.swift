@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import NashraHashing
 import NashraMessages
+import StoryGrouping
 
 /// Story clusters: the same story told by several outlets. The classifier's MinHash signature is cut into bands;
 /// articles sharing a band are candidates, and a candidate joins only if `StorySimilarity` verifies it: screened
@@ -16,29 +17,6 @@ import NashraMessages
 /// of a write at 100k articles. An article's rows are found again from its stored signature, so no by-article
 /// index is kept.
 extension ArticleStore {
-    /// Slots per band: 32 bands of 2 slots for a 64-slot signature. Bands of 4 proposed only 0.68 of the pairs
-    /// that tell one story on SaudiNewsNet (`bench/neardup.py`), bands of 2 propose 0.96: 4.4 times the
-    /// candidates, most turned down on their signatures before any text is read (`StorySimilarity`).
-    public static let bandWidth = 2
-
-    /// The band keys of a signature: each band's slots hashed (FNV-1a) from a seed that differs per band, kept to
-    /// the hash's high 31 bits, which SQLite stores in 4 bytes where a full 64-bit hash takes 8 (the band index, 32
-    /// rows an article, is a quarter smaller). A collision between two bands' keys only adds a candidate, which
-    /// verification turns down. Empty for signatures too short to band.
-    public static func bandKeys(_ signature: [UInt32], width: Int = bandWidth) -> [Int64] {
-        guard signature.count >= width * 2 else { return [] }
-        return stride(from: 0, to: signature.count - width + 1, by: width).enumerated().map { band, start in
-            var hash = FNV1a.offsetBasis ^ UInt64(band)
-            for slot in signature[start..<(start + width)] { hash = FNV1a.mix(hash, UInt64(slot)) }
-            return Int64(hash >> 33)
-        }
-    }
-
-    static func decodeSignature(_ data: Data?) -> [UInt32] {
-        guard let data, data.count % 4 == 0 else { return [] }
-        return data.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) }
-    }
-
     /// The best verified match of an article among the stored articles with a rowid above `after`, other than
     /// the article `excludingID` itself; nil when the article starts a story of its own.
     static func story(of probe: inout StoryProbe, excludingID own: String, after: Int64, in db: Database) throws
@@ -55,7 +33,7 @@ extension ArticleStore {
     static func stories(of probes: inout [StoryProbe], excludingIDs own: [String], after: Int64, in db: Database)
         throws -> [StoryMatch?]
     {
-        let keys = probes.map { bandKeys($0.signature) }
+        let keys = probes.map { StoryBands.bandKeys($0.signature) }
         let articles = try bandArticles(Set(keys.joined()), after: after, in: db)
         let rowids = keys.map { keys in
             var seen = Set<Int64>()
@@ -150,7 +128,7 @@ extension ArticleStore {
     ) throws {
         try db.cachedStatement(sql: "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)")
             .execute(arguments: [rowid, title, body])
-        try bands.add(bandKeys(signature), article: rowid, in: db)
+        try bands.add(StoryBands.bandKeys(signature), article: rowid, in: db)
     }
 
     /// Band rows waiting to be written, written in key order: a batch's rows land on neighbouring pages of the
@@ -202,7 +180,7 @@ extension ArticleStore {
         try db.cachedStatement(
             sql: "INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)"
         ).execute(arguments: [rowid, SearchText.indexForm(row["title"]), SearchText.indexForm(row["body"])])
-        let keys = bandKeys(decodeSignature(row["signature"]))
+        let keys = StoryBands.bandKeys(StoryBands.decodeSignature(row["signature"]))
         guard !keys.isEmpty else { return }
         try deleteBandsStatement(keys: keys.count, in: db).execute(arguments: StatementArguments([rowid] + keys))
     }
@@ -218,7 +196,7 @@ extension ArticleStore {
             self.rowid = rowid
             id = row["id"]
             story = (row["cluster_id"] as String?) ?? row["id"]
-            signature = decodeSignature(row["signature"])
+            signature = StoryBands.decodeSignature(row["signature"])
         }
     }
 
@@ -247,7 +225,7 @@ extension ArticleStore {
             )
             while let row = try cursor.next() {
                 let candidate = StoryCandidate(row, rowid: row["rowid"])
-                for key in bandKeys(candidate.signature) {
+                for key in StoryBands.bandKeys(candidate.signature) {
                     // As the band index's lookup does: the first 50 articles a band.
                     if bands[key, default: []].count < 50 { bands[key, default: []].append(rows.count) }
                 }
@@ -258,7 +236,9 @@ extension ArticleStore {
         /// The best verified match of an article among these rows.
         func story(of probe: inout StoryProbe, excludingID own: String, in db: Database) throws -> StoryMatch? {
             var seen = Set<Int>()
-            let candidates = bandKeys(probe.signature).flatMap { bands[$0] ?? [] }.filter { seen.insert($0).inserted }
+            let candidates = StoryBands.bandKeys(probe.signature).flatMap { bands[$0] ?? [] }.filter {
+                seen.insert($0).inserted
+            }
             return try best(of: candidates.map { rows[$0] }, for: &probe, excludingID: own, in: db)
         }
     }
@@ -269,7 +249,11 @@ extension ArticleStore {
         let rows = try Row.fetchCursor(db, sql: "SELECT rowid, signature FROM articles")
         var bands = BandRows()
         while let row = try rows.next() {
-            try bands.add(bandKeys(decodeSignature(row["signature"])), article: row["rowid"], in: db)
+            try bands.add(
+                StoryBands.bandKeys(StoryBands.decodeSignature(row["signature"])),
+                article: row["rowid"],
+                in: db
+            )
         }
         try bands.flush(in: db)
     }
@@ -315,7 +299,7 @@ extension ArticleStore {
         var bands = BandRows()
         while let row = try rows.next() {
             let rowid: Int64 = row["rowid"]
-            let signature = decodeSignature(row["signature"])
+            let signature = StoryBands.decodeSignature(row["signature"])
             if (row["cluster_id"] as String?) == nil {
                 try bands.flush(in: db)  // the earlier articles' bands, for the lookup
                 var probe = StoryProbe(

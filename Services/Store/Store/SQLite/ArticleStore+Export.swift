@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import NashraMessages
+import StoryGrouping
 
 /// An archived article as a copy to another back end needs it: what the store stage received, and what the store
 /// made of it (its story, when it was first stored, which of its images readers' reports hid).
@@ -66,7 +67,7 @@ extension ArticleStore {
                             topic: row["topic"],
                             confidence: row["confidence"],
                             uncertain: row["uncertain"],
-                            signature: Self.decodeSignature(row["signature"])
+                            signature: StoryBands.decodeSignature(row["signature"])
                         ),
                         clusterID: row["cluster_id"] ?? id,
                         createdAt: row["created_at"],
