@@ -104,6 +104,7 @@ let package = Package(
         .target(
             name: "NashraRuntime",
             dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "NashraAMQP", "NashraMessages",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -148,7 +149,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "FetcherService",
-            dependencies: ["Fetcher", "FetchFrontier"],
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), "Fetcher", "FetchFrontier",
+            ],
             path: "Services/Fetcher/FetcherService"
         ),
         .target(
@@ -157,7 +160,11 @@ let package = Package(
             path: "Services/Parser/Parser",
             swiftSettings: strict
         ),
-        .executableTarget(name: "ParserService", dependencies: ["Parser"], path: "Services/Parser/ParserService"),
+        .executableTarget(
+            name: "ParserService",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser"), "Parser"],
+            path: "Services/Parser/ParserService"
+        ),
         .target(
             name: "Classifier",
             dependencies: [
@@ -178,7 +185,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ClassifierService",
-            dependencies: ["Classifier"],
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser"), "Classifier"],
             path: "Services/Classifier/ClassifierService"
         ),
         // The store: persistence (SQLite through GRDB, the store stage, retention, the importer) and, apart from it,
@@ -219,7 +226,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "StoreService",
-            dependencies: ["Store", "ReaderWeb", "NashraOperations"],
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), "Store", "ReaderWeb",
+                "NashraOperations",
+            ],
             path: "Services/Store/StoreService"
         ),
         .executableTarget(

@@ -17,13 +17,13 @@ extension ArticlesCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the newest stored articles.")
 
-        @Option(help: "SQLite database (default: NASHRA_DB).") var db: String?
         @Option(help: "How many.") var limit = 20
         @Flag(help: "Print JSON lines.") var json = false
         @Flag(help: "Print only the number of stored articles (0 when there is no database yet).") var count = false
+        @OptionGroup var settings: SettingOptions
 
         func run() async throws {
-            let path = try db ?? Configuration.fromEnvironment()[Setting.database]
+            let path = try settings.configuration()[Setting.database]
             let local = !PostgresArchive.handles(path)
             if local && count && !FileManager.default.fileExists(atPath: path) {
                 print(0)
@@ -68,10 +68,10 @@ extension ArticlesCommand {
 
         @Argument(help: "The article's id (as in /article/ID) or its URL.") var article: String
         @Option(help: "Why (kept with the removal).") var reason: String
-        @Option(help: "Database: a SQLite path or postgres://… (default: NASHRA_DB).") var db: String?
+        @OptionGroup var settings: SettingOptions
 
         func run() async throws {
-            let store = try await openArchive(db, label: "nashra.articles")
+            let store = try await openArchive(settings, label: "nashra.articles")
             let removal = try await store.remove(article: article, reason: reason)
             await store.close()
             let what = removal.title.map { "«\($0)»" } ?? removal.url ?? removal.key
@@ -89,11 +89,11 @@ extension ArticlesCommand {
             abstract: "List the removals: removed articles and hidden sources, with their time and reason."
         )
 
-        @Option(help: "Database: a SQLite path or postgres://… (default: NASHRA_DB).") var db: String?
         @Flag(help: "Print JSON lines.") var json = false
+        @OptionGroup var settings: SettingOptions
 
         func run() async throws {
-            let store = try await openArchive(db, label: "nashra.articles")
+            let store = try await openArchive(settings, label: "nashra.articles")
             let removals = try await store.removals()
             await store.close()
             let encoder = JSONEncoder()

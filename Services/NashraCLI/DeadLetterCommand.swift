@@ -14,6 +14,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
         @Argument(help: "The stage queue: fetch, discovered, pages, articles or classified.")
         var stage: String
         @Option(help: "At most this many messages.") var limit = 20
+        @OptionGroup var settings: SettingOptions
 
         func queue() throws -> DeadLetterQueue {
             guard let stage = Topology.Stage(rawValue: stage) else {
@@ -21,7 +22,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
                     "unknown stage \(stage); one of: " + Topology.Stage.allCases.map(\.rawValue).joined(separator: ", ")
                 )
             }
-            let configuration = try Configuration.fromEnvironment()
+            let configuration = try settings.configuration()
             return DeadLetterQueue(
                 url: try configuration.amqpURL(),
                 topology: try configuration.topology(),

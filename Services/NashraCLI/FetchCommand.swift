@@ -11,9 +11,10 @@ struct FetchCommand: AsyncParsableCommand {
 
     @Argument(help: "The URL.") var url: String
     @Option(help: "Total timeout in seconds.") var timeout = 30.0
+    @OptionGroup var settings: SettingOptions
 
     func run() async throws {
-        let configuration = try Configuration.fromEnvironment()
+        let configuration = try settings.configuration()
         let fetcher = HTTPFetcher(
             userAgent: configuration[Setting.userAgent],
             maxBodyBytes: try configuration.integer(Setting.maxBodyBytes, in: 1024...1_073_741_824),

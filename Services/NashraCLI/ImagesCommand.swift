@@ -17,10 +17,10 @@ struct ImagesCommand: ParsableCommand {
         )
 
         @Argument(help: "The image id (from the report URL).") var id: Int64
-        @Option(help: "Database: a SQLite path or postgres://… (default: NASHRA_DB).") var db: String?
+        @OptionGroup var settings: SettingOptions
 
         func run() async throws {
-            let store = try await openArchive(db, label: "nashra.images")
+            let store = try await openArchive(settings, label: "nashra.images")
             try await store.restore(image: id)
             await store.close()
             print("image \(id) is shown again")

@@ -9,14 +9,19 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract:
-            "Load a corpus (JSON lines in the ANT format, .jsonl or .jsonl.gz) into a database, as the store would."
+            "Load a corpus (JSON lines in the ANT format, .jsonl or .jsonl.gz) into a database, as the store would.",
+        usage: "nashra import [--db PATH] FILE...",
+        discussion: "FILE: corpus files. The database is --db or NASHRA_DB."
     )
 
-    @Option(help: "SQLite database (default: NASHRA_DB).") var db: String?
-    @Argument(help: "Corpus files.") var files: [String]
+    /// The files and the settings both come through the settings' group (ArgumentParser allows one list of
+    /// arguments): the files are what is not a setting.
+    @OptionGroup var settings: SettingOptions
 
     func run() throws {
-        let path = try db ?? Configuration.fromEnvironment()[Setting.database]
+        let (configuration, files) = try settings.configurationAndArguments()
+        guard !files.isEmpty else { throw ValidationError("name the corpus files to import") }
+        let path = configuration[Setting.database]
         let store = try ArticleStore(path: path)
         let classifier = try ClassifierStage()
         let importer = CorpusImporter(store: store) { classifier.classify($0) }

@@ -8,6 +8,10 @@ struct NashraCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nashra",
         abstract: "Nashra (نشرة): operate the Arabic news pipeline.",
+        discussion: """
+            Every command that reads a setting (the database, the broker, the sources file, …) takes it as \
+            --flag value, over its environment variable, as the services do: `nashra config` lists them.
+            """,
         subcommands: [
             StatusCommand.self, ArticlesCommand.self, StoriesCommand.self, SourcesCommand.self, ImportCommand.self,
             DeadLetterCommand.self,
@@ -27,12 +31,14 @@ struct ConfigCommand: ParsableCommand {
         abstract: "List every setting with its environment variable, flag and default."
     )
 
+    @Flag(help: "As the Markdown table of docs/configuration.md.") var markdown = false
+
     func run() {
-        print(Configuration.reference())
+        print(markdown ? Configuration.markdownTable() : Configuration.reference())
     }
 }
 
 /// The archive an operator's command works on: `--db` when given, else `NASHRA_DB`.
-func openArchive(_ db: String?, label: String) async throws -> any NewsArchive {
-    try await openNewsArchive(try db ?? Configuration.fromEnvironment()[Setting.database], logger: Logger(label: label))
+func openArchive(_ settings: SettingOptions, label: String) async throws -> any NewsArchive {
+    try await openNewsArchive(try settings.configuration()[Setting.database], logger: Logger(label: label))
 }

@@ -11,14 +11,14 @@ struct PruneCommand: AsyncParsableCommand {
     )
 
     @Option(help: "Age in days beyond which articles are deleted.") var olderThan: Int
-    @Option(help: "Database: a SQLite path or postgres://… (default: NASHRA_DB).") var db: String?
+    @OptionGroup var settings: SettingOptions
 
     func validate() throws {
         guard olderThan >= 1 else { throw ValidationError("--older-than must be at least 1 day") }
     }
 
     func run() async throws {
-        let path = try db ?? Configuration.fromEnvironment()[Setting.database]
+        let path = try settings.configuration()[Setting.database]
         let store = try await openNewsArchive(path, logger: Logger(label: "nashra.prune"))
         let pruned = try await store.prune(olderThan: Date().addingTimeInterval(-Double(olderThan) * 86_400))
         print(

@@ -14,12 +14,13 @@ struct RefetchCommand: ParsableCommand {
 
     @Argument(help: "The article URL.") var url: String
     @Option(help: "The source id it belongs to.") var source: String
+    @OptionGroup var settings: SettingOptions
 
     func run() throws {
         guard let canonical = URLCanonicalizer.canonical(url) else {
             throw ValidationError("\(url) is not an http(s) URL")
         }
-        let configuration = try Configuration.fromEnvironment()
+        let configuration = try settings.configuration()
         let stateDirectory = configuration[Setting.stateDir]
         guard FileManager.default.fileExists(atPath: stateDirectory + "/frontier.sqlite") else {
             throw ValidationError("no frontier state in \(stateDirectory) (set NASHRA_STATE_DIR)")

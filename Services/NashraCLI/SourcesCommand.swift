@@ -20,13 +20,13 @@ struct SourcesCommand: AsyncParsableCommand {
         )
 
         @Argument(help: "An OPML file, as feed readers export it.") var file: String
-        @Option(help: "The sources file (default: NASHRA_SOURCES).") var sources: String?
+        @OptionGroup var settings: SettingOptions
         @Option(help: "Seconds between polls of each new feed.") var pollInterval = 300
         @Option(help: "Time zone of the new sources (IANA name).") var timezone = "Africa/Cairo"
         @Flag(help: "Print what would be added without writing the file.") var dryRun = false
 
         func run() throws {
-            let path = try sources ?? Configuration.fromEnvironment()[Setting.sources]
+            let path = try settings.configuration()[Setting.sources]
             let catalog = try SourceCatalog.load(path: path)
             guard TimeZone(identifier: timezone) != nil else {
                 throw ValidationError("\(timezone) is not a time zone name (e.g. Africa/Cairo, Asia/Dubai)")
@@ -56,11 +56,11 @@ struct SourcesCommand: AsyncParsableCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write the sources file's feeds as OPML 2.0.")
 
-        @Option(help: "The sources file (default: NASHRA_SOURCES).") var sources: String?
+        @OptionGroup var settings: SettingOptions
         @Option(help: "Write to this file (default: standard output).") var output: String?
 
         func run() throws {
-            let path = try sources ?? Configuration.fromEnvironment()[Setting.sources]
+            let path = try settings.configuration()[Setting.sources]
             let document = OPML.document(try SourceCatalog.load(path: path))
             if let output {
                 try document.write(toFile: output, atomically: true, encoding: .utf8)
@@ -77,7 +77,7 @@ struct SourcesCommand: AsyncParsableCommand {
 
         @Argument(help: "The source's id (as in /source/ID and sources.yml).") var source: String
         @Option(help: "Why (kept with the removal).") var reason: String
-        @Option(help: "Database: a SQLite path or postgres://… (default: NASHRA_DB).") var db: String?
+        @OptionGroup var settings: SettingOptions
 
         /// The frontier's state, when it is in `NASHRA_STATE_DIR` here.
         static func frontierState(_ configuration: Configuration) throws -> FrontierState? {
@@ -87,8 +87,8 @@ struct SourcesCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try await openArchive(db, label: "nashra.sources")
-            let configuration = try Configuration.fromEnvironment()
+            let store = try await openArchive(settings, label: "nashra.sources")
+            let configuration = try settings.configuration()
             let removal = try await store.hide(source: source, reason: reason)
             await store.close()
             print(
@@ -114,15 +114,14 @@ struct SourcesCommand: AsyncParsableCommand {
         )
 
         @Argument(help: "The source's id.") var source: String
-        @Option(help: "Database: a SQLite path or postgres://… (default: NASHRA_DB).") var db: String?
+        @OptionGroup var settings: SettingOptions
 
         func run() async throws {
-            let store = try await openArchive(db, label: "nashra.sources")
+            let store = try await openArchive(settings, label: "nashra.sources")
             let shown = try await store.unhide(source: source)
             await store.close()
             print(shown ? "source \(source) is accepted again" : "source \(source) was not hidden")
-            if let state = try Hide.frontierState(try Configuration.fromEnvironment()), try state.resume(source: source)
-            {
+            if let state = try Hide.frontierState(try settings.configuration()), try state.resume(source: source) {
                 print("the frontier follows it again")
             }
         }

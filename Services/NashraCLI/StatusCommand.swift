@@ -23,6 +23,7 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "Seconds between refreshes with --watch.") var interval: Double = 2
     @Option(help: "Drain every backlog within this long (e.g. 600s, 10m, 1h; a bare number is minutes).")
     var drainTarget: String = "10m"
+    @OptionGroup var settings: SettingOptions
 
     func validate() throws {
         guard Self.seconds(drainTarget) != nil else { throw ValidationError("--drain-target: use 600s, 10m or 1h") }
@@ -30,7 +31,7 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try Configuration.fromEnvironment()
+        let configuration = try settings.configuration()
         let inspector = try QueueInspector(configuration)
         let target = Self.seconds(drainTarget) ?? 600
         // The archive is opened once (a PostgreSQL pool, a schema check), when it exists, not on every refresh.

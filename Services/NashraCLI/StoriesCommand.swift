@@ -12,12 +12,12 @@ struct StoriesCommand: AsyncParsableCommand {
         abstract: "List the stories told by more than one outlet, with their pages on the reader site."
     )
 
-    @Option(help: "SQLite database or postgres:// URL (default: NASHRA_DB).") var db: String?
     @Option(help: "How many.") var limit = 20
     @Option(help: "The reader site's address, for the pages' links.") var site = "http://127.0.0.1:8080"
+    @OptionGroup var settings: SettingOptions
 
     func run() async throws {
-        let location = try db ?? Configuration.fromEnvironment()[Setting.database]
+        let location = try settings.configuration()[Setting.database]
         guard PostgresArchive.handles(location) || FileManager.default.fileExists(atPath: location) else {
             throw ValidationError("no database at \(location) (set --db or NASHRA_DB)")
         }

@@ -122,9 +122,10 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var selection: CorpusSelection
     @Option(help: "Model file (default: NASHRA_TOPIC_MODEL or the shipped model).") var model: String?
     @Option(help: "Partial labels per outlet (default: the map the model was trained with).") var labelMap: String?
+    @OptionGroup var settings: SettingOptions
 
     func run() throws {
-        let configuration = try Configuration.fromEnvironment()
+        let configuration = try settings.configuration()
         let classifier = try TopicClassifier.load(path: model ?? configuration[Setting.topicModel])
         let articles = try selection.read()
         guard !articles.isEmpty else { throw ValidationError("no labelled article selected") }
@@ -231,6 +232,7 @@ struct ClassifyCommand: ParsableCommand {
     @Flag(help: "Add every label's probability (\"scores\").") var scores = false
     @Flag(help: "Learn each source's sections from the lines read so far (\"source\" with \"section\" or \"url\").")
     var learnSections = false
+    @OptionGroup var settings: SettingOptions
 
     /// The input's fields, in `FlatJSONLine`'s order.
     static let fields = ["id", "title", "text", "section", "url", "source"]
@@ -245,7 +247,7 @@ struct ClassifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = try Configuration.fromEnvironment()
+        let configuration = try settings.configuration()
         let classifier = try TopicClassifier.load(
             path: model ?? configuration[Setting.topicModel],
             threshold: try configuration.double(Setting.topicThreshold)

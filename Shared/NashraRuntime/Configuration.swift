@@ -23,7 +23,8 @@ public struct SettingKey: Sendable, Hashable {
     }
 }
 
-/// Every setting Nashra reads. docs/configuration.md lists the same table (`nashra config`).
+/// Every setting Nashra reads: the one table behind every executable's flags and environment, `nashra config`,
+/// and docs/configuration.md (`nashra config --markdown`; a test keeps the document current).
 public enum Setting {
     public static let amqpURL = SettingKey(
         "NASHRA_AMQP_URL",
@@ -69,7 +70,12 @@ public enum Setting {
         aliases: ["--port"]
     )
     public static let logLevel = SettingKey("NASHRA_LOG_LEVEL", "info", "trace, debug, info, notice, warning, error")
-    public static let database = SettingKey("NASHRA_DB", "nashra.sqlite", "SQLite database of the store and the web")
+    public static let database = SettingKey(
+        "NASHRA_DB",
+        "nashra.sqlite",
+        "the store's database: a SQLite file path, or "
+            + "`postgres://user[:password]@host[:port]/db[?sslmode=disable|prefer|require]`"
+    )
     public static let stateDir = SettingKey("NASHRA_STATE_DIR", "state", "where the frontier keeps its crawl state")
     public static let sources = SettingKey("NASHRA_SOURCES", "deploy/sources.yml", "the sources file (YAML)")
     public static let allowPrivate = SettingKey(
@@ -90,7 +96,7 @@ public enum Setting {
     public static let maxPageBytes = SettingKey(
         "NASHRA_FETCH_MAX_PAGE_BYTES",
         "5242880",
-        "cap on an article page, counted on decoded bytes (feeds and sitemaps get NASHRA_FETCH_MAX_BYTES); "
+        "cap on an article page, counted on decoded bytes (feeds and sitemaps get `NASHRA_FETCH_MAX_BYTES`); "
             + "the largest of 645 real news pages is 1.7 MB"
     )
     public static let imageReportThreshold = SettingKey(
@@ -127,34 +133,38 @@ public enum Setting {
     public static let publicURL = SettingKey(
         "NASHRA_PUBLIC_URL",
         "",
-        "the reader site's public address (https://news.example), for canonical links, feeds and the sitemap; "
+        "the reader site's public address (`https://news.example`), for canonical links, feeds and the sitemap; "
             + "empty: the address each request came to"
     )
     public static let breakingOutlets = SettingKey(
         "NASHRA_BREAKING_OUTLETS",
         "3",
-        "outlets that must carry a story within NASHRA_BREAKING_MINUTES of its first copy for it to show as breaking"
+        "outlets that must carry a story within `NASHRA_BREAKING_MINUTES` of its first copy for it to show as "
+            + "breaking («عاجل»)"
     )
     public static let breakingMinutes = SettingKey(
         "NASHRA_BREAKING_MINUTES",
         "60",
-        "the window from a story's first copy in which NASHRA_BREAKING_OUTLETS outlets make it breaking"
+        "the window from a story's first copy in which `NASHRA_BREAKING_OUTLETS` outlets make it breaking"
     )
 
     public static let trustedProxies = SettingKey(
         "NASHRA_TRUSTED_PROXIES",
         "",
-        "addresses or CIDR ranges of proxies in front of the reader site whose X-Forwarded-For names the client"
+        "addresses or CIDR ranges of the proxies in front of the reader site; from them, `X-Forwarded-For` names "
+            + "the client (its rightmost address that is not a trusted proxy)"
     )
     public static let searchesPerMinute = SettingKey(
         "NASHRA_SEARCHES_PER_MINUTE",
         "60",
-        "searches one client may make a minute on the reader site (bursts of as many); past it: 429"
+        "searches one client may make a minute on the reader site, in bursts of as many; past it 429 with "
+            + "`Retry-After`"
     )
     public static let websubCallback = SettingKey(
         "NASHRA_WEBSUB_CALLBACK",
         "",
-        "the frontier's address as WebSub hubs reach it (e.g. https://frontier.example:9100); empty: no WebSub"
+        "the frontier's address as WebSub hubs reach it (`https://frontier.example:9100`); set, feeds that name "
+            + "a hub are subscribed and pushed; empty: polling only"
     )
     public static let websubLease = SettingKey(
         "NASHRA_WEBSUB_LEASE",
@@ -183,9 +193,6 @@ public struct Configuration: Sendable {
     private var values: [String: String]
     /// Arguments that are not flags, e.g. a role such as `frontier` or `web`.
     public private(set) var positional: [String]
-
-    /// The environment's settings alone, for a command whose flags ArgumentParser reads.
-    public static func fromEnvironment() throws -> Configuration { try Configuration(arguments: []) }
 
     /// - Throws: `ConfigurationError` for an unknown flag or a flag without a value.
     public init(
@@ -274,6 +281,18 @@ public struct Configuration: Sendable {
     }
 
     /// A text table of every setting, for `--help` and the README.
+    /// The settings as the Markdown table of docs/configuration.md.
+    public static func markdownTable() -> String {
+        var lines = ["| environment | flag | default | meaning |", "|---|---|---|---|"]
+        for key in Setting.all {
+            let flags = ([key.flag] + key.aliases).map { "`\($0)`" }.joined(separator: ", ")
+            let value = key.defaultValue.isEmpty ? "—" : "`\(key.defaultValue)`"
+            let help = key.help.replacingOccurrences(of: "|", with: "\\|")
+            lines.append("| `\(key.name)` | \(flags) | \(value) | \(help) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+
     public static func reference() -> String {
         Setting.all.map { key in
             let def = key.defaultValue.isEmpty ? "(none)" : key.defaultValue

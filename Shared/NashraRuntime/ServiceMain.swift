@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
@@ -31,23 +32,9 @@ public enum ServiceMain {
         return Logger(label: label)
     }
 
-    /// Reads the configuration from the environment and arguments, or exits with a clear message.
-    public static func configuration(usage: String) -> Configuration {
-        do {
-            let configuration = try Configuration()
-            if configuration.positional.contains("help") || CommandLine.arguments.contains("--help") {
-                print(
-                    usage + "\n\nSettings (environment variable, or the flag in parentheses):\n"
-                        + Configuration.reference()
-                )
-                exit(0)
-            }
-            return configuration
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n\n\(usage)\n".utf8))
-            exit(64)
-        }
-    }
+    /// The settings, for every service's `--help`: each takes any of them as a flag or from the environment.
+    public static let settingsHelp =
+        "Settings (environment variable, or the flag in parentheses):\n" + Configuration.reference()
 
     /// Adds `/health` and `/metrics` to a router.
     /// - Parameter healthy: whether the process can do its work (e.g. its broker connection is up).
@@ -145,10 +132,9 @@ extension StageRunner {
     public static func main(
         name: String,
         defaultPort: Int,
-        usage: String,
+        configuration: Configuration,
         makeProcessor: (Configuration, Logger) async throws -> any StageProcessor
-    ) async {
-        let configuration = ServiceMain.configuration(usage: usage)
+    ) async throws {
         let logger = ServiceMain.bootstrap(configuration, label: "nashra.\(name)")
         do {
             let processor = try await makeProcessor(configuration, logger)
@@ -156,7 +142,7 @@ extension StageRunner {
             try await runner.serve(name: name, configuration: configuration, defaultPort: defaultPort, logger: logger)
         } catch {
             logger.critical("\(name) failed: \(error)")
-            exit(1)
+            throw ExitCode(1)
         }
     }
 }

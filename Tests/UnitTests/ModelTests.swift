@@ -79,6 +79,17 @@ import Testing
         }
     }
 
+    @Test("docs/configuration.md's table is the settings table (`nashra config --markdown`)")
+    func configurationDocumentIsCurrent() throws {
+        let document = try String(
+            contentsOfFile: TestEnvironment.repositoryRoot + "/docs/configuration.md",
+            encoding: .utf8
+        )
+        let table = document.split(separator: "\n", omittingEmptySubsequences: false)
+            .drop { !$0.hasPrefix("| environment |") }.prefix { $0.hasPrefix("|") }.joined(separator: "\n")
+        #expect(table == Configuration.markdownTable(), "regenerate it: nashra config --markdown")
+    }
+
     @Test func topologyNamesEveryQueueWithRetryAndDeadLetter() {
         let topology = Topology(prefix: "nashra")
         #expect(topology.queue(.pages) == "nashra.pages")

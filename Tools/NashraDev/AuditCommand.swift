@@ -23,9 +23,10 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(name: .customLong("case"), help: "Name of the run, printed in the JSON.") var name = "run"
     @Option(help: "Process restarts during the run, printed in the JSON.") var restarts = 0
     @Option(help: "Wait up to this many seconds for the run to settle.") var wait = 0.0
+    @OptionGroup var settings: SettingOptions
 
     func run() async throws {
-        let configuration = try Configuration.fromEnvironment()
+        let configuration = try settings.configuration()
         let pages = try ReplayAudit.readManifest(manifest)
         let store = try await openNewsArchive(configuration[Setting.database], logger: Logger(label: "nashra.audit"))
         let inspector = try QueueInspector(configuration)

@@ -28,9 +28,10 @@ struct AMQPBench: AsyncParsableCommand {
     @Option(help: "Most messages per confirmed batch.") var batch = 100
     @Option(help: "Prefetch of the consumers (unacknowledged deliveries in flight).") var prefetch = 300
     @Option(help: "Queue types to measure, comma-separated: classic, quorum (side by side).") var queueTypes = "classic"
+    @OptionGroup var settings: SettingOptions
 
     func run() async throws {
-        let configuration = try Configuration.fromEnvironment()
+        let configuration = try settings.configuration()
         let url = try configuration.amqpURL()
         var logger = Logger(label: "nashra.bench")
         logger.logLevel = .warning

@@ -17,9 +17,10 @@ struct ClassifyBench: ParsableCommand {
     @Option(help: "Model file (default: NASHRA_TOPIC_MODEL or the shipped model).") var model: String?
     @Option(help: "Articles to train on for the training time (0 skips it).") var trainCount = 20_000
     @Option(help: "Partial labels per outlet, for the training run.") var labelMap: String?
+    @OptionGroup var settings: SettingOptions
 
     func run() throws {
-        let configuration = try Configuration.fromEnvironment()
+        let configuration = try settings.configuration()
         let classifier = try TopicClassifier.load(path: model ?? configuration[Setting.topicModel])
         let articles = try LabeledCorpus.read(corpus).articles
         guard !articles.isEmpty else { throw ValidationError("\(corpus) has no labelled article") }

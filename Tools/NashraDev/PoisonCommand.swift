@@ -16,9 +16,10 @@ struct PoisonCommand: AsyncParsableCommand {
     )
 
     @Option(help: "Size of the oversized body, in megabytes.") var megabytes = 20
+    @OptionGroup var settings: SettingOptions
 
     func run() async throws {
-        let configuration = try Configuration.fromEnvironment()
+        let configuration = try settings.configuration()
         let topology = try configuration.topology()
         var logger = Logger(label: "nashra.poison")
         logger.logLevel = .error
