@@ -264,24 +264,82 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "CZlib", "NashraAMQP", "NashraRuntime", "NashraMessages", "DemoSite",
+                "CZlib", "NashraAMQP", "NashraRuntime", "NashraMessages", "DemoSite", "Parser", "Classifier",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/TestSupport"
         ),
+        // The one Arabic normaliser, tokenizer, dates.
         .testTarget(
-            name: "UnitTests",
+            name: "ArabicTextTests",
+            dependencies: ["ArabicText", "NashraHashing"],
+            path: "Tests/ArabicTextTests"
+        ),
+        // Extraction from pages as served.
+        .testTarget(
+            name: "ParserTests",
             dependencies: [
-                "StoryGrouping",
-                "NashraMessages", "NashraHashing", "ArabicText", "NashraAMQP", "NashraRuntime", "NashraHTTP",
-                "NashraOperations", "Parser",
-                "Classifier", "ClassifierTraining", "Fetcher", "FetchFrontier", "Store", "StoreTools", "ReaderWeb",
-                "ReplaySite", "TestSupport", "Yams",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "Parser", "ArabicText", "NashraMessages", "DemoSite", "Fetcher", "NashraHTTP", "TestSupport",
             ],
-            path: "Tests/UnitTests"
+            path: "Tests/ParserTests"
+        ),
+        // Fetch jobs, feeds, politeness, the frontier's pieces, the replay publisher.
+        .testTarget(
+            name: "FetcherTests",
+            dependencies: [
+                "Fetcher", "FetchFrontier", "ReplaySite", "Parser", "ArabicText", "NashraAMQP", "NashraHTTP",
+                "NashraMessages", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Tests/FetcherTests"
+        ),
+        // The topic model, training, publisher sections.
+        .testTarget(
+            name: "ClassifierTests",
+            dependencies: [
+                "Classifier", "ClassifierTraining", "StoryGrouping", "ArabicText", "NashraMessages", "Parser",
+                "Fetcher", "FetchFrontier", "TestSupport",
+            ],
+            path: "Tests/ClassifierTests"
+        ),
+        // The SQLite store, story clusters, the importer.
+        .testTarget(
+            name: "StoreTests",
+            dependencies: [
+                "Store", "StoreTools", "StoryGrouping", "Classifier", "Fetcher", "Parser", "ReaderWeb", "NashraAMQP",
+                "NashraHTML", "NashraHTTP", "NashraMessages", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/StoreTests"
+        ),
+        // The reader site over HTTP.
+        .testTarget(
+            name: "ReaderWebTests",
+            dependencies: [
+                "ReaderWeb", "Store", "NashraHTTP", "NashraMessages", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Tests/ReaderWebTests"
+        ),
+        // The reader site in headless Chromium.
+        .testTarget(
+            name: "BrowserTests",
+            dependencies: [
+                "ReaderWeb", "Store", "NashraMessages", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Tests/BrowserTests"
+        ),
+        // The built executables (NASHRA_BIN_DIR).
+        .testTarget(name: "CommandTests", dependencies: ["TestSupport"], path: "Tests/CommandTests"),
+        // Messages, configuration, operations, deployment manifests.
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: [
+                "NashraRuntime", "NashraOperations", "NashraAMQP", "NashraMessages", "Store", "TestSupport", "Yams",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Tests/RuntimeTests"
         ),
         .testTarget(
             name: "IntegrationTests",

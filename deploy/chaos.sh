@@ -33,7 +33,9 @@ if [ -n "$only" ]; then
     cases=("$only")
 fi
 if [ -z "${NASHRA_BIN_DIR:-}" ]; then
-    swift build -c "$config" 2>&1 | grep -E "error|Build complete" | tail -1
+    for product in nashra nashra-dev nashra-fetcher nashra-parser nashra-classifier nashra-store; do
+        swift build -c "$config" --product "$product" 2>&1 | { grep -E "error|Build complete" || true; } | tail -1
+    done
     NASHRA_BIN_DIR=$(swift build -c "$config" --show-bin-path)
 fi
 bin=$NASHRA_BIN_DIR

@@ -32,7 +32,7 @@ public enum ArchiveSearch {
     /// About `width` words of the paragraph with the most matching words, centred on the first match.
     /// Words are matched by the hashes of their stems (`SearchText.containsTerm`); only the first 40 paragraphs
     /// are looked at, each counted in one scan (`SearchText.countTerms`), and only the best one is split into
-    /// words: splitting every paragraph into words and scanning each word on its own had been nine tenths of a
+    /// words: splitting every paragraph into words and scanning each word on its own costs nine tenths of a
     /// search's time.
     public static func snippet(_ article: StoredArticle, terms: Set<UInt64>, width: Int = 36) -> [SearchHit.Run] {
         func matches(_ word: Substring) -> Bool { SearchText.containsTerm(word, of: terms) }

@@ -12,10 +12,10 @@ import StoryGrouping
 /// keeps its first publisher.
 ///
 /// The band index (`story_bands`) holds one integer key per band (the band's number folded into its hash, 31
-/// bits) and the article's rowid, in a table without rowids: about 10 bytes a row where the first design's (band,
-/// hash, article id text) took 110 with its by-article index, which made random inserts into it the largest cost
-/// of a write at 100k articles. An article's rows are found again from its stored signature, so no by-article
-/// index is kept.
+/// bits) and the article's rowid, in a table without rowids: about 10 bytes a row, where rows of (band, hash,
+/// article id text) with a by-article index take 110 and make random inserts into them the largest cost of a
+/// write at 100k articles. An article's rows are found again from its stored signature, so no by-article index
+/// is kept.
 extension ArticleStore {
     /// The best verified match of an article among the stored articles with a rowid above `after`, other than
     /// the article `excludingID` itself; nil when the article starts a story of its own.
@@ -29,7 +29,7 @@ extension ArticleStore {
 
     /// `story(of:excludingID:after:in:)` for many articles at once: their band keys are looked up together, in key
     /// order, in one pass over the band index, and each candidate's row is read once however many articles it is
-    /// a candidate of (one statement per band per article had been a third of the import path's CPU).
+    /// a candidate of (one statement per band per article costs a third of the import path's CPU).
     static func stories(of probes: inout [StoryProbe], excludingIDs own: [String], after: Int64, in db: Database)
         throws -> [StoryMatch?]
     {
@@ -133,7 +133,7 @@ extension ArticleStore {
 
     /// Band rows waiting to be written, written in key order: a batch's rows land on neighbouring pages of the
     /// band index one after the other, instead of one random page each (with 32 bands an article, random inserts
-    /// had been a third of a batch's write at 100k articles).
+    /// cost a third of a batch's write at 100k articles).
     struct BandRows {
         private var rows: [(key: Int64, article: Int64)] = []
 
@@ -147,8 +147,8 @@ extension ArticleStore {
             rows.removeAll { $0.article == article }
         }
 
-        /// Writes the rows, `Self.rowsPerInsert` to a statement (one execution a row had been a fifth of a
-        /// batch's write, most of it the statement's own overhead).
+        /// Writes the rows, `Self.rowsPerInsert` to a statement (one execution a row costs a fifth of a batch's
+        /// write, most of it the statement's own overhead).
         mutating func flush(in db: Database) throws {
             rows.sort { $0.key < $1.key || ($0.key == $1.key && $0.article < $1.article) }
             var start = 0

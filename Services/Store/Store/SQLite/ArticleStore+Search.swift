@@ -5,8 +5,8 @@ import GRDB
 extension ArticleStore {
     /// Articles matching every term of `query`, best first (bm25, title weighted three times the body) among the
     /// newest `ArchiveSearch.rankingWindow` matches, read with the matches in one statement (without their images, which results
-    /// do not show). The matches are walked once, newest first, scored as they come (an earlier form found the
-    /// window's oldest match in a second walk, then scored: the query's terms were looked up twice).
+    /// do not show). The matches are walked once, newest first, scored as they come, so the query's terms are
+    /// looked up once (finding the window's oldest match in a second walk, then scoring, looks them up twice).
     /// Matching folds Arabic (diacritics, hamza and alef forms, ى/ي, ة/ه, tatweel, digits) and light stemming.
     public func search(_ query: String, limit: Int = 20) throws -> [SearchHit] {
         guard let match = SearchText.matchExpression(String(query.prefix(ArchiveSearch.maximumQueryLength))) else {

@@ -14,25 +14,10 @@ import Testing
 @testable import Store
 
 @Suite("Story clusters") struct ClusterTests {
-    static let pages = [
-        "cairo/economy-inflation.html", "cairo/sport-league.html", "cairo/wire-summit.html",
-        "madina/culture-festival.html", "madina/health-vaccine.html", "madina/wire-summit.html",
-    ]
-
-    /// The demo pages through the real extractor and classifier.
-    func classified() throws -> [ClassifiedArticle] {
-        let classifier = try ClassifierStage()
-        return try Self.pages.map { path in
-            let url = "https://demo.example/" + path
-            let article = try ArticleExtractor().extract(try Fixture.page("deploy/demo/site/" + path, url: url))
-            return classifier.classify(article)
-        }
-    }
-
     @Test("a batch prepared before its story's first copy was written still joins that story when it is written")
     func storyCommittedAfterPreparing() throws {
         let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
-        let articles = try classified()
+        let articles = try DemoArticles.classified()
         let cairo = try #require(articles.first { $0.article.url.hasSuffix("cairo/wire-summit.html") })
         let madina = try #require(articles.first { $0.article.url.hasSuffix("madina/wire-summit.html") })
         let prepared = try store.prepare([madina])
@@ -44,7 +29,7 @@ import Testing
     @Test("two outlets' copies of one wire story form one cluster named by the first publisher; others stay alone")
     func wireStoryClusters() async throws {
         let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
-        let articles = try classified()
+        let articles = try DemoArticles.classified()
         try store.upsert(articles)
         try store.upsert(articles)  // redelivered: nothing moves
         let stored = try store.latest(limit: 10)
@@ -69,7 +54,7 @@ import Testing
     @Test("clusters survive reopening the database, and a store created before clusters is migrated")
     func reopen() throws {
         let path = try TestEnvironment.temporaryDirectory() + "/nashra.sqlite"
-        try ArticleStore(path: path).upsert(try classified())
+        try ArticleStore(path: path).upsert(try DemoArticles.classified())
         let reopened = try ArticleStore(path: path)
         let clusters = Dictionary(grouping: try reopened.latest(limit: 10), by: { $0.clusterID ?? "" })
         #expect(clusters.values.map(\.count).sorted() == [1, 1, 1, 1, 2])
@@ -78,7 +63,7 @@ import Testing
     @Test("a wire story inside a long piece of another outlet's own reporting joins the wire story's cluster")
     func shortCopyInsideALongPiece() throws {
         let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
-        let articles = try classified()
+        let articles = try DemoArticles.classified()
         let wire = try #require(articles.first { $0.article.url.hasSuffix("cairo/wire-summit.html") })
         // The same wire text, then the paragraphs of two of the outlet's own stories.
         var long = try #require(articles.first { $0.article.url.hasSuffix("madina/wire-summit.html") })
@@ -99,7 +84,7 @@ import Testing
     @Test("a batch's stories are looked up together, as one article at a time would find them")
     func storiesOfABatch() throws {
         let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
-        let articles = try classified()
+        let articles = try DemoArticles.classified()
         let cairo = articles.filter { $0.article.url.contains("/cairo/") }
         let madina = articles.filter { $0.article.url.contains("/madina/") }
         try store.upsert(cairo)
@@ -165,7 +150,7 @@ import Testing
     @Test("a store whose band index has bands of 4 slots is migrated to bands of 2, and its stories still gather")
     func bandIndexMigration() throws {
         let path = try TestEnvironment.temporaryDirectory() + "/nashra.sqlite"
-        let articles = try classified()
+        let articles = try DemoArticles.classified()
         let cairo = try #require(articles.first { $0.article.url.hasSuffix("cairo/wire-summit.html") })
         let madina = try #require(articles.first { $0.article.url.hasSuffix("madina/wire-summit.html") })
         let queue = try DatabaseQueue(path: path)
@@ -201,7 +186,7 @@ import Testing
     @Test("sections (health among them), home blocks and RSS 2.0 output over real HTTP")
     func sectionsAndFeeds() async throws {
         let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
-        try store.upsert(try classified())
+        try store.upsert(try DemoArticles.classified())
         let router = Router(context: ReaderContext.self)
         ReaderSite(store: SQLiteArchive(store)).addRoutes(to: router)
         let server = try await TestHTTPServer.start(router: router)

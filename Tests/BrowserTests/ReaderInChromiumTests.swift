@@ -42,7 +42,7 @@ enum Chromium {
         )
         let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
         // The demo's two outlets share one host; the directory shows them apart under their own ids.
-        let articles = try ClusterTests().classified().map { item in
+        let articles = try DemoArticles.classified().map { item in
             var item = item
             item.article.sourceID = item.article.url.contains("/cairo/") ? "cairo" : "madina"
             return item
