@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the system packages Nashra needs on Debian/Ubuntu, when they are missing.
 # With --test, also what the test suite needs: headless Chromium and Arabic fonts for the browser test, and
-# promtool (Debian's prometheus package) for the alert rules' tests, and PostgreSQL for the PostgreSQL store's tests.
+# promtool (Debian's prometheus package) for the alert rules' tests, PostgreSQL for the PostgreSQL store's tests, and
+# gdb for the stacks of a test run that is stuck.
 set -euo pipefail
 packages=(rabbitmq-server librabbitmq-dev libcurl4-openssl-dev libsqlite3-dev libxml2-dev zlib1g-dev pkg-config)
-[ "${1:-}" = "--test" ] && packages+=(chromium fonts-noto-core prometheus python3 postgresql)
+[ "${1:-}" = "--test" ] && packages+=(chromium fonts-noto-core prometheus python3 postgresql gdb)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" > /dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -51,12 +51,34 @@ limit=${NASHRA_TEST_TIMEOUT:-1800}
 set +e
 timeout -k 30 "$limit" swift test --skip-build "$@" > "$log" 2>&1 &
 tests=$!
+# A run whose output stops for NASHRA_TEST_STALL seconds (no test logs nothing that long) is stuck: every thread's
+# stack goes to $log.stacks (gdb) before the run is stopped, so a hang leaves evidence, not only a timeout.
+stall=${NASHRA_TEST_STALL:-600}
+(
+    while kill -0 "$tests" 2> /dev/null; do
+        sleep 10
+        [ $(($(date +%s) - $(stat -c %Y "$log"))) -ge "$stall" ] || continue
+        pid=$(pgrep -f "NashraPackageTests.xctest" | head -1 || true)
+        if [ -n "$pid" ] && command -v gdb > /dev/null; then
+            gdb "$(readlink "/proc/$pid/exe")" -p "$pid" -batch -ex "thread apply all bt" > "$log.stacks" 2>&1 || true
+        fi
+        echo "no test output for $stall s (NASHRA_TEST_STALL): the run is stuck and is stopped" >> "$log"
+        pkill -TERM -f "NashraPackageTests.xctest" || true
+        break
+    done
+) &
+watchdog=$!
 tail -n +1 -f --pid=$tests "$log" | grep --line-buffered -E '^(✔ Suite|✔ Test run|✘|➜|.*(recorded an issue|skipped))' | stdbuf -oL cut -c1-400
 wait $tests
 status=$?
+kill "$watchdog" 2> /dev/null || true
 set -e
 if [ $status -ne 0 ]; then
     [ $status -eq 124 ] && echo "the test run did not finish within $limit s (NASHRA_TEST_TIMEOUT); it was stopped"
+    if [ -s "$log.stacks" ]; then
+        echo "the stuck run's threads that were in Nashra's code (all of them: $log.stacks):"
+        grep -E "^Thread|Nashra|Tests|Store|Fetch|Parser|Classifier|Reader" "$log.stacks" | head -n 120 | cut -c1-300
+    fi
     echo "the test run failed (status $status); its last lines (the whole output: $log):"
     tail -n 40 "$log" | cut -c1-400
     exit $status
