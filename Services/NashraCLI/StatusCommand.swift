@@ -37,13 +37,19 @@ struct StatusCommand: AsyncParsableCommand {
         // The archive is opened once (a PostgreSQL pool, a schema check), when it exists, not on every refresh.
         var store: (any NewsArchive)?
         repeat {
-            if store == nil { store = await StatusReport.openArchive(configuration) }
-            let report = await StatusReport.gather(
+            var notes: [String] = []
+            if store == nil {
+                do { store = try await StatusReport.openArchive(configuration) } catch {
+                    notes.append("freshness: cannot open \(configuration[Setting.database]): \(error)")
+                }
+            }
+            var report = await StatusReport.gather(
                 configuration,
                 inspector: inspector,
                 store: store,
                 drainTarget: target
             )
+            report.notes = notes + report.notes
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -54,7 +60,7 @@ struct StatusCommand: AsyncParsableCommand {
                 print(report.text(drainTarget: target))
                 if watch { print("(every \(interval) s; Ctrl-C to stop)") }
             }
-            if !watch, report.queues.allSatisfy({ $0.ready == nil }) {
+            if !watch, !report.brokerReached {
                 throw ValidationError("cannot reach the broker at \(try configuration.amqpURL())")
             }
             if watch { try await Task.sleep(for: .milliseconds(Int(interval * 1000))) }
@@ -74,15 +80,19 @@ struct StatusCommand: AsyncParsableCommand {
 struct StatusReport: Codable {
     var source: String
     var queues: [QueueStatus]
+    /// Whether the broker answered (its queues may still be undeclared: no service has started).
+    var brokerReached: Bool
     var advice: [ScalingAdvisor.Advice]
     var freshness: Freshness?
     var frontier: FrontierSummary?
+    /// What could not be read, and why: a section is never left out without a word.
+    var notes: [String] = []
 
     /// The archive `NASHRA_DB` names, when there is one (a SQLite file not written yet is not created here).
-    static func openArchive(_ configuration: Configuration) async -> (any NewsArchive)? {
+    static func openArchive(_ configuration: Configuration) async throws -> (any NewsArchive)? {
         let database = configuration[Setting.database]
         guard PostgresArchive.handles(database) || FileManager.default.fileExists(atPath: database) else { return nil }
-        return try? await openNewsArchive(database, logger: Logger(label: "nashra.status"))
+        return try await openNewsArchive(database, logger: Logger(label: "nashra.status"))
     }
 
     static func gather(
@@ -91,15 +101,30 @@ struct StatusReport: Codable {
         store: (any NewsArchive)?,
         drainTarget: Double
     ) async -> StatusReport {
-        let (source, queues) = await inspector.inspect()
+        let inspection = await inspector.inspect()
+        var notes: [String] = []
+        if inspection.brokerReached, inspection.queues.allSatisfy({ $0.ready == nil }) {
+            notes.append(
+                "the broker answers but has no queue named \(inspector.topology.prefix).*: no Nashra service has "
+                    + "started on it yet (or NASHRA_QUEUE_PREFIX differs)"
+            )
+        }
         var freshness: Freshness?
-        if let store { freshness = try? await store.freshness() }
+        if let store {
+            do { freshness = try await store.freshness() } catch { notes.append("freshness: \(error)") }
+        }
+        var frontier: FrontierSummary?
+        do { frontier = try FrontierSummary.read(stateDirectory: configuration[Setting.stateDir]) } catch {
+            notes.append("frontier: cannot read \(configuration[Setting.stateDir]): \(error)")
+        }
         return StatusReport(
-            source: source,
-            queues: queues,
-            advice: ScalingAdvisor.advise(queues, topology: inspector.topology, drainTarget: drainTarget),
+            source: inspection.source,
+            queues: inspection.queues,
+            brokerReached: inspection.brokerReached,
+            advice: ScalingAdvisor.advise(inspection.queues, topology: inspector.topology, drainTarget: drainTarget),
             freshness: freshness,
-            frontier: try? FrontierSummary.read(stateDirectory: configuration[Setting.stateDir])
+            frontier: frontier,
+            notes: notes
         )
     }
 
@@ -131,6 +156,7 @@ struct StatusReport: Codable {
                 lines.append("  broken: \(feed.url) (\(feed.failures) failures): \(feed.lastError ?? "-")")
             }
         }
+        if !notes.isEmpty { lines += [""] + notes.map { "note: " + $0 } }
         return lines.joined(separator: "\n")
     }
 }

@@ -11,8 +11,8 @@ public enum OperationsStatusPage {
     public static func addRoute<Context: RequestContext>(to router: Router<Context>, inspection: CachedQueueInspection)
     {
         router.get("status") { _, _ -> Response in
-            let (source, queues) = await inspection.inspect()
-            let body = html(source: source, queues: queues, topology: inspection.inspector.topology)
+            let inspected = await inspection.inspect()
+            let body = html(source: inspected.source, queues: inspected.queues, topology: inspection.inspector.topology)
             return Response(
                 status: .ok,
                 headers: [

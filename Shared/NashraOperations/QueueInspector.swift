@@ -101,10 +101,27 @@ public struct QueueInspector: Sendable {
         )
     }
 
-    public func inspect() async -> (source: String, queues: [QueueStatus]) {
-        if let queues = try? await fromManagementAPI() { return ("management API", queues) }
-        let queues = await Self.amqpExecutor.run { fromAMQP() }
-        return ("AMQP (management API unreachable: no unacked counts or rates)", queues)
+    /// The queues' figures, from the management API when it answers, else from AMQP; `source` says which, and
+    /// why the API was not used (unreachable, credentials refused, no statistics yet).
+    public func inspect() async -> QueueInspection {
+        let why: String
+        do {
+            let queues = try await fromManagementAPI()
+            return QueueInspection(source: "management API", queues: queues, brokerReached: true)
+        } catch let error as FetchError {
+            switch error.code {
+            case .connectionFailed, .timeout: why = "management API unreachable"
+            default: why = "management API: \(error.message)"
+            }
+        } catch {
+            why = "management API: \(error)"
+        }
+        let (queues, reached) = await Self.amqpExecutor.run { fromAMQP() }
+        return QueueInspection(
+            source: "AMQP (\(why); no unacked counts or rates)",
+            queues: queues,
+            brokerReached: reached
+        )
     }
 
     /// Passive declares block on the broker: they run here, one inspection at a time, off the cooperative pool.
@@ -123,6 +140,10 @@ public struct QueueInspector: Sendable {
         // whenever no new sample came in between, which would read as a stage that acknowledges nothing.
         let window = "msg_rates_age=30&msg_rates_incr=5&lengths_age=30&lengths_incr=5"
         let response = try await fetcher.fetch(managementURL + "/api/queues/\(vhost)?" + window)
+        if response.status == 401 || response.status == 403 {
+            let message = "HTTP \(response.status), the credentials of NASHRA_AMQP_MANAGEMENT_URL were refused"
+            throw FetchError(code: .protocolError, url: managementURL, message: message)
+        }
         guard response.status == 200,
             let list = try JSONSerialization.jsonObject(with: response.body) as? [[String: Any]]
         else { throw FetchError(code: .protocolError, url: managementURL, message: "HTTP \(response.status)") }
@@ -155,10 +176,13 @@ public struct QueueInspector: Sendable {
         }
     }
 
-    private func fromAMQP() -> [QueueStatus] {
+    /// The figures passive declares give, and whether the broker answered at all (on a fresh broker it does, but
+    /// no queue is declared until a service starts).
+    private func fromAMQP() -> ([QueueStatus], reached: Bool) {
         var connection: AMQPConnection?
         var unreachable = false
-        return Topology.Stage.allCases.map { stage in
+        var reached = false
+        let queues = Topology.Stage.allCases.map { stage in
             func depth(_ name: String) -> (messages: Int, consumers: Int)? {
                 guard !unreachable else { return nil }
                 if connection == nil { connection = try? AMQPConnection(url: amqpURL, connectTimeout: 2) }
@@ -166,6 +190,7 @@ public struct QueueInspector: Sendable {
                     unreachable = true
                     return nil
                 }
+                reached = true
                 do {
                     return try open.declareQueue(name, passive: true)
                 } catch {
@@ -184,6 +209,21 @@ public struct QueueInspector: Sendable {
                 retrying: depth(topology.retryQueue(stage))?.messages
             )
         }
+        return (queues, reached)
+    }
+}
+
+/// One look at the queues: their figures, where they came from, and whether the broker answered (on a fresh
+/// broker every queue is missing until a service declares it: that is not an unreachable broker).
+public struct QueueInspection: Sendable {
+    public var source: String
+    public var queues: [QueueStatus]
+    public var brokerReached: Bool
+
+    public init(source: String, queues: [QueueStatus], brokerReached: Bool) {
+        self.source = source
+        self.queues = queues
+        self.brokerReached = brokerReached
     }
 }
 
@@ -191,7 +231,7 @@ public struct QueueInspector: Sendable {
 /// call or a handful of declares. Concurrent requests share one inspection in progress, so however many arrive,
 /// the broker sees at most one inspection per `maxAge`.
 public final class CachedQueueInspection: Sendable {
-    public typealias Inspection = (source: String, queues: [QueueStatus])
+    public typealias Inspection = QueueInspection
     public let inspector: QueueInspector
     private let maxAge: Duration
     private let state = Mutex<

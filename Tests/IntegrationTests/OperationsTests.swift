@@ -116,7 +116,7 @@ extension BrokerTests {
                     (0..<20).map { _ in OutgoingMessage(routingKey: topology.queue(.pages), body: Data("{}".utf8)) }
                 )
                 try await Task.sleep(for: .milliseconds(200))
-                let (_, queues) = await inspector.inspect()
+                let queues = await inspector.inspect().queues
                 advice = ScalingAdvisor.advise(queues, topology: topology, drainTarget: 60).first {
                     $0.stage == "pages"
                 }

@@ -65,5 +65,28 @@ extension BrokerTests {
             #expect(archive.status == 200 && archivePage.contains("الأخبار المخزنة: 0"))
             #expect(!archivePage.contains(topology.queue(.pages)), "no queue figures on the public site")
         }
+
+        @Test("a fresh broker answers with no queue yet; refused management credentials are said, not 'unreachable'")
+        func freshBrokerAndRefusedCredentials() async throws {
+            let url = try #require(TestEnvironment.amqpURL)
+            let topology = Topology(prefix: TestEnvironment.uniquePrefix("fresh"))
+            let management = TestEnvironment.environment["NASHRA_TEST_MANAGEMENT_URL"] ?? "http://127.0.0.1:1"
+            let fresh = await QueueInspector(topology: topology, amqpURL: url, managementURL: management).inspect()
+            #expect(fresh.brokerReached, "the broker answered: \(fresh.source)")
+            #expect(fresh.queues.allSatisfy { $0.ready == nil }, "no service has declared \(topology.prefix).*")
+            let gone = try AMQPURL("amqp://guest:guest@127.0.0.1:1/")
+            let away = await QueueInspector(topology: topology, amqpURL: gone, managementURL: "http://127.0.0.1:1")
+                .inspect()
+            #expect(!away.brokerReached && away.source.contains("unreachable"))
+            if var parts = URLComponents(string: management), parts.user != nil {
+                parts.password = "wrong"
+                let refused = await QueueInspector(
+                    topology: topology,
+                    amqpURL: url,
+                    managementURL: try #require(parts.string)
+                ).inspect()
+                #expect(refused.source.contains("401") && refused.source.contains("refused"), "\(refused.source)")
+            }
+        }
     }
 }

@@ -41,7 +41,7 @@ struct AuditCommand: AsyncParsableCommand {
                 break
             }
             // Cheap checks first (stored rows, queue depths); dead letters are read once those say "done".
-            let (_, queues) = await inspector.inspect()
+            let queues = await inspector.inspect().queues
             let idle = queues.allSatisfy {
                 ($0.ready ?? 1) == 0 && ($0.unacknowledged ?? 0) == 0 && ($0.retrying ?? 0) == 0
             }

@@ -135,8 +135,16 @@ public struct FetchScheduler: Service {
         do {
             try await publisher.publish(jobs)
         } catch {
-            // Not sent (the broker is away): the hosts are free again and the articles still pending.
-            _ = try? await state.run { try $0.unclaim(releases) }
+            // Not sent (the broker is away): the hosts are free again and the articles still pending. Should that
+            // fail too, the claims lapse after the in-flight timeout; the operator hears of it either way.
+            do {
+                try await state.run { try $0.unclaim(releases) }
+            } catch let unclaimError {
+                logger.error(
+                    "could not free \(releases.count) claimed hosts after a failed publish; they wait for the in-flight timeout",
+                    metadata: ["error": "\(unclaimError)", "timeout.seconds": "\(policy.inFlightTimeout)"]
+                )
+            }
             throw error
         }
         try await state.run { state in

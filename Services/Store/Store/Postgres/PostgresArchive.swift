@@ -35,7 +35,7 @@ public final class PostgresArchive: NewsArchive {
     public init(url: String, maximumConnections: Int = 8, logger: Logger) async throws {
         var configuration = try Self.clientConfiguration(url: url)
         configuration.options.maximumConnections = maximumConnections
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: PoolStartLogging.background(logger))
         let running = Task { await client.run() }
         do {
             try await Self.migrate(client, logger: logger)
