@@ -80,6 +80,8 @@ start() {
         [ -x "$bin/$exe" ] || { echo "$bin/$exe is missing: run 'swift build' first" >&2; exit 1; }
     done
     deploy/rabbitmq.sh start
+    # The repository's catalog unless another is named (the settings' default is the user's own, in ~/.config).
+    $demo || export NASHRA_SOURCES=${NASHRA_SOURCES:-$PWD/deploy/sources.yml}
     if $demo; then
         export NASHRA_SOURCES=${NASHRA_SOURCES:-deploy/demo/sources.yml}
         export NASHRA_FETCH_ALLOW_PRIVATE=${NASHRA_FETCH_ALLOW_PRIVATE:-127.0.0.1/32}

@@ -72,12 +72,25 @@ public enum Setting {
     public static let logLevel = SettingKey("NASHRA_LOG_LEVEL", "info", "trace, debug, info, notice, warning, error")
     public static let database = SettingKey(
         "NASHRA_DB",
-        "nashra.sqlite",
+        "~/.local/share/nashra/nashra.sqlite",
         "the store's database: a SQLite file path, or "
             + "`postgres://user[:password]@host[:port]/db[?sslmode=disable|prefer|require]`"
     )
-    public static let stateDir = SettingKey("NASHRA_STATE_DIR", "state", "where the frontier keeps its crawl state")
-    public static let sources = SettingKey("NASHRA_SOURCES", "deploy/sources.yml", "the sources file (YAML)")
+    public static let stateDir = SettingKey(
+        "NASHRA_STATE_DIR",
+        "~/.local/share/nashra/state",
+        "where the frontier keeps its crawl state"
+    )
+    public static let sources = SettingKey(
+        "NASHRA_SOURCES",
+        "~/.config/nashra/sources.yml",
+        "the sources file (YAML; `deploy/sources.yml` is an example to start from)"
+    )
+    public static let data = SettingKey(
+        "NASHRA_DATA",
+        "../shared/data",
+        "the shared evaluation data, for the lab tools' corpora (`nashra-dev`) and the tests that use them"
+    )
     public static let allowPrivate = SettingKey(
         "NASHRA_FETCH_ALLOW_PRIVATE",
         "",
@@ -177,7 +190,7 @@ public enum Setting {
         database,
         stateDir, sources, allowPrivate, userAgent, maxBodyBytes, maxPageBytes, hostDelay, pollInterval,
         imageReportThreshold, retentionDays, topicModel, topicThreshold, publicURL, breakingOutlets, breakingMinutes,
-        websubCallback, websubLease, trustedProxies, searchesPerMinute,
+        websubCallback, websubLease, trustedProxies, searchesPerMinute, data,
     ]
 }
 
@@ -191,6 +204,8 @@ public struct ConfigurationError: Error, CustomStringConvertible {
 /// The one configuration reader of Nashra; every executable uses it.
 public struct Configuration: Sendable {
     private var values: [String: String]
+    /// The home folder, for defaults under `~/` (so that no default depends on the working folder).
+    private let home: String
     /// Arguments that are not flags, e.g. a role such as `frontier` or `web`.
     public private(set) var positional: [String]
 
@@ -230,11 +245,13 @@ public struct Configuration: Sendable {
         }
         self.values = values
         self.positional = positional
+        home = environment["HOME"] ?? NSHomeDirectory()
     }
 
-    /// The value of a setting, or its default.
+    /// The value of a setting, or its default (a default under `~/` in the home folder).
     public subscript(_ key: SettingKey) -> String {
         if let value = values[key.name], !value.isEmpty { return value }
+        if key.defaultValue.hasPrefix("~/") { return home + key.defaultValue.dropFirst() }
         return key.defaultValue
     }
 

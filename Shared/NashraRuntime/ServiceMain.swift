@@ -32,6 +32,24 @@ public enum ServiceMain {
         return Logger(label: label)
     }
 
+    /// A service's process: its settings read, logging and metrics bootstrapped (`label`), then `body`; an error
+    /// is logged as critical and ends the process with status 1 (a bad flag has ended it with 64 before this).
+    public static func start(
+        _ settings: SettingOptions,
+        label: String,
+        histogramBuckets: [String: [Double]] = [:],
+        _ body: (Configuration, Logger) async throws -> Void
+    ) async throws {
+        let configuration = try settings.configuration()
+        let logger = bootstrap(configuration, label: label, histogramBuckets: histogramBuckets)
+        do {
+            try await body(configuration, logger)
+        } catch {
+            logger.critical("\(label) failed: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
     /// The settings, for every service's `--help`: each takes any of them as a flag or from the environment.
     public static let settingsHelp =
         "Settings (environment variable, or the flag in parentheses):\n" + Configuration.reference()
@@ -132,17 +150,13 @@ extension StageRunner {
     public static func main(
         name: String,
         defaultPort: Int,
-        configuration: Configuration,
+        settings: SettingOptions,
         makeProcessor: (Configuration, Logger) async throws -> any StageProcessor
     ) async throws {
-        let logger = ServiceMain.bootstrap(configuration, label: "nashra.\(name)")
-        do {
+        try await ServiceMain.start(settings, label: "nashra.\(name)") { configuration, logger in
             let processor = try await makeProcessor(configuration, logger)
             let runner = StageRunner(processor: processor, settings: try .init(configuration), logger: logger)
             try await runner.serve(name: name, configuration: configuration, defaultPort: defaultPort, logger: logger)
-        } catch {
-            logger.critical("\(name) failed: \(error)")
-            throw ExitCode(1)
         }
     }
 }

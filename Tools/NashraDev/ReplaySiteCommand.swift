@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NashraRuntime
 import ReplaySite
 
 struct ReplaySiteCommand: AsyncParsableCommand {
@@ -10,7 +11,7 @@ struct ReplaySiteCommand: AsyncParsableCommand {
         discussion: """
             Outlet k listens on 127.0.0.1:(port + k). --manifest gets one JSON line per page (url, outlet, \
             published, behaviour, fate); --sources gets a sources file for the frontier. The corpus defaults to \
-            $NASHRA_DATA/ant/ant-v2.1-dev.jsonl.gz (NASHRA_DATA defaults to ../shared/data), else the project's \
+            $NASHRA_DATA/ant/ant-v2.1-dev.jsonl.gz (NASHRA_DATA or --data; ../shared/data by default), else the project's \
             own deploy/replay/corpus.jsonl.
             """
     )
@@ -27,9 +28,10 @@ struct ReplaySiteCommand: AsyncParsableCommand {
     @Option(help: "Write the manifest (JSON lines) here.") var manifest: String?
     @Option(help: "Write a sources file for the frontier here.") var sources: String?
     @Option(help: "Poll interval written into the sources file, in seconds.") var pollInterval = 60
+    @OptionGroup var settings: SettingOptions
 
     func run() async throws {
-        let data = ProcessInfo.processInfo.environment["NASHRA_DATA"] ?? "../shared/data"
+        let data = try settings.configuration()[Setting.data]
         let stories = try ReplayCorpus.load(
             path: corpus,
             fallbacks: [data + "/ant/ant-v2.1-dev.jsonl.gz", "deploy/replay/corpus.jsonl"]

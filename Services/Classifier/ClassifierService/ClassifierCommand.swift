@@ -12,7 +12,7 @@ struct ClassifierCommand: AsyncParsableCommand {
     @OptionGroup var settings: SettingOptions
 
     func run() async throws {
-        try await StageRunner.main(name: "classifier", defaultPort: 9103, configuration: try settings.configuration()) {
+        try await StageRunner.main(name: "classifier", defaultPort: 9103, settings: settings) {
             configuration,
             _ in
             try ClassifierStage(

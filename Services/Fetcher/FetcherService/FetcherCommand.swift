@@ -24,9 +24,7 @@ struct FetcherCommand: AsyncParsableCommand {
         @OptionGroup var settings: SettingOptions
 
         func run() async throws {
-            let configuration = try settings.configuration()
-            let logger = ServiceMain.bootstrap(configuration, label: "nashra.fetcher.frontier")
-            do {
+            try await ServiceMain.start(settings, label: "nashra.fetcher.frontier") { configuration, logger in
                 let settings = try StageRunner.Settings(configuration)
                 let catalog = try SourceCatalog.load(path: configuration[Setting.sources])
                 let state = try FrontierState(directory: configuration[Setting.stateDir])
@@ -64,9 +62,6 @@ struct FetcherCommand: AsyncParsableCommand {
                     alongside: [frontier.scheduler] + (frontier.subscriber.map { [$0] } ?? []),
                     routes: { router in frontier.callback?.addRoutes(to: router) }
                 )
-            } catch {
-                logger.critical("fetcher failed: \(error)")
-                throw ExitCode(1)
             }
         }
     }
@@ -80,9 +75,7 @@ struct FetcherCommand: AsyncParsableCommand {
         @OptionGroup var settings: SettingOptions
 
         func run() async throws {
-            let configuration = try settings.configuration()
-            let logger = ServiceMain.bootstrap(configuration, label: "nashra.fetcher.worker")
-            do {
+            try await ServiceMain.start(settings, label: "nashra.fetcher.worker") { configuration, logger in
                 let settings = try StageRunner.Settings(configuration)
                 let http = HTTPFetcher(
                     userAgent: configuration[Setting.userAgent],
@@ -93,9 +86,6 @@ struct FetcherCommand: AsyncParsableCommand {
                 worker.maxPageBytes = try configuration.integer(Setting.maxPageBytes, in: 1024...1_073_741_824)
                 let runner = StageRunner(processor: worker, settings: settings, logger: logger)
                 try await runner.serve(name: "fetcher", configuration: configuration, defaultPort: 9101, logger: logger)
-            } catch {
-                logger.critical("fetcher failed: \(error)")
-                throw ExitCode(1)
             }
         }
     }

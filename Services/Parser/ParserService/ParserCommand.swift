@@ -12,7 +12,7 @@ struct ParserCommand: AsyncParsableCommand {
     @OptionGroup var settings: SettingOptions
 
     func run() async throws {
-        try await StageRunner.main(name: "parser", defaultPort: 9102, configuration: try settings.configuration()) {
+        try await StageRunner.main(name: "parser", defaultPort: 9102, settings: settings) {
             _,
             _ in
             ParserStage()

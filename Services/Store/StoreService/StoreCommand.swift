@@ -26,13 +26,11 @@ struct StoreCommand: AsyncParsableCommand {
         @OptionGroup var settings: SettingOptions
 
         func run() async throws {
-            let configuration = try settings.configuration()
-            let logger = ServiceMain.bootstrap(
-                configuration,
+            try await ServiceMain.start(
+                settings,
                 label: "nashra.store.writer",
                 histogramBuckets: [StoreStage.freshnessMetric: StoreStage.freshnessBuckets]
-            )
-            do {
+            ) { configuration, logger in
                 let store = try await openNewsArchive(configuration[Setting.database], logger: logger)
                 let settings = try StageRunner.Settings(configuration)
                 let inspector = try QueueInspector(configuration)
@@ -63,9 +61,6 @@ struct StoreCommand: AsyncParsableCommand {
                         OperationsStatusPage.addRoute(to: router, inspection: CachedQueueInspection(inspector))
                     }
                 )
-            } catch {
-                logger.critical("store failed: \(error)")
-                throw ExitCode(1)
             }
         }
     }
@@ -79,9 +74,7 @@ struct StoreCommand: AsyncParsableCommand {
         @OptionGroup var settings: SettingOptions
 
         func run() async throws {
-            let configuration = try settings.configuration()
-            let logger = ServiceMain.bootstrap(configuration, label: "nashra.store.web")
-            do {
+            try await ServiceMain.start(settings, label: "nashra.store.web") { configuration, logger in
                 let store = try await openNewsArchive(configuration[Setting.database], logger: logger)
                 let router = Router(context: ReaderContext.self)
                 ServiceMain.addOperationsRoutes(to: router, service: "web") { true }
@@ -106,9 +99,6 @@ struct StoreCommand: AsyncParsableCommand {
                     idleTimeout: 30,
                     logger: logger
                 )
-            } catch {
-                logger.critical("store failed: \(error)")
-                throw ExitCode(1)
             }
         }
     }
