@@ -104,6 +104,7 @@ let package = Package(
         .target(
             name: "NashraRuntime",
             dependencies: [
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "NashraAMQP", "NashraMessages",
                 .product(name: "Logging", package: "swift-log"),
@@ -264,6 +265,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 "CZlib", "NashraAMQP", "NashraRuntime", "NashraMessages", "DemoSite", "Parser", "Classifier",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -316,7 +318,7 @@ let package = Package(
         .testTarget(
             name: "ReaderWebTests",
             dependencies: [
-                "ReaderWeb", "Store", "NashraHTTP", "NashraMessages", "TestSupport",
+                "ReaderWeb", "Store", "NashraHTTP", "NashraMessages", "NashraRuntime", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/ReaderWebTests"

@@ -81,19 +81,22 @@ public enum ServiceMain {
 
     /// Runs `services` and an operations HTTP server in one service group that shuts down gracefully on SIGTERM
     /// and SIGINT.
-    /// - Parameter idleTimeout: seconds after which a connection that sends nothing is closed (the public site's
-    ///   keep-alive connections); nil: never.
+    /// - Parameters:
+    ///   - idleTimeout: seconds after which a connection that sends nothing is closed (the public site's keep-alive
+    ///     connections); nil: never.
+    ///   - headDeadline: seconds a request head may take to arrive (the public site: slow clients); nil: no limit.
     public static func run<Context: RequestContext>(
         services: [any Service],
         router: Router<Context>,
         host: String,
         port: Int,
         idleTimeout: Int? = nil,
+        headDeadline: Int? = nil,
         logger: Logger
     ) async throws where Context.Source == ApplicationRequestContextSource {
         let application = Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: idleTimeout.map { .seconds(Int64($0)) })),
+            server: http1(idleTimeout: idleTimeout, headDeadline: headDeadline),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             services: services,
             logger: logger

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NashraHTTP
 import NashraMessages
+import NashraRuntime
 import ReaderWeb
 import Store
 import TestSupport
@@ -118,6 +119,40 @@ import Testing
             throw error
         }
         await server.stop()
+    }
+
+    @Test("a client that sends its request head a byte a second is cut at the head deadline, not held forever")
+    func requestHeadDeadline() async throws {
+        let store = try ArticleStore(path: try TestEnvironment.temporaryDirectory() + "/nashra.sqlite")
+        let router = Router(context: ReaderContext.self)
+        ReaderSite(store: SQLiteArchive(store)).addRoutes(to: router)
+        let server = try await TestHTTPServer.start(
+            router: router,
+            server: ServiceMain.http1(idleTimeout: 30, headDeadline: 2)
+        )
+        let port = try #require(URLComponents(string: server.base)?.port)
+        // A byte a second, well inside the idle timeout: after the server closes, the second write fails.
+        let script = """
+            trap '' PIPE
+            exec 3<>/dev/tcp/127.0.0.1/\(port)
+            printf 'GET / HTTP/1.1\\r\\nHost: x\\r\\n' >&3
+            start=$(date +%s)
+            for i in $(seq 1 20); do
+                sleep 1
+                printf 'X' >&3 2>/dev/null || { echo "closed $(( $(date +%s) - start ))"; exit 0; }
+            done
+            echo open
+            """
+        let result = try await ChildProcess.output("/bin/bash", ["-c", script])
+        let http = HTTPFetcher(userAgent: "reader", addressPolicy: local)
+        #expect(try await http.fetch(server.base + "/").status == 200, "a normal request is answered")
+        await server.stop()
+        let answer = String(decoding: result.stdout, as: UTF8.self)
+        let seconds = Int(
+            answer.split(separator: " ").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+        )
+        #expect(answer.hasPrefix("closed"), "\(answer)")
+        #expect((seconds ?? 99) <= 10, "closed within the 2 s deadline and a write or two: \(answer)")
     }
 
     @Test("500 slow clients sending their headers a byte a second do not hold up the others")

@@ -1,6 +1,7 @@
 import DemoSite
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NashraAMQP
 import NashraRuntime
@@ -226,12 +227,16 @@ public final class TestHTTPServer: Sendable {
         return TestHTTPServer(base: "http://127.0.0.1:\(port)", group: group, task: task)
     }
 
-    /// Starts a router on a free port.
-    public static func start<Context: RequestContext>(router: Router<Context>) async throws -> TestHTTPServer
+    /// Starts a router on a free port (`server`: the services' HTTP/1 server, e.g. with a request head deadline).
+    public static func start<Context: RequestContext>(
+        router: Router<Context>,
+        server: HTTPServerBuilder = .http1()
+    ) async throws -> TestHTTPServer
     where Context.Source == ApplicationRequestContextSource {
         try await start { onRunning in
             Application(
                 router: router,
+                server: server,
                 configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                 onServerRunning: { await onRunning($0.localAddress?.port ?? 0) },
                 logger: TestEnvironment.logger

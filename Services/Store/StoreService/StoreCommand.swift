@@ -97,6 +97,7 @@ struct StoreCommand: AsyncParsableCommand {
                     host: configuration[Setting.httpHost],
                     port: port,
                     idleTimeout: 30,
+                    headDeadline: 20,
                     logger: logger
                 )
             }
