@@ -261,6 +261,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Fuzz targets (deploy/fuzz.sh builds them with libFuzzer; built as usual, each replays the files it is given).
+        .executableTarget(name: "FuzzDates", dependencies: ["ArabicText"], path: "Tools/FuzzDates"),
+
         // Tests.
         .target(
             name: "TestSupport",
