@@ -262,7 +262,14 @@ let package = Package(
         ),
 
         // Fuzz targets (deploy/fuzz.sh builds them with libFuzzer; built as usual, each replays the files it is given).
-        .executableTarget(name: "FuzzDates", dependencies: ["ArabicText"], path: "Tools/FuzzDates"),
+        .target(name: "FuzzSupport", path: "Tools/FuzzSupport"),
+        .executableTarget(name: "FuzzDates", dependencies: ["FuzzSupport", "ArabicText"], path: "Tools/FuzzDates"),
+        .executableTarget(
+            name: "FuzzMessages",
+            dependencies: ["FuzzSupport", "NashraMessages"],
+            path: "Tools/FuzzMessages"
+        ),
+        .executableTarget(name: "FuzzAMQPURL", dependencies: ["FuzzSupport", "NashraAMQP"], path: "Tools/FuzzAMQPURL"),
 
         // Tests.
         .target(

@@ -3,7 +3,8 @@
 #
 #   deploy/fuzz.sh TARGET [--seconds S] [--runs N]
 #
-# Targets: dates (the ISO 8601, RFC 822, Arabic, Latin and URL date parsers). The target (Tools/Fuzz<Target>) is
+# Targets: dates (the ISO 8601, RFC 822, Arabic, Latin and URL date parsers), messages (the stages' message
+# decoder, every message type), amqp-url (NASHRA_AMQP_URL, a cluster's nodes). The target (Tools/Fuzz<Target>) is
 # built with -sanitize=fuzzer,address in a build folder of its own (.build/fuzz), then run on its seed corpus
 # (Tests/Fixtures/fuzz/<target>, kept in the repository) for S seconds (default 60) or N executions; the inputs it
 # finds are kept in .build/fuzz/corpus/<target>. An input slower than 1 s, a crash or a leak stops it, leaves the
@@ -24,7 +25,9 @@ while [ $# -gt 0 ]; do
 done
 case $target in
     dates) product=FuzzDates ;;
-    *) echo "unknown target $target; one of: dates" >&2; exit 64 ;;
+    messages) product=FuzzMessages ;;
+    amqp-url) product=FuzzAMQPURL ;;
+    *) echo "unknown target $target; one of: dates messages amqp-url" >&2; exit 64 ;;
 esac
 flags=(-c debug --scratch-path .build/fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
     -Xswiftc -DFUZZING)
