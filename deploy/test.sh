@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
 # The second command: runs the whole test suite against a private RabbitMQ and a private PostgreSQL that it starts
 # and stops itself.
-# Extra arguments go to `swift test` (e.g. deploy/test.sh --filter Pipeline).
+# Extra arguments go to `swift test` (e.g. deploy/test.sh --filter Pipeline). With `--sanitize thread` or
+# `--sanitize address` first, everything is built and run under that sanitizer, in a build folder of its own
+# (.build/sanitize-<name>), so the ordinary build is left as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+build=()
+if [ "${1:-}" = "--sanitize" ]; then
+    case ${2:-} in
+        thread | address) build=(--sanitize="$2" --scratch-path ".build/sanitize-$2") ;;
+        *) echo "--sanitize: thread or address" >&2; exit 64 ;;
+    esac
+    shift 2
+fi
 deploy/install-deps.sh --test
 tmp=$(mktemp -d /tmp/nashra-test.XXXXXX)
 export NASHRA_RMQ_DIR=$tmp/rabbitmq
@@ -22,7 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "building…"
-if ! swift build --build-tests > "$tmp/build.log" 2>&1; then
+if ! swift build "${build[@]}" --build-tests > "$tmp/build.log" 2>&1; then
     grep -E "error" "$tmp/build.log" | head -20
     echo "the build failed" >&2
     exit 1
@@ -39,7 +49,7 @@ export NASHRA_TEST_BROKER_CTL=$PWD/deploy/rabbitmq.sh
 export NASHRA_TEST_CLUSTER_DIR=$tmp/cluster NASHRA_TEST_CLUSTER_PORT=$cluster_port
 export NASHRA_TEST_MANAGEMENT_URL=http://guest:guest@127.0.0.1:$NASHRA_RMQ_MGMT_PORT
 export NASHRA_TEST_RABBITMQ_METRICS_URL=http://127.0.0.1:$NASHRA_RMQ_PROM_PORT
-export NASHRA_BIN_DIR=$(swift build --show-bin-path)
+export NASHRA_BIN_DIR=$(swift build "${build[@]}" --show-bin-path)
 export NASHRA_REQUIRE_BROKER=1
 export NASHRA_REQUIRE_BROWSER=1
 # The run's whole output (every log line of every test) goes to a file; the terminal gets each suite's verdict,
@@ -49,7 +59,7 @@ log=${NASHRA_TEST_LOG:-$PWD/.build/nashra-test.log}
 limit=${NASHRA_TEST_TIMEOUT:-1800}
 : > "$log"
 set +e
-timeout -k 30 "$limit" swift test --skip-build "$@" > "$log" 2>&1 &
+timeout -k 30 "$limit" swift test "${build[@]}" --skip-build "$@" > "$log" 2>&1 &
 tests=$!
 # A run whose output stops for NASHRA_TEST_STALL seconds (no test logs nothing that long) is stuck: every thread's
 # stack goes to $log.stacks (gdb) before the run is stopped, so a hang leaves evidence, not only a timeout.
