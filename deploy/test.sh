@@ -58,6 +58,7 @@ export NASHRA_REQUIRE_BROWSER=1
 log=${NASHRA_TEST_LOG:-$PWD/.build/nashra-test.log}
 limit=${NASHRA_TEST_TIMEOUT:-1800}
 : > "$log"
+rm -f "$log.stacks"
 set +e
 timeout -k 30 "$limit" swift test "${build[@]}" --skip-build "$@" > "$log" 2>&1 &
 tests=$!

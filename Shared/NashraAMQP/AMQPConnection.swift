@@ -95,17 +95,21 @@ public final class AMQPConnection {
         durable: Bool = true,
         arguments: [String: QueueArgument] = [:]
     ) throws(AMQPError) -> (messages: Int, consumers: Int) {
-        let ok = withTable(arguments) { table in
-            amqp_queue_declare(
-                state,
-                channel,
-                amqp_cstring_bytes(name),
-                passive ? 1 : 0,
-                durable ? 1 : 0,
-                0,
-                0,
-                table
-            )
+        // The name's C string lives for the whole call: amqp_cstring_bytes keeps only its pointer (an implicit
+        // String-to-pointer conversion would end with amqp_cstring_bytes, before rabbitmq-c reads it).
+        let ok = name.withCString { queueName in
+            withTable(arguments) { table in
+                amqp_queue_declare(
+                    state,
+                    channel,
+                    amqp_cstring_bytes(queueName),
+                    passive ? 1 : 0,
+                    durable ? 1 : 0,
+                    0,
+                    0,
+                    table
+                )
+            }
         }
         if let error = Self.error(from: amqp_get_rpc_reply(state), state: state, doing: "declare queue \(name)") {
             throw error
@@ -116,7 +120,7 @@ public final class AMQPConnection {
 
     /// Deletes a queue (`amqp_queue_delete`), used by tests to clean up.
     public func deleteQueue(_ name: String) throws(AMQPError) {
-        _ = amqp_queue_delete(state, channel, amqp_cstring_bytes(name), 0, 0)
+        name.withCString { queueName in _ = amqp_queue_delete(state, channel, amqp_cstring_bytes(queueName), 0, 0) }
         if let error = Self.error(from: amqp_get_rpc_reply(state), state: state, doing: "delete queue \(name)") {
             throw error
         }
