@@ -49,8 +49,6 @@ port = $port
 unix_socket_directories = '$dir'
 max_connections = 100
 shared_buffers = 256MB
-# A store that can be rebuilt from the queue's redeliveries: commit without waiting for the WAL flush.
-synchronous_commit = off
 CONF
     fi
     as_owner "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 start > /dev/null || {

@@ -14,14 +14,31 @@ import StoryGrouping
 /// by each writer in parallel; the part that reads and writes story assignments runs under a transaction-level
 /// advisory lock, so that two writers never start two stories for one event: the second waits for the first's
 /// commit and then sees its bands.
+///
+/// Durability: the writer acknowledges a batch's messages once its commit returns, so the commit must be on disk
+/// by then. Each transaction sets `synchronous_commit` on for itself, whatever the server's default: with it off,
+/// the chaos suite's `postgres-kill` case lost 148 of 3,000 acknowledged articles to one `kill -9` of the server.
+///
+/// A write has a deadline (`writeDeadline`): PostgresNIO 1.33 can leave a statement waiting forever when every
+/// server process is killed while it runs (the same case, two runs in four: the writer waited on the story
+/// candidates' query, its connection long closed, and stored nothing more). Past the deadline the write is
+/// abandoned and counts as the database's trouble: the store stage holds the batch and tries again on a new
+/// connection.
 extension PostgresArchive {
     @discardableResult
     public func store(_ batch: [ClassifiedArticle]) async throws -> Set<String> {
         guard !batch.isEmpty else { return [] }
+        return try await withDeadline(seconds: writeDeadline, "a write of \(batch.count) articles to PostgreSQL") {
+            try await self.write(batch)
+        }
+    }
+
+    private func write(_ batch: [ClassifiedArticle]) async throws -> Set<String> {
         let forms = await Self.forms.run { Self.searchForms(of: batch) }
         let logger = logger
         return try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.storyLock))", logger: logger)
+            try await connection.query("SET LOCAL synchronous_commit TO on", logger: logger)
             var stored: [String: (hash: String, topic: String, published: Double?)] = [:]
             for try await (id, hash, topic, published) in try await connection.query(
                 "SELECT id, content_hash, topic, published FROM articles WHERE id = ANY(\(batch.map(\.article.id)))",

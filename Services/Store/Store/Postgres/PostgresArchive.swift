@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOSSL
 import NashraMessages
+import NashraRuntime
 import PostgresNIO
 
 /// The PostgreSQL back end (`NASHRA_DB=postgres://user[:password]@host[:port]/database[?sslmode=…]`), through
@@ -32,7 +33,10 @@ public final class PostgresArchive: NewsArchive {
 
     /// Connects, and brings the schema up to date (one migrating process at a time: an advisory lock).
     /// - Throws: `PostgresArchiveError.badURL`, or the server's error when it cannot be reached or migrated.
-    public init(url: String, maximumConnections: Int = 8, logger: Logger) async throws {
+    /// How long one batch's write may take before it is abandoned and tried again (see `store`).
+    let writeDeadline: Double
+
+    public init(url: String, maximumConnections: Int = 8, writeDeadline: Double = 60, logger: Logger) async throws {
         var configuration = try Self.clientConfiguration(url: url)
         configuration.options.maximumConnections = maximumConnections
         let client = PostgresClient(configuration: configuration, backgroundLogger: PoolStartLogging.background(logger))
@@ -47,6 +51,7 @@ public final class PostgresArchive: NewsArchive {
         self.client = client
         self.running = running
         self.logger = logger
+        self.writeDeadline = writeDeadline
         var shown = URLComponents(string: url)
         shown?.password = nil
         location = shown?.string ?? "postgres://\(configuration.host ?? "")"
@@ -90,6 +95,8 @@ public final class PostgresArchive: NewsArchive {
         // the type is known by its name rather than imported. The PostgreSQL contract test cuts a server off and
         // checks that the failures that follow count as environmental.
         if String(reflecting: type(of: error)).hasSuffix(".ConnectionPoolError") { return true }
+        // A write abandoned at its deadline: its connection died under it (see `store`).
+        if error is DeadlineExceeded { return true }
         // A transaction's error wraps the failed step's (BEGIN on a connection the server closed, a statement, COMMIT).
         if let error = error as? PostgresTransactionError {
             return [error.beginError, error.closureError, error.commitError].contains {
