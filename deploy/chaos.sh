@@ -2,35 +2,59 @@
 # The chaos suite: full runs of the pipeline over the replay publisher (`nashra-dev replay-site`) while it is broken
 # on purpose, each ending with an exact count (`nashra-dev audit`).
 #
-#   deploy/chaos.sh [--articles N] [--case NAME] [--hosts H] [--release]
+#   deploy/chaos.sh [--articles N] [--case NAME[,NAME…]] [--hosts H] [--release] [--cluster N] [--store sqlite|postgres]
 #
 # Cases: kill-frontier kill-worker kill-parser kill-classifier kill-store (kill -9 of that stage, repeatedly,
 # mid-run; a supervisor loop restarts it), broker-restart (stopped and started), broker-kill (kill -9),
 # store-mid-transaction (the writer killed again and again while it commits batches of 1,000), disk-full (the
 # database on a size-limited tmpfs that fills up, then frees), poison (malformed messages into every queue),
 # hostile (the replay publisher's hostile pages, three of each kind).
+# --cluster N (N ≥ 3) runs every case over N RabbitMQ nodes in one cluster with quorum queues (the broker cases
+# stop or kill the whole cluster) and adds: node-kill (kill -9 of the node leading the busiest queue, restarted
+# 20 s later, twice), node-restart (each node stopped gracefully and started again in turn, a rolling upgrade),
+# partition (the node leading the busiest queue cut off from the others for 60 s, then healed).
+# --store postgres runs every case on a private PostgreSQL (a database per case; disk-full, a SQLite case, is
+# skipped) and adds: postgres-kill (kill -9 of every PostgreSQL process while the writer commits batches of
+# 1,000, restarted 10 s later, twice), postgres-down (PostgreSQL stopped for 60 s while articles keep coming).
 # Each case prints {"case", "expected", "stored", "lost", "duplicates", "dead_lettered", "dead_without_reason",
 # "restarts", …}. Exit status 1 unless every case lost nothing, stored nothing twice, gave every dead letter a
 # reason, and no process died on its own (a crash, or a crash loop).
-# Uses the debug build unless --release (NASHRA_BIN_DIR overrides); runs its own RabbitMQ on port 5696.
+# Uses the debug build unless --release (NASHRA_BIN_DIR overrides); runs its own RabbitMQ on port 5696 (a cluster on
+# 5741…, PostgreSQL on 5749).
 # The runs' folders (logs, databases, manifests) are kept when a case fails, or always with NASHRA_CHAOS_KEEP=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-articles=10000 only="" hosts=20 config=debug
+articles=10000 only="" hosts=20 config=debug cluster=0 store=sqlite
 while [ $# -gt 0 ]; do
     case $1 in
         --articles) articles=$2; shift 2 ;;
+        --cluster) cluster=$2; shift 2 ;;
+        --store) store=$2; shift 2 ;;
         --case) only=$2; shift 2 ;;
         --hosts) hosts=$2; shift 2 ;;
         --release) config=release; shift ;;
         *) echo "unknown option $1 (see the header of $0)" >&2; exit 64 ;;
     esac
 done
+[[ $cluster =~ ^[0-9]+$ ]] && { [ "$cluster" = 0 ] || [ "$cluster" -ge 3 ]; } ||
+    { echo "--cluster N needs N ≥ 3 (a majority must survive one node)" >&2; exit 64; }
+[ "$store" = sqlite ] || [ "$store" = postgres ] || { echo "--store is sqlite or postgres" >&2; exit 64; }
 cases=(kill-frontier kill-worker kill-parser kill-classifier kill-store broker-restart broker-kill
     store-mid-transaction disk-full poison hostile)
+[ "$cluster" = 0 ] || cases+=(node-kill node-restart partition)
+[ "$store" = sqlite ] || cases+=(postgres-kill postgres-down)
 if [ -n "$only" ]; then
-    [[ " ${cases[*]} " == *" $only "* ]] || { echo "unknown case $only; one of: ${cases[*]}" >&2; exit 64; }
-    cases=("$only")
+    IFS=, read -r -a chosen <<< "$only"
+    for name in "${chosen[@]}"; do
+        [[ " ${cases[*]} " == *" $name "* ]] && continue
+        case $name in
+            node-kill | node-restart | partition) echo "case $name needs --cluster 3" >&2 ;;
+            postgres-kill | postgres-down) echo "case $name needs --store postgres" >&2 ;;
+            *) echo "unknown case $name; one of: ${cases[*]}" >&2 ;;
+        esac
+        exit 64
+    done
+    cases=("${chosen[@]}")
 fi
 if [ -z "${NASHRA_BIN_DIR:-}" ]; then
     for product in nashra nashra-dev nashra-fetcher nashra-parser nashra-classifier nashra-store; do
@@ -40,10 +64,17 @@ if [ -z "${NASHRA_BIN_DIR:-}" ]; then
 fi
 bin=$NASHRA_BIN_DIR
 work=$(mktemp -d /tmp/nashra-chaos.XXXXXX)
-export NASHRA_BIN_DIR NASHRA_RMQ_DIR=$work/rabbitmq NASHRA_RMQ_NODE=nashra-chaos-$$@localhost NASHRA_RMQ_PORT=5696
-export NASHRA_RMQ_MGMT_PORT=15696 NASHRA_RMQ_PROM_PORT=15695
-export NASHRA_AMQP_URL=amqp://guest:guest@127.0.0.1:$NASHRA_RMQ_PORT/
-export NASHRA_AMQP_MANAGEMENT_URL=http://guest:guest@127.0.0.1:$NASHRA_RMQ_MGMT_PORT
+export NASHRA_BIN_DIR NASHRA_RMQ_DIR=$work/rabbitmq
+if [ "$cluster" = 0 ]; then
+    export NASHRA_RMQ_NODE=nashra-chaos-$$@localhost NASHRA_RMQ_PORT=5696 NASHRA_RMQ_MGMT_PORT=15696
+    export NASHRA_RMQ_PROM_PORT=15695 NASHRA_AMQP_URL=amqp://guest:guest@127.0.0.1:5696/
+    export NASHRA_AMQP_MANAGEMENT_URL=http://guest:guest@127.0.0.1:$NASHRA_RMQ_MGMT_PORT
+else
+    # Node I listens on 5740+I, its management API on 15740+I (see deploy/rabbitmq.sh cluster).
+    export NASHRA_RMQ_PORT=5741 NASHRA_RMQ_CLUSTER_NAME=nashra-chaos-c NASHRA_QUEUE_TYPE=quorum NASHRA_LOCAL_BROKER=0
+    export NASHRA_AMQP_MANAGEMENT_URL=http://guest:guest@127.0.0.1:15741
+fi
+pg_port=5749 pg_bin=""
 export NASHRA_WEB=0 NASHRA_PORT_BASE=9500 NASHRA_LOG_LEVEL=${NASHRA_LOG_LEVEL:-warning}
 export NASHRA_FETCH_ALLOW_PRIVATE=127.0.0.1/32 NASHRA_HOST_DELAY_MS=${NASHRA_HOST_DELAY_MS:-20}
 export NASHRA_RETRY_DELAY_MS=${NASHRA_RETRY_DELAY_MS:-1000} NASHRA_POLL_INTERVAL=5
@@ -53,10 +84,83 @@ cleanup() {
     [ -z "${NASHRA_RUN_DIR:-}" ] || deploy/local.sh stop --keep-broker > /dev/null 2>&1 || true
     [ -z "$replay" ] || kill "$replay" 2> /dev/null || true
     [ -z "$mounted" ] || umount "$mounted" 2> /dev/null || true
-    deploy/rabbitmq.sh stop > /dev/null 2>&1 || true
+    if [ "$cluster" = 0 ]; then deploy/rabbitmq.sh stop > /dev/null 2>&1 || true; else broker_cluster stop > /dev/null 2>&1 || true; fi
+    [ "$store" = sqlite ] || postgres stop > /dev/null 2>&1 || true
 }
 trap cleanup EXIT
-deploy/rabbitmq.sh start > /dev/null
+
+broker_cluster() { deploy/rabbitmq.sh cluster "$@"; }
+postgres() { NASHRA_PG_DIR=$work/postgres NASHRA_PG_PORT=$pg_port deploy/postgres.sh "$@"; }
+node_name() { echo "$NASHRA_RMQ_CLUSTER_NAME$1@localhost"; }
+
+# The whole broker stopped (gracefully, or with kill -9 when $1 is kill) and started again.
+broker_down_and_up() {
+    if [ "$cluster" = 0 ]; then
+        if [ "$1" = kill ]; then
+            kill -KILL "$(cat "$NASHRA_RMQ_DIR/rabbitmq.pid")"
+            sleep 1
+        fi
+        deploy/rabbitmq.sh restart > /dev/null
+        return
+    fi
+    if [ "$1" = kill ]; then
+        for i in $(seq 1 "$cluster"); do broker_cluster kill "$i" > /dev/null; done
+        sleep 1
+    else
+        broker_cluster stop > /dev/null
+    fi
+    # Together: a node that was not the last to stop waits at boot for the ones that were.
+    local starting=()
+    for i in $(seq 1 "$cluster"); do
+        broker_cluster restart "$i" > /dev/null &
+        starting+=($!)
+    done
+    wait "${starting[@]}"
+}
+
+# The index of the node that leads this case's busiest queue (1 when none is found).
+busiest_leader() {
+    local leader
+    leader=$(broker_cluster ctl 1 list_queues name messages leader --quiet --no-table-headers 2> /dev/null |
+        awk -v prefix="$NASHRA_QUEUE_PREFIX" 'index($1, prefix) == 1 && $2 > most { most = $2; node = $3 }
+            END { print node }' | sed -n "s/^$NASHRA_RMQ_CLUSTER_NAME\\([0-9]*\\)@.*/\\1/p")
+    echo "${leader:-1}"
+}
+
+# Erlang distribution between node $1 and every other node: cut, or healed. A cut gives node $1 a wrong cookie for
+# the others and drops its links, so no side can connect again: to both sides, and to RabbitMQ, the other is down, as
+# in a network partition, while AMQP clients still reach node $1 (pause_minority makes it stop serving them).
+partition() {
+    local cut=$1 others=() list
+    for i in $(seq 1 "$cluster"); do [ "$i" = "$cut" ] || others+=("'$(node_name "$i")'"); done
+    list=$(IFS=,; echo "${others[*]}")
+    if [ "$2" = cut ]; then
+        broker_cluster ctl "$cut" eval "[erlang:set_cookie(N, nashra_cut_off) || N <- [$list]], ok." > /dev/null
+        broker_cluster ctl "$cut" eval "[erlang:disconnect_node(N) || N <- [$list]], ok." > /dev/null
+    else
+        broker_cluster ctl "$cut" eval \
+            "[erlang:set_cookie(N, erlang:get_cookie()) || N <- [$list]], [net_adm:ping(N) || N <- [$list]]." > /dev/null
+    fi
+}
+
+# kill -9 of every PostgreSQL process at once (the server and its backends), as an out-of-memory kill would.
+postgres_kill() {
+    local server
+    server=$(head -1 "$work/postgres/data/postmaster.pid")
+    kill -KILL "$server" $(pgrep -P "$server") 2> /dev/null || true
+}
+
+if [ "$cluster" = 0 ]; then
+    deploy/rabbitmq.sh start > /dev/null
+else
+    broker_cluster start "$cluster" > /dev/null
+    NASHRA_AMQP_URL=$(broker_cluster urls)
+    export NASHRA_AMQP_URL
+fi
+if [ "$store" = postgres ]; then
+    postgres start > /dev/null
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+fi
 
 stored() { "$bin/nashra" articles --count 2> /dev/null || echo 0; }
 # Waits until the store holds at least $1 articles (or 10 minutes pass).
@@ -98,13 +202,21 @@ kill9() {
 }
 
 run_case() {
-    local name=$1 dir=$work/$1 hostile=1 count=$articles
+    local name=$1 dir=$work/$1 hostile=1 count=$articles began=$SECONDS
     mkdir -p "$dir"
     touch "$dir/killed" "$dir/restarts" "$dir/crashes"
     export NASHRA_RUN_DIR=$dir/run NASHRA_STATE_DIR=$dir/run/state NASHRA_QUEUE_PREFIX=chaos-$name
     export NASHRA_SOURCES=$dir/sources.yml NASHRA_DB=$dir/run/nashra.sqlite
     mkdir -p "$dir/run"
     [ "$name" = hostile ] && hostile=3
+    if [ "$store" = postgres ]; then
+        if [ "$name" = disk-full ]; then
+            echo "{\"case\":\"$name\",\"skipped\":\"the SQLite store's case (PostgreSQL runs its own disk)\"}"
+            return 0
+        fi
+        "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U nashra "chaos_${name//-/_}"
+        export NASHRA_DB=postgres://nashra@127.0.0.1:$pg_port/chaos_${name//-/_}
+    fi
     if [ "$name" = disk-full ]; then
         mkdir -p "$dir/disk"
         # Room for the whole run's database, so that filling and freeing it is what decides.
@@ -120,7 +232,7 @@ run_case() {
     replay=$!
     until [ -s "$dir/sources.yml" ]; do sleep 0.2; done
     # Batches of up to 1,000 make each of the writer's commits long (store-mid-transaction).
-    if [ "$name" = store-mid-transaction ]; then export NASHRA_PREFETCH=1000; else unset NASHRA_PREFETCH; fi
+    case $name in store-mid-transaction | postgres-kill) export NASHRA_PREFETCH=1000 ;; *) unset NASHRA_PREFETCH ;; esac
     deploy/local.sh start > "$dir/start.log"
     supervise "$dir" &
     supervisor=$!
@@ -137,12 +249,48 @@ run_case() {
         broker-restart | broker-kill)
             for step in 1 2; do
                 until_stored $((count * step / 3))
-                if [ "$name" = broker-kill ]; then
-                    kill -KILL "$(cat "$NASHRA_RMQ_DIR/rabbitmq.pid")"
-                    sleep 1
-                fi
-                deploy/rabbitmq.sh restart > /dev/null
+                broker_down_and_up "${name#broker-}"
             done
+            ;;
+        node-kill)
+            for step in 1 2; do
+                until_stored $((count * step / 3))
+                local leader
+                leader=$(busiest_leader)
+                broker_cluster kill "$leader" > /dev/null
+                sleep 20
+                broker_cluster restart "$leader" > /dev/null
+            done
+            ;;
+        node-restart)
+            for i in $(seq 1 "$cluster"); do
+                until_stored $((count * i / (cluster + 1)))
+                broker_cluster stop "$i" > /dev/null
+                broker_cluster restart "$i" > /dev/null
+            done
+            ;;
+        partition)
+            until_stored $((count / 3))
+            local cut
+            cut=$(busiest_leader)
+            partition "$cut" cut
+            sleep 60
+            partition "$cut" heal
+            ;;
+        postgres-kill)
+            for step in 1 2; do
+                until_stored $((count * step / 3))
+                sleep "0.$((RANDOM % 10))"
+                postgres_kill
+                sleep 10
+                postgres start > /dev/null 2>&1
+            done
+            ;;
+        postgres-down)
+            until_stored $((count / 3))
+            postgres stop > /dev/null
+            sleep 60
+            postgres start > /dev/null 2>&1
             ;;
         store-mid-transaction)
             # Kills land at random moments while the writer is busy, most of them inside a commit.
@@ -182,7 +330,7 @@ run_case() {
     replay=""
     if [ -n "$mounted" ]; then umount "$mounted" || true; mounted=""; fi
     # The audit's line, with the crashes the supervisor saw (deaths nobody caused).
-    echo "${audit%\}},\"crashes\":$crashes}"
+    echo "${audit%\}},\"crashes\":$crashes,\"seconds\":$((SECONDS - began))}"
     local ok=true
     [[ $audit == *'"lost":0,'* && $audit == *'"duplicates":0,'* && $audit == *'"dead_without_reason":0,'* ]] || ok=false
     [ "$crashes" = 0 ] || ok=false
@@ -200,7 +348,7 @@ if [ $failed -gt 0 ]; then
     echo "chaos: $failed of ${#cases[@]} case(s) failed" >&2
     exit 1
 fi
-echo "chaos: all ${#cases[@]} case(s) passed at $articles articles: nothing lost, nothing stored twice"
+echo "chaos: all ${#cases[@]} case(s) passed at $articles articles ($( [ "$cluster" = 0 ] && echo "one broker node" || echo "a cluster of $cluster nodes, quorum queues"), $store): nothing lost, nothing stored twice"
 cleanup
 trap - EXIT
 if [ -n "${NASHRA_CHAOS_KEEP:-}" ]; then echo "runs kept in $work"; else rm -rf "$work"; fi

@@ -8,6 +8,8 @@
 #                                    store too when NASHRA_DB is a postgres:// URL (several writers on one queue)
 #   deploy/local.sh restart NAME     start one service again (e.g. parser-2, store), as a supervisor would
 #   deploy/local.sh port NAME        the /metrics and /health port of a service
+# With NASHRA_LOCAL_BROKER=0 it neither starts nor stops a broker: the services use NASHRA_AMQP_URL as given (a
+# cluster from `deploy/rabbitmq.sh cluster start 3`, say).
 # Scale at start with NASHRA_SCALE_<STAGE>=N (WORKER, PARSER, CLASSIFIER), e.g. NASHRA_SCALE_PARSER=4.
 # Everything lives under NASHRA_RUN_DIR (default: run/): logs, PIDs, the database, the frontier's state.
 # Services' /metrics ports start at NASHRA_PORT_BASE (default 9100): frontier +0, store +4, worker i +1+10(i-1),
@@ -79,7 +81,7 @@ start() {
     for exe in nashra nashra-fetcher nashra-parser nashra-classifier nashra-store; do
         [ -x "$bin/$exe" ] || { echo "$bin/$exe is missing: run 'swift build' first" >&2; exit 1; }
     done
-    deploy/rabbitmq.sh start
+    [ "${NASHRA_LOCAL_BROKER:-1}" = 0 ] || deploy/rabbitmq.sh start
     # The repository's catalog unless another is named (the settings' default is the user's own, in ~/.config).
     $demo || export NASHRA_SOURCES=${NASHRA_SOURCES:-$PWD/deploy/sources.yml}
     if $demo; then
@@ -158,7 +160,7 @@ stop() {
     local names=()
     for pidfile in "$run"/pids/*.pid; do [ -f "$pidfile" ] && names+=("$(basename "$pidfile" .pid)"); done
     [ ${#names[@]} -eq 0 ] || stop_services "${names[@]}"
-    [ "${1:-}" = "--keep-broker" ] || deploy/rabbitmq.sh stop
+    [ "${1:-}" = "--keep-broker" ] || [ "${NASHRA_LOCAL_BROKER:-1}" = 0 ] || deploy/rabbitmq.sh stop
 }
 
 status() {

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # A private RabbitMQ node without systemd: own node name, ports, data and log folders, Erlang cookie.
 #   deploy/rabbitmq.sh start|stop|restart|status
-#   deploy/rabbitmq.sh cluster start N | stop | kill I | restart I | urls
-#       N private nodes on this machine joined in one cluster (for quorum queues): node I is
-#       nashra-cI@localhost, under NASHRA_RMQ_DIR/node-I, AMQP port NASHRA_RMQ_PORT+I-1 (default 5701…), management
-#       +10000, Prometheus +10010. `kill I` kills node I outright (SIGKILL), `restart I` starts it again (it
-#       rejoins), `urls` prints the nodes' AMQP URLs comma-separated (NASHRA_AMQP_URL for a cluster).
+#   deploy/rabbitmq.sh cluster start N | stop [I] | kill I | restart I | urls | ctl I ARGS…
+#       N private nodes on this machine joined in one cluster (for quorum queues): node I is nashra-cI@localhost
+#       (NASHRA_RMQ_CLUSTER_NAME replaces nashra-c, so that two clusters can run on one machine),
+#       under NASHRA_RMQ_DIR/node-I, AMQP port NASHRA_RMQ_PORT+I-1 (default 5701…), management +10000, Prometheus
+#       +10010. `stop I` stops node I gracefully (every node without I), `kill I` kills it outright (SIGKILL),
+#       `restart I` starts it again (it rejoins), `urls` prints the nodes' AMQP URLs comma-separated
+#       (NASHRA_AMQP_URL for a cluster), `ctl I ARGS…` runs rabbitmqctl against node I. Cluster nodes handle a
+#       partition with `pause_minority`: a node that sees fewer than half the cluster stops serving until it sees a
+#       majority again (RabbitMQ's advice for three or more nodes; quorum queues go on on the majority side).
 # Settings (environment):
 #   NASHRA_RMQ_DIR        folder for data, logs, config, pid  (default: run/rabbitmq)
 #   NASHRA_RMQ_NODE       node name                          (default: nashra@localhost)
@@ -45,6 +49,7 @@ prometheus.tcp.port = $prom
 collect_statistics_interval = 1000
 loopback_users.guest = true
 CONF
+    [ -z "${NASHRA_RMQ_COOKIE:-}" ] || echo "cluster_partition_handling = pause_minority" >> "$dir/rabbitmq.conf"
     nohup "$bin/rabbitmq-server" > "$dir/server.out" 2>&1 &
     echo $! > "$dir/launcher.pid"
     # await_startup fails at once while the node is not reachable yet: retry until it answers.
@@ -65,7 +70,8 @@ stop() {
         local pid
         pid=$(cat "$dir/rabbitmq.pid")
         kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        # A clustered node hands its queue leaderships over before it goes: give it a minute.
+        for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$pid" 2>/dev/null || true
     fi
     rm -f "$dir/rabbitmq.pid"
@@ -76,25 +82,25 @@ stop() {
 
 # cluster ACTION [ARG]: runs this script once per node, each with its own folder, name and ports.
 cluster() {
-    local action=${1:-} base=${NASHRA_RMQ_PORT:-5701} count
+    local action=${1:-} base=${NASHRA_RMQ_PORT:-5701} name=${NASHRA_RMQ_CLUSTER_NAME:-nashra-c} count
     local self=$0
     count_file="$dir/cluster-size"
     node_env() {  # node_env I: the environment of node I
-        echo "NASHRA_RMQ_DIR=$dir/node-$1 NASHRA_RMQ_NODE=nashra-c$1@localhost NASHRA_RMQ_PORT=$((base + $1 - 1))" \
+        echo "NASHRA_RMQ_DIR=$dir/node-$1 NASHRA_RMQ_NODE=$name$1@localhost NASHRA_RMQ_PORT=$((base + $1 - 1))" \
             "NASHRA_RMQ_MGMT_PORT=$((base + $1 - 1 + 10000)) NASHRA_RMQ_PROM_PORT=$((base + $1 - 1 + 10010))" \
             "NASHRA_RMQ_COOKIE=nashra-cluster-cookie"
     }
     on_node() { local i=$1; shift; env $(node_env "$i") "$self" "$@"; }
-    node_ctl() { local i=$1; shift; HOME="$dir/node-$i/home" "$bin/rabbitmqctl" -n "nashra-c$i@localhost" "$@"; }
+    node_ctl() { local i=$1; shift; HOME="$dir/node-$i/home" "$bin/rabbitmqctl" -n "$name$i@localhost" "$@"; }
     case $action in
         start)
             count=${2:-3}
             echo "$count" > "$count_file"
             for i in $(seq 1 "$count"); do on_node "$i" start; done
             for i in $(seq 2 "$count"); do
-                if ! node_ctl "$i" cluster_status 2> /dev/null | grep -q "nashra-c1@localhost"; then
+                if ! node_ctl "$i" cluster_status 2> /dev/null | grep -q "${name}1@localhost"; then
                     node_ctl "$i" stop_app > /dev/null
-                    node_ctl "$i" join_cluster nashra-c1@localhost > /dev/null
+                    node_ctl "$i" join_cluster "${name}1@localhost" > /dev/null
                     node_ctl "$i" start_app > /dev/null
                 fi
             done
@@ -102,6 +108,7 @@ cluster() {
             echo "cluster of $count nodes: $(cluster urls)"
             ;;
         stop)
+            if [ -n "${2:-}" ]; then on_node "$2" stop; return; fi
             count=$(cat "$count_file" 2> /dev/null || echo 0)
             for i in $(seq "$count" -1 1); do on_node "$i" stop; done
             ;;
@@ -110,16 +117,17 @@ cluster() {
             pid=$(cat "$dir/node-${2:?kill I}/rabbitmq.pid")
             kill -KILL "$pid" 2> /dev/null || true
             rm -f "$dir/node-$2/rabbitmq.pid"
-            echo "node nashra-c$2@localhost killed"
+            echo "node $name$2@localhost killed"
             ;;
         restart) on_node "${2:?restart I}" start ;;
+        ctl) shift; local i=${1:?ctl I ARGS}; shift; node_ctl "$i" "$@" ;;
         urls)
             count=$(cat "$count_file")
             local urls=()
             for i in $(seq 1 "$count"); do urls+=("amqp://guest:guest@127.0.0.1:$((base + i - 1))/"); done
             (IFS=,; echo "${urls[*]}")
             ;;
-        *) echo "usage: $0 cluster start N | stop | kill I | restart I | urls" >&2; exit 64 ;;
+        *) echo "usage: $0 cluster start N | stop [I] | kill I | restart I | urls | ctl I ARGS" >&2; exit 64 ;;
     esac
 }
 
