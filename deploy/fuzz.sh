@@ -39,7 +39,7 @@ mkdir -p "$corpus" "$crashes"
 limit=(-max_total_time="$seconds")
 [ -z "$runs" ] || limit=(-runs="$runs")
 set +e
-LSAN_OPTIONS=suppressions=$PWD/deploy/fuzz-lsan.supp:print_suppressions=0 \
+LSAN_OPTIONS=suppressions=$PWD/deploy/lsan.supp:print_suppressions=0 \
     "$bin" "$corpus" "Tests/Fixtures/fuzz/$target" "${limit[@]}" -timeout=1 -rss_limit_mb=2048 \
     -artifact_prefix="$crashes/$target-" -print_final_stats=1 > "$crashes/../$target.log" 2>&1
 status=$?

@@ -14,6 +14,10 @@ import Synchronization
 public enum TestEnvironment {
     public static let environment = ProcessInfo.processInfo.environment
 
+    /// How many times slower than a normal debug build this one runs (NASHRA_TEST_TIME_SCALE, which
+    /// `deploy/test.sh --sanitize` sets): the few bounds on elapsed time in tests are multiplied by it.
+    public static let timeScale = max(1, Double(environment["NASHRA_TEST_TIME_SCALE"] ?? "") ?? 1)
+
     /// The broker of the test run, or nil when none was started (the tests then skip, saying so; with
     /// `NASHRA_REQUIRE_BROKER=1`, as `deploy/test.sh` sets, they fail instead).
     public static var amqpURL: AMQPURL? {

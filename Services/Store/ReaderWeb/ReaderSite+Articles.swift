@@ -177,7 +177,7 @@ extension ReaderSite {
         else {
             return page(title: "بحث", body: "<h1>بحث</h1><p>اكتب ما تبحث عنه في خانة البحث أعلى الصفحة.</p>")
         }
-        guard let wait = searchLimiter.take(client) else { return nil }
+        guard let wait = searchLimiter.take(client, now: now().timeIntervalSince1970) else { return nil }
         var response = page(
             title: "مهلا",
             body: "<h1>مهلا</h1><p>بحثت كثيرا خلال دقيقة. حاول مرة أخرى بعد قليل.</p>",
