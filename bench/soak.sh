@@ -43,10 +43,15 @@ deploy/rabbitmq.sh start > /dev/null
 
 articles=$(python3 -c "print(int($rate * $minutes * 60))")
 echo "soak: $articles articles at $rate/s over $hosts outlets for $minutes min; $(nproc) cores; work in $work"
+# Each feed lists its newest 200 pages, as publishers' feeds do (every page so far would make a feed of thousands).
 "$bin/nashra-dev" replay-site --articles "$articles" --hosts "$hosts" --port 8950 --rate "$rate" --poll-interval 1 \
+    --feed-items 200 \
     --manifest "$work/manifest.jsonl" --sources "$work/sources.yml" > "$work/replay.log" 2>&1 &
 replay=$!
 until [ -s "$work/sources.yml" ]; do sleep 0.2; done
+# A plan of many articles takes the publisher a while: start the pipeline once its last outlet answers (a robots.txt
+# that cannot be fetched means "disallow all" for ten minutes).
+until curl -sf -o /dev/null "http://127.0.0.1:$((8950 + hosts - 1))/robots.txt"; do sleep 0.5; done
 deploy/local.sh start > /dev/null
 
 # Resident memory of a process in kB: all of it (VmRSS), and its anonymous part (RssAnon: heap and stacks, without

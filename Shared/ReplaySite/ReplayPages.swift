@@ -115,9 +115,10 @@ struct ReplayPages {
         return html
     }
 
-    /// The outlet's feed with its first `count` pages, newest first.
+    /// The outlet's feed with its first `count` pages, newest first (the newest `feedItems` of them, when set).
     func feed(of outlet: ReplayOutlet, count: Int, charset: String) -> String {
-        let items = plan.pages[outlet.index].prefix(count).reversed()
+        let limit = plan.settings.feedItems > 0 ? plan.settings.feedItems : count
+        let items = plan.pages[outlet.index].prefix(count).suffix(limit).reversed()
         let name = HTMLEscaping.escape(outlet.name)
         var xml = "<?xml version=\"1.0\" encoding=\"\(charset)\"?>\n"
         switch outlet.feed {

@@ -101,6 +101,9 @@ public struct ReplayPlan: Sendable {
         public var flakyEvery = 25
         /// Delay of the slow outlets (one in seven), in milliseconds.
         public var slowMilliseconds = 150
+        /// How many of the newest published pages a feed lists, as a publisher's feed carries its latest items; 0
+        /// lists every page published so far (a backlog run needs them all, a long run at a rate does not).
+        public var feedItems = 0
 
         public init() {}
     }

@@ -28,6 +28,8 @@ struct ReplaySiteCommand: AsyncParsableCommand {
     @Option(help: "Write the manifest (JSON lines) here.") var manifest: String?
     @Option(help: "Write a sources file for the frontier here.") var sources: String?
     @Option(help: "Poll interval written into the sources file, in seconds.") var pollInterval = 60
+    @Option(help: "How many of its newest published pages each feed lists; 0 for every page published so far.")
+    var feedItems = 0
     @OptionGroup var settings: SettingOptions
 
     func run() async throws {
@@ -44,6 +46,7 @@ struct ReplaySiteCommand: AsyncParsableCommand {
         settings.hostile = hostile
         settings.flakyEvery = flakyEvery
         settings.slowMilliseconds = slowMs
+        settings.feedItems = feedItems
         let site = try ReplaySite(corpus: stories, settings: settings)
         if let manifest { try site.manifestLines().write(toFile: manifest, atomically: true, encoding: .utf8) }
         if let sources {
