@@ -153,7 +153,8 @@ postgres_kill() {
 if [ "$cluster" = 0 ]; then
     deploy/rabbitmq.sh start > /dev/null
 else
-    broker_cluster start "$cluster" > /dev/null
+    # rabbitmqctl reports on stderr the tables of nodes not joined yet: the start's log keeps them.
+    broker_cluster start "$cluster" > "$work/cluster-start.log" 2>&1 || { cat "$work/cluster-start.log" >&2; exit 1; }
     NASHRA_AMQP_URL=$(broker_cluster urls)
     export NASHRA_AMQP_URL
 fi
