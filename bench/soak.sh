@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # A soak: the whole pipeline (release build, deploy/local.sh on a private RabbitMQ) kept busy for a long time at a
 # steady rate, to see what grows. The replay publisher (`nashra-dev replay-site --rate`) publishes R articles a
-# second over H outlets for M minutes; the frontier polls their feeds every second.
+# second over H outlets for M minutes; the frontier polls their feeds every P seconds (10 by default: each feed
+# lists its newest 200 pages, so at 100 articles a second over 50 outlets a poll sees 20 new; polling every second
+# made the fetch worker spend most of its core parsing feeds).
 #
-#   bench/soak.sh [--minutes M] [--rate R] [--hosts H] [--warmup-minutes W] [--sample-seconds S]
+#   bench/soak.sh [--minutes M] [--rate R] [--hosts H] [--poll-seconds P] [--warmup-minutes W] [--sample-seconds S]
 #
 # Every S seconds (60 by default) it records each process's RSS (every stage, RabbitMQ, the replay publisher), the
 # queue depths (`nashra status --json`) and how many articles are stored. At the end it waits for the pipeline to
@@ -15,12 +17,13 @@
 # minutes, freshness p95 at the end no worse than at the start, nothing lost.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-minutes=60 rate=100 hosts=50 warmup=5 every=60
+minutes=60 rate=100 hosts=50 poll=10 warmup=5 every=60
 while [ $# -gt 0 ]; do
     case $1 in
         --minutes) minutes=$2; shift 2 ;;
         --rate) rate=$2; shift 2 ;;
         --hosts) hosts=$2; shift 2 ;;
+        --poll-seconds) poll=$2; shift 2 ;;
         --warmup-minutes) warmup=$2; shift 2 ;;
         --sample-seconds) every=$2; shift 2 ;;
         *) echo "unknown option $1 (see the header of $0)" >&2; exit 64 ;;
@@ -28,7 +31,7 @@ while [ $# -gt 0 ]; do
 done
 . bench/release-run.sh 5698 soak
 # One fetch in flight per host, 100 ms apart: 50 outlets take up to 500 pages a second, five times the rate.
-export NASHRA_PORT_BASE=9600 NASHRA_HOST_DELAY_MS=${NASHRA_HOST_DELAY_MS:-100} NASHRA_POLL_INTERVAL=1
+export NASHRA_PORT_BASE=9600 NASHRA_HOST_DELAY_MS=${NASHRA_HOST_DELAY_MS:-100} NASHRA_POLL_INTERVAL=$poll
 export NASHRA_RUN_DIR=$work/run NASHRA_DB=$work/run/nashra.sqlite NASHRA_STATE_DIR=$work/run/state
 export NASHRA_QUEUE_PREFIX=soak NASHRA_SOURCES=$work/sources.yml
 replay="" sampler=""
@@ -44,7 +47,7 @@ deploy/rabbitmq.sh start > /dev/null
 articles=$(python3 -c "print(int($rate * $minutes * 60))")
 echo "soak: $articles articles at $rate/s over $hosts outlets for $minutes min; $(nproc) cores; work in $work"
 # Each feed lists its newest 200 pages, as publishers' feeds do (every page so far would make a feed of thousands).
-"$bin/nashra-dev" replay-site --articles "$articles" --hosts "$hosts" --port 8950 --rate "$rate" --poll-interval 1 \
+"$bin/nashra-dev" replay-site --articles "$articles" --hosts "$hosts" --port 8950 --rate "$rate" --poll-interval "$poll" \
     --feed-items 200 \
     --manifest "$work/manifest.jsonl" --sources "$work/sources.yml" > "$work/replay.log" 2>&1 &
 replay=$!
