@@ -270,6 +270,14 @@ let package = Package(
             path: "Tools/FuzzMessages"
         ),
         .executableTarget(name: "FuzzAMQPURL", dependencies: ["FuzzSupport", "NashraAMQP"], path: "Tools/FuzzAMQPURL"),
+        .executableTarget(
+            name: "FuzzExtractor",
+            dependencies: ["FuzzSupport", "Parser", "NashraMessages"],
+            path: "Tools/FuzzExtractor"
+        ),
+        .executableTarget(name: "FuzzFeeds", dependencies: ["FuzzSupport", "Fetcher"], path: "Tools/FuzzFeeds"),
+        .executableTarget(name: "FuzzRobots", dependencies: ["FuzzSupport", "Fetcher"], path: "Tools/FuzzRobots"),
+        .executableTarget(name: "FuzzURLs", dependencies: ["FuzzSupport", "Fetcher"], path: "Tools/FuzzURLs"),
 
         // Tests.
         .target(
