@@ -136,6 +136,31 @@ import Testing
         #expect(URLCanonicalizer.canonical("ftp://x.com/") == nil)
     }
 
+    @Test("canonical URLs keep each parameter as written and are their own canonical form (found by fuzzing)")
+    func canonicalURLsStable() {
+        // `deploy/fuzz.sh urls` found a link whose query ended in half an Arabic letter (`%D8`): decoding the
+        // parameters lost it, so `?q=…%D8` became `…?`, which a second pass made `…` (two URLs for one page).
+        let base = "https://www.example.com/news/2025/11/23/%D8%AE%D8%A8%D8%B1?id=7"
+        let found = "?../spoD8%B1%D9%8A%D8%A7%D8%B6%D8"
+        let canonical = URLCanonicalizer.canonical(found, relativeTo: base)
+        #expect(
+            canonical == "https://www.example.com/news/2025/11/23/%D8%AE%D8%A8%D8%B1?../spoD8%B1%D9%8A%D8%A7%D8%B6%D8"
+        )
+        #expect(canonical.flatMap { URLCanonicalizer.canonical($0) } == canonical)
+        #expect(URLCanonicalizer.canonical("https://a.com/x?") == "https://a.com/x", "an empty query goes")
+        #expect(URLCanonicalizer.canonical("https://a.com/x?a=1&&UTM_Source=x&b=%D8") == "https://a.com/x?a=1&b=%D8")
+        #expect(
+            URLCanonicalizer.canonical("https://a.com/?%75tm_medium=x&q=مصر") == "https://a.com/?q=%D9%85%D8%B5%D8%B1"
+        )
+        for text in [
+            "https://a.com/?a+b=c+d", "https://a.com/?a=%26b&c", "https://user:pass@Example.COM./%7euser/",
+            "http://[::1]:80/x?a=1&a=2", "//cdn.example.com/a b/c", "https://a.com/أخبار/مصر?ق=١",
+        ] {
+            let once = URLCanonicalizer.canonical(text, relativeTo: base)
+            #expect(once.flatMap { URLCanonicalizer.canonical($0) } == once, "\(text)")
+        }
+    }
+
     @Test("private, loopback, link-local and mapped addresses are refused unless allowed")
     func addressPolicy() {
         let strict = AddressPolicy.strict

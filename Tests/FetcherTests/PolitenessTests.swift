@@ -1,9 +1,10 @@
 import FetchFrontier
-import Fetcher
 import Foundation
 import NashraMessages
 import TestSupport
 import Testing
+
+@testable import Fetcher
 
 @Suite("Politeness: robots.txt and per-host pacing") struct PolitenessTests {
     let agent = "NashraBot/0.1 (+https://example.com/bot)"
@@ -39,6 +40,24 @@ import Testing
 
         let others = RobotsPolicy.parse(text, userAgent: "SomeoneElse/1.0")
         #expect(!others.allows("https://example.com/news/x"), "the * group applies to other agents")
+    }
+
+    @Test("a hostile file's many wildcards against a long path are matched in one pass, with the same answers")
+    func robotsWildcardsStayLinear() {
+        // Seen while writing the robots fuzz target: the first matcher was recursive and tried every placement of
+        // each `*`, so ten of them against a 200-byte path would never have finished.
+        let path = "/" + String(repeating: "a", count: 200)
+        let hostile = "/" + String(repeating: "*a", count: 10) + "*b"
+        let rules = RobotsPolicy.parse("User-agent: *\nDisallow: \(hostile)", userAgent: agent)
+        #expect(rules.allows("https://example.com" + path))
+        #expect(!rules.allows("https://example.com" + path + "b"))
+        #expect(RobotsPolicy.matches("/*a*a$", "/xaya"))
+        #expect(!RobotsPolicy.matches("/*a*a$", "/xayab"))
+        #expect(RobotsPolicy.matches("/news", "/news/1"), "a pattern without $ matches a prefix")
+        #expect(RobotsPolicy.matches("/a$b", "/a$bc"), "a $ inside the pattern is a character")
+        #expect(!RobotsPolicy.matches("/news/", "/news"))
+        #expect(RobotsPolicy.matches("*", ""))
+        #expect(RobotsPolicy.matches("", "/x"))
     }
 
     @Test("status codes: 4xx allows all, 5xx disallows all; Crawl-delay is capped; Arabic paths match encoded")

@@ -132,30 +132,37 @@ public struct RobotsPolicy: Sendable, Equatable {
         return output
     }
 
-    /// Matches a robots pattern (`*` any run, `$` end) against a path prefix.
+    /// Matches a robots pattern (`*` any run, `$` at its end the end of the path) against a path: a pattern
+    /// without `$` need only match a prefix, which is the same as matching all of the path with a `*` after it.
+    /// The glob is matched in one pass that, on a mismatch, moves only the most recent `*` one byte on (what
+    /// Google's robots.txt matcher and shells do), so a hostile file's `/*a*a*a*a*b` against a long path costs
+    /// at most pattern × path steps, never the exponential number of a naive recursive match.
     static func matches(_ pattern: String, _ path: String) -> Bool {
-        let p = Array(pattern.utf8)
+        let star = UInt8(ascii: "*")
+        var p = Array(pattern.utf8)
+        if p.last == UInt8(ascii: "$") { p.removeLast() } else { p.append(star) }
         let s = Array(path.utf8)
-        func match(_ i: Int, _ j: Int) -> Bool {
-            var i = i
-            var j = j
-            while i < p.count {
-                switch p[i] {
-                case UInt8(ascii: "*"):
-                    while i < p.count && p[i] == UInt8(ascii: "*") { i += 1 }
-                    if i == p.count { return true }
-                    for k in j...s.count where match(i, k) { return true }
-                    return false
-                case UInt8(ascii: "$") where i == p.count - 1:
-                    return j == s.count
-                default:
-                    guard j < s.count, p[i] == s[j] else { return false }
-                    i += 1
-                    j += 1
-                }
+        var i = 0
+        var j = 0
+        var lastStar: Int?
+        var resume = 0
+        while j < s.count {
+            if i < p.count, p[i] == star {
+                lastStar = i
+                i += 1
+                resume = j
+            } else if i < p.count, p[i] == s[j] {
+                i += 1
+                j += 1
+            } else if let lastStar {
+                i = lastStar + 1
+                resume += 1
+                j = resume
+            } else {
+                return false
             }
-            return true  // the pattern is a prefix of the path
         }
-        return match(0, 0)
+        while i < p.count, p[i] == star { i += 1 }
+        return i == p.count
     }
 }
