@@ -1,4 +1,4 @@
-// Shim over libxml2's HTML parser (Debian libxml2-dev). Only the NashraHTML module imports this.
+// Shim over libxml2's HTML and XML parsers (Debian libxml2-dev). Only the NashraHTML module imports this.
 #ifndef NASHRA_CLIBXML2_SHIM_H
 #define NASHRA_CLIBXML2_SHIM_H
 
@@ -8,6 +8,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <string.h>
 
@@ -17,6 +18,13 @@ static inline void nashra_xml_free(void *pointer) { xmlFree(pointer); }
 static const int NASHRA_HTML_PARSE_OPTIONS =
     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT;
 
+/// libxml2 prints some errors (a byte the declared encoding cannot convert) through its generic error channel
+/// whatever the options say: during a parse, this thread's channel goes nowhere (a page's faults are the page's).
+static void nashra_xml_silent(void *context, const char *message, ...) {
+    (void)context;
+    (void)message;
+}
+
 typedef void (*nashra_start_element)(void *context, const xmlChar *name, const xmlChar **attributes);
 typedef void (*nashra_end_element)(void *context, const xmlChar *name);
 typedef void (*nashra_characters)(void *context, const xmlChar *characters, int length);
@@ -24,7 +32,7 @@ typedef void (*nashra_characters)(void *context, const xmlChar *characters, int 
 /// Parses an HTML document with libxml2's error-tolerant parser in SAX mode (no tree is built): elements, their
 /// ends (implied ones included) and text go to the callbacks with `context`. `encoding` may be NULL (the
 /// parser then reads the page's own declaration). Returns 0, or -1 when no parser could be made.
-static inline int nashra_html_sax_parse(
+static inline int nashra_html_sax_parse_loud(
     const char *buffer, int size, const char *encoding, void *context,
     nashra_start_element start, nashra_end_element end, nashra_characters characters)
 {
@@ -56,6 +64,72 @@ static inline int nashra_html_sax_parse(
     }
     htmlFreeParserCtxt(parser);
     return 0;
+}
+
+/// No network, no entity expansion (an entity defined in the document is dropped, so a "billion laughs" costs
+/// nothing), recovery from errors as a browser would, and no error object made or printed for each error.
+static const int NASHRA_XML_PARSE_OPTIONS =
+    XML_PARSE_RECOVER | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NONET | XML_PARSE_COMPACT;
+
+/// Parses an XML document (a feed, a sitemap, an OPML file) in SAX mode with the same callbacks as the HTML parse:
+/// names as written, prefixes included (`atom:link`), attributes as name/value pairs. libxml2 reads the encoding
+/// from the BOM or the XML declaration (windows-1256 included). Returns 0 for a well-formed document, 1 when errors
+/// were recovered from, -1 when no parser could be made.
+static inline int nashra_xml_sax_parse_loud(
+    const char *buffer, int size, void *context,
+    nashra_start_element start, nashra_end_element end, nashra_characters characters)
+{
+    xmlParserCtxtPtr parser = xmlCreateMemoryParserCtxt(buffer, size);
+    if (parser == NULL) return -1;
+    xmlSAXHandlerPtr handler = (xmlSAXHandlerPtr)xmlMalloc(sizeof(xmlSAXHandler));
+    if (handler == NULL) {
+        xmlFreeParserCtxt(parser);
+        return -1;
+    }
+    // A handler not marked XML_SAX2_MAGIC is called the SAX1 way: qualified names, attributes in pairs.
+    memset(handler, 0, sizeof(xmlSAXHandler));
+    handler->initialized = 1;
+    handler->startElement = start;
+    handler->endElement = end;
+    handler->characters = characters;
+    handler->cdataBlock = characters;
+    if (parser->sax != NULL) xmlFree(parser->sax);
+    parser->sax = handler;
+    parser->userData = context;
+    xmlCtxtUseOptions(parser, NASHRA_XML_PARSE_OPTIONS);
+    xmlParseDocument(parser);
+    int status = parser->wellFormed ? 0 : 1;
+    if (parser->myDoc != NULL) {
+        xmlFreeDoc(parser->myDoc);
+        parser->myDoc = NULL;
+    }
+    xmlFreeParserCtxt(parser);
+    return status;
+}
+
+/// The two parses with this thread's generic error channel silenced from the first byte converted to the last.
+static inline int nashra_html_sax_parse(
+    const char *buffer, int size, const char *encoding, void *context,
+    nashra_start_element start, nashra_end_element end, nashra_characters characters)
+{
+    xmlGenericErrorFunc channel = xmlGenericError;
+    void *channelContext = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, nashra_xml_silent);
+    int status = nashra_html_sax_parse_loud(buffer, size, encoding, context, start, end, characters);
+    xmlSetGenericErrorFunc(channelContext, channel);
+    return status;
+}
+
+static inline int nashra_xml_sax_parse(
+    const char *buffer, int size, void *context,
+    nashra_start_element start, nashra_end_element end, nashra_characters characters)
+{
+    xmlGenericErrorFunc channel = xmlGenericError;
+    void *channelContext = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, nashra_xml_silent);
+    int status = nashra_xml_sax_parse_loud(buffer, size, context, start, end, characters);
+    xmlSetGenericErrorFunc(channelContext, channel);
+    return status;
 }
 
 #endif

@@ -2,10 +2,6 @@ import Foundation
 import NashraHTML
 import NashraMessages
 
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
-
 /// OPML 2.0 (http://opml.org/spec2.opml), the list format every feed reader imports and exports: operators move
 /// their lists of feeds in (`nashra sources import`) and out (`nashra sources export`).
 ///
@@ -27,17 +23,36 @@ public enum OPML {
 
     /// The feeds of an OPML document (outlines with `xmlUrl`, at any depth).
     public static func feeds(in data: Data) throws -> [Feed] {
-        let delegate = Reader()
-        let parser = XMLParser(data: data)
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = delegate
-        guard parser.parse(), delegate.sawOPML else {
+        var feeds: [Feed] = []
+        var sawOPML = false
+        let wellFormed: Bool
+        do {
+            wellFormed = try HTMLDocument.walkXML(data, attributes: outlineAttributes) { event in
+                guard case .start(let name, let attributes) = event else { return }
+                if name.lowercased() == "opml" { sawOPML = true }
+                if name.lowercased() == "outline", let feed = Self.feed(attributes) { feeds.append(feed) }
+            }
+        } catch {
+            throw OPMLError(description: "not an OPML document: \(error)")
+        }
+        guard wellFormed, sawOPML else {
             throw OPMLError(
-                description: "not an OPML document"
-                    + (parser.parserError.map { ": \($0.localizedDescription)" } ?? " (no <opml> root)")
+                description: "not an OPML document" + (wellFormed ? " (no <opml> root)" : ": not well-formed XML")
             )
         }
-        return delegate.feeds
+        return feeds
+    }
+
+    static let outlineAttributes: Set<String> = ["xmlUrl", "xmlurl", "htmlUrl", "htmlurl", "title", "text"]
+
+    /// The feed an `<outline>` names, if it names an http(s) one.
+    private static func feed(_ attributes: [String: String]) -> Feed? {
+        guard let feed = attributes["xmlUrl"] ?? attributes["xmlurl"],
+            let scheme = URL(string: feed)?.scheme?.lowercased(), scheme == "http" || scheme == "https"
+        else { return nil }
+        let title = (attributes["title"] ?? attributes["text"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let home = (attributes["htmlUrl"] ?? attributes["htmlurl"]).flatMap { URL(string: $0)?.host != nil ? $0 : nil }
+        return Feed(title: title, feedURL: feed, home: home)
     }
 
     /// The sources to add for `feeds`: the feeds `catalog` does not follow yet, one source per site.
@@ -137,30 +152,5 @@ public enum OPML {
             }
         )
         return cleaned.isEmpty ? "source" : cleaned
-    }
-
-    private final class Reader: NSObject, XMLParserDelegate {
-        var feeds: [Feed] = []
-        var sawOPML = false
-
-        func parser(
-            _ parser: XMLParser,
-            didStartElement name: String,
-            namespaceURI: String?,
-            qualifiedName: String?,
-            attributes: [String: String] = [:]
-        ) {
-            if name.lowercased() == "opml" { sawOPML = true }
-            guard name.lowercased() == "outline", let feed = attributes["xmlUrl"] ?? attributes["xmlurl"],
-                let scheme = URL(string: feed)?.scheme?.lowercased(), scheme == "http" || scheme == "https"
-            else { return }
-            let title = (attributes["title"] ?? attributes["text"] ?? "").trimmingCharacters(
-                in: .whitespacesAndNewlines
-            )
-            let home = (attributes["htmlUrl"] ?? attributes["htmlurl"]).flatMap {
-                URL(string: $0)?.host != nil ? $0 : nil
-            }
-            feeds.append(Feed(title: title, feedURL: feed, home: home))
-        }
     }
 }

@@ -3,10 +3,6 @@ import Foundation
 import NashraHTML
 import NashraMessages
 
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
-
 /// Why a feed could not be read.
 public struct FeedError: Error, CustomStringConvertible, Sendable {
     public let description: String
@@ -25,8 +21,8 @@ public struct FeedDocument: Sendable, Equatable {
 
 /// Reads RSS 2.0, RSS 1.0 (RDF), Atom, JSON Feed, XML sitemaps (Google News sitemaps with
 /// `news:publication_date`, and sitemap indexes) and, for an HTML page, the feeds it advertises with
-/// `<link rel="alternate">` (auto-discovery). XML goes through FoundationXML's `XMLParser` (libxml2 underneath,
-/// so the encoding declared in the prolog, windows-1256 included, is honoured). Links are resolved against the
+/// `<link rel="alternate">` (auto-discovery). XML goes through libxml2's SAX parser (`HTMLDocument.walkXML`, so
+/// the encoding declared in the prolog, windows-1256 included, is honoured, and errors are recovered from). Links are resolved against the
 /// feed URL and canonicalised.
 public enum FeedParser {
     /// The most children of a sitemap index followed (the newest by `lastmod`).
@@ -48,17 +44,18 @@ public enum FeedParser {
             return try JSONFeed.parse(Data(start), feedURL: feedURL, timeZone: timeZone)
         }
         let delegate = Delegate()
-        let parser = XMLParser(data: data)
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = delegate
-        let ok = parser.parse()
+        var problem: String?
+        do {
+            try HTMLDocument.walkXML(data, attributes: Delegate.attributes) { delegate.handle($0) }
+        } catch {
+            problem = error.description
+        }
         guard delegate.sawFeedRoot else {
             let advertised = FeedDiscovery.feeds(inPage: data, pageURL: feedURL)
             if !advertised.isEmpty { return FeedDocument(items: [], feeds: advertised) }
             throw FeedError(
-                ok
-                    ? "not an RSS, Atom or JSON feed nor a sitemap"
-                    : "not XML, and no feed advertised: \(parser.parserError.map { "\($0)" } ?? "parse error")"
+                problem.map { "not XML, and no feed advertised: \($0)" }
+                    ?? "not an RSS, Atom or JSON feed nor a sitemap"
             )
         }
         let children = delegate.sitemaps.sorted { ($0.lastmod ?? "") > ($1.lastmod ?? "") }.prefix(maximumSitemaps)
@@ -132,7 +129,10 @@ public enum FeedParser {
         var image: String?
     }
 
-    private final class Delegate: NSObject, XMLParserDelegate {
+    /// The state of one feed's walk.
+    private final class Delegate {
+        static let attributes: Set<String> = ["href", "rel", "term", "url", "type"]
+
         var items: [RawItem] = []
         var sitemaps: [(loc: String, lastmod: String?)] = []
         var sawFeedRoot = false
@@ -143,13 +143,15 @@ public enum FeedParser {
         private var text = ""
         private var depth = 0
 
-        func parser(
-            _ parser: XMLParser,
-            didStartElement elementName: String,
-            namespaceURI: String?,
-            qualifiedName: String?,
-            attributes: [String: String] = [:]
-        ) {
+        func handle(_ event: HTMLEvent) {
+            switch event {
+            case .start(let name, let attributes): start(name, attributes)
+            case .text(let string): text += string
+            case .end(let name): end(name)
+            }
+        }
+
+        private func start(_ elementName: String, _ attributes: [String: String]) {
             depth += 1
             let name = elementName.lowercased()
             if depth == 1, ["rss", "feed", "rdf:rdf", "urlset", "sitemapindex"].contains(name) { sawFeedRoot = true }
@@ -184,18 +186,7 @@ public enum FeedParser {
             text = ""
         }
 
-        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
-
-        func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-            text += String(decoding: CDATABlock, as: UTF8.self)
-        }
-
-        func parser(
-            _ parser: XMLParser,
-            didEndElement elementName: String,
-            namespaceURI: String?,
-            qualifiedName: String?
-        ) {
+        private func end(_ elementName: String) {
             depth -= 1
             let name = elementName.lowercased()
             let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
