@@ -1,7 +1,8 @@
 import Foundation
 import NashraMessages
-import Parser
 import Testing
+
+@testable import Parser
 
 /// Who published a page and in which time zone, where the page says it in other ways than `og:site_name`.
 @Suite("Publishers named, credits kept, the page's own time zone") struct PublisherTests {
@@ -69,6 +70,20 @@ import Testing
         )
         #expect(eastern.credit == "المصري اليوم" && eastern.published == Date(timeIntervalSince1970: 1_763_848_800))
         #expect(try extract("", body: "<div class=\"date\">نشر في: 23 نوفمبر 2025</div>").credit == nil)
+    }
+
+    @Test("credit lines read by hand: vowel marks, Eastern digits, dashes without spaces, the first date that fits")
+    func creditLines() throws {
+        let marked = try #require(CreditLine("خبر نَشَرَ في بوابة الأهرام يوم ٣-١١-٢٠٢٥ مساء"))
+        #expect(marked.outlet == "بوابة الأهرام" && marked.day == 3 && marked.month == 11 && marked.year == 2025)
+        // «يوم» inside the outlet's name is passed over when no date follows it.
+        let named = try #require(CreditLine("نشر في اليوم يوم الجديد يوم 23 - 11 - 2025"))
+        #expect(named.outlet == "اليوم يوم الجديد")
+        #expect(CreditLine("نشر في المصري اليوم\nيوم 23 - 11 - 2025") == nil, "not across lines")
+        #expect(CreditLine("نشر في " + String(repeating: "ا", count: 61) + " يوم 23 - 11 - 2025") == nil)
+        #expect(CreditLine("نشر في أ يوم 23 - 11 - 2025") == nil, "a name of one letter is none")
+        #expect(CreditLine("نشر في الشروق يوم 23 - 11 - 25") == nil, "a year of four digits")
+        #expect(Publisher.credit(in: "نشر في الشروق يوم 31 - 02 - 2025", timeZone: .gmt)?.outlet == "الشروق")
     }
 
     @Test("a date printed alone by the headline, Arabic or Latin; a date inside a sentence is not the article's")

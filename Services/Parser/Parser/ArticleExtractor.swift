@@ -190,10 +190,17 @@ public struct ArticleExtractor: Sendable {
     /// The zone of the offset a date ends with (`…T03:01:00+04:00` → `GMT+0400`); nil for none or UTC (`Z`,
     /// `+00:00`, which servers write for any zone).
     static func statedZone(_ date: String) -> String? {
-        guard let match = date.firstMatch(of: /([+-])(\d{2}):?(\d{2})$/),
-            let hours = Int(match.output.2), let minutes = Int(match.output.3), hours <= 14, minutes < 60
+        // `±hh:mm` or `±hhmm` at the very end.
+        var tail = Array(date.utf8.suffix(6))
+        if tail.count == 6, tail[3] == UInt8(ascii: ":") { tail.remove(at: 3) } else { tail = Array(tail.suffix(5)) }
+        guard tail.count == 5, tail[0] == UInt8(ascii: "+") || tail[0] == UInt8(ascii: "-"),
+            tail[1...].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
         else { return nil }
-        let seconds = (match.output.1 == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
+        let digits = tail[1...].map { Int($0 - UInt8(ascii: "0")) }
+        let hours = digits[0] * 10 + digits[1]
+        let minutes = digits[2] * 10 + digits[3]
+        guard hours <= 14, minutes < 60 else { return nil }
+        let seconds = (tail[0] == UInt8(ascii: "-") ? -1 : 1) * (hours * 3600 + minutes * 60)
         guard seconds != 0 else { return nil }
         return TimeZone(secondsFromGMT: seconds)?.identifier
     }
