@@ -11,7 +11,10 @@ import Testing
 /// The public site against abusive clients, over real HTTP: a search budget per client (429 with Retry-After),
 /// queries answered without the archive, a reader's reports counted once and bounded, clients behind a trusted
 /// proxy told apart, and slow clients that do not hold up the others.
-@Suite("Abuse of the public site") struct AbuseTests {
+///
+/// Serialized: the 500 slow clients take 500 of this process's descriptors for 12 s, and the head-deadline test
+/// run beside them once saw its connection closed 12 s late, when they went.
+@Suite("Abuse of the public site", .serialized) struct AbuseTests {
     let local = AddressPolicy(allowList: "127.0.0.1/32")
 
     func site(_ make: (SQLiteArchive) -> ReaderSite) async throws -> (TestHTTPServer, ArticleStore) {
@@ -177,7 +180,7 @@ import Testing
             fds=()
             for i in $(seq 1 500); do exec {fd}<>/dev/tcp/127.0.0.1/\(port) && fds+=("$fd"); done
             echo "${#fds[@]}"
-            for byte in G E T ' ' /; do
+            for byte in G E T ' ' / a b c d e f g; do
                 for fd in "${fds[@]}"; do printf '%s' "$byte" >&"$fd" 2>/dev/null; done
                 sleep 1
             done
@@ -191,8 +194,10 @@ import Testing
                     let started = Date()
                     let response = try await http.fetch(server.base + path)
                     #expect(response.status == 200)
+                    // Well within the 12 s the slow clients take, with room for a machine busy with other work
+                    // (5 s was once exceeded beside a fuzzing run).
                     #expect(
-                        Date().timeIntervalSince(started) < 5 * TestEnvironment.timeScale,
+                        Date().timeIntervalSince(started) < 10 * TestEnvironment.timeScale,
                         "\(path) answered while the slow ones wait"
                     )
                 }
