@@ -77,6 +77,7 @@ struct ExtractCommand: ParsableCommand {
         }
         var extractor = ArticleExtractor()
         extractor.relativeDates = false  // a file's fetch time is unknown: «منذ ساعتين» cannot be placed
+        let affixes = TitleAffixes()  // learned per site, from the files given before
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         var failures = 0
@@ -94,7 +95,8 @@ struct ExtractCommand: ParsableCommand {
                     contentType: nil,
                     body: body
                 )
-                let article = try extractor.extract(page)
+                var article = try extractor.extract(page)
+                article.title = affixes.strip(article.title, outlet: URL(string: address)?.host ?? "")
                 output = Output(
                     path: path,
                     url: address,

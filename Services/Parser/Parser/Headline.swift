@@ -48,7 +48,7 @@ enum Headline {
 
     /// The title cut before each separator: segments whose texts, joined, give it back (each but the first
     /// starts with its separator).
-    private static func split(_ title: String) -> [(text: String, body: String)] {
+    static func split(_ title: String) -> [(text: String, body: String)] {
         var segments: [(text: String, body: String)] = []
         var rest = title[...]
         var lead = ""
@@ -72,7 +72,7 @@ enum Headline {
         return String(text)
     }
 
-    private static func words(_ segments: ArraySlice<(text: String, body: String)>) -> Int {
+    static func words(_ segments: ArraySlice<(text: String, body: String)>) -> Int {
         segments.reduce(0) { $0 + $1.body.split(separator: " ").count }
     }
 

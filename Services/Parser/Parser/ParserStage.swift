@@ -7,6 +7,8 @@ public struct ParserStage: StageProcessor {
     public let name = "parser"
     public let input = Topology.Stage.pages
     public let extractor: ArticleExtractor
+    /// The affixes each outlet puts on its headlines, learned from the pages this parser reads.
+    public let affixes = TitleAffixes()
 
     public init(extractor: ArticleExtractor = ArticleExtractor()) {
         self.extractor = extractor
@@ -18,7 +20,9 @@ public struct ParserStage: StageProcessor {
                 return .deadLetter("page \(page.url) answered HTTP \(page.status), not an article")
             }
             do {
-                return .done([.send(try extractor.extract(page), to: .articles)])
+                var article = try extractor.extract(page)
+                article.title = affixes.strip(article.title, outlet: page.sourceID)
+                return .done([.send(article, to: .articles)])
             } catch {
                 return .deadLetter(String(describing: error))
             }
