@@ -12,12 +12,18 @@ Sets (../shared/data/extraction, never copied into the repository):
 Speed: each system on every page of both sets, one process, one core: pages/s and MB/s of HTML, with title and
 date extracted (trafilatura: extract(..., with_metadata=True)).
 
+Held out by publisher: each set is also split in two halves with no publisher on both sides (trafilatura-dev by
+the page's site, fundus by its publisher; a site goes to half A or B by a hash of its name, so the split never
+changes), and both systems are scored on each half. Rules are developed on one half (`NASHRA_HALF=A` prints only
+that half's pages' scores) and judged on the other; a rule that helps only the half it was written on goes.
+
 Usage: extract_peer.py NASHRA_BINARY DATA_DIR
 """
 import collections
 import datetime
 import glob
 import gzip
+import hashlib
 import json
 import os
 import re
@@ -25,6 +31,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import urllib.parse
 
 import trafilatura
 
@@ -38,7 +46,7 @@ def load_trafilatura_set(root):
         path = os.path.join(root, "html", item["file"] + ".gz")
         if os.path.exists(path):
             pages.append({"path": path, "url": url, "with": item.get("with", []), "without": item.get("without", []),
-                          "date": item.get("date"), "title": item.get("title")})
+                          "date": item.get("date"), "title": item.get("title"), "publisher": site(url)})
     return pages
 
 
@@ -63,8 +71,21 @@ def load_fundus_set(root):
                 url = meta.get(os.path.basename(path), {}).get("url", "")
                 pages.append({"path": path, "url": url, "expected": "\n".join(parts),
                               "date": str(expected.get("publishing_date") or "")[:10] or None,
-                              "title": expected.get("title")})
+                              "title": expected.get("title"), "publisher": publisher})
     return pages
+
+
+def site(url):
+    """The site a page belongs to: its host without `www.`, cut to the registered name (`blog.example.co.uk` and
+    `example.co.uk` are one publisher)."""
+    labels = (urllib.parse.urlsplit(url).hostname or "").removeprefix("www.").split(".")
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in ("co", "com", "org", "net", "ac", "gov") else 2
+    return ".".join(labels[-keep:])
+
+
+def half(page):
+    """"A" or "B": the publisher's half, by a hash of its name."""
+    return "AB"[hashlib.sha1(page["publisher"].encode()).digest()[0] % 2]
 
 
 def bag(text):
@@ -171,33 +192,59 @@ def date_scores(pages, dates):
     return dated, right, wrong
 
 
+def scores(snippet_pages, fundus_pages, results, seconds, megabytes):
+    """One row's figures for `results` (per set: texts, titles, dates) on those pages."""
+    count = len(snippet_pages) + len(fundus_pages)
+    precision, recall, f1 = snippet_scores(snippet_pages, results[0][0])
+    fundus = sum(bag_f1(t, p["expected"]) for t, p in zip(results[1][0], fundus_pages)) / max(1, len(fundus_pages))
+    titles = sum(1 for r in results for t in r[1] if t)
+    dates = sum(1 for r in results for d in r[2] if d)
+    _, right, wrong = date_scores(snippet_pages + fundus_pages, results[0][2] + results[1][2])
+    _, exact, title_f1 = title_scores(snippet_pages + fundus_pages, results[0][1] + results[1][1])
+    speed = f"{count / seconds:>9.1f}{megabytes / seconds:>7.2f}" if seconds else f"{'':>16}"
+    return (f"{speed}{precision:>11.3f}{recall:>7.3f}{f1:>7.3f}{fundus:>11.3f}{titles:>8}{dates:>7}"
+            f"   {right:>5} / {wrong}   {exact:>5} / {title_f1:.3f}")
+
+
+def select(pages, results, name):
+    """The pages of half `name` and their results."""
+    keep = [i for i, p in enumerate(pages) if half(p) == name]
+    return [pages[i] for i in keep], tuple([r[i] for i in keep] for r in results[:3])
+
+
 def main():
     binary, data = sys.argv[1:3]
     snippet_pages = load_trafilatura_set(os.path.join(data, "extraction", "trafilatura-dev"))
     fundus_pages = load_fundus_set(os.path.join(data, "extraction", "fundus-dev"))
     megabytes = sum(len(gzip.open(p["path"]).read()) for p in snippet_pages + fundus_pages) / 1048576
     print(f"{len(snippet_pages)} trafilatura-dev pages, {len(fundus_pages)} fundus pages, {megabytes:.1f} MB of HTML")
+    for name in "AB":
+        a = [p for p in snippet_pages if half(p) == name]
+        b = [p for p in fundus_pages if half(p) == name]
+        print(f"half {name}: {len(a)} trafilatura-dev pages from {len({p['publisher'] for p in a})} sites,"
+              f" {len(b)} fundus pages from {len({p['publisher'] for p in b})} publishers")
     known = sum(1 for p in snippet_pages + fundus_pages if p.get("date"))
     titled_pages = sum(1 for p in snippet_pages + fundus_pages if p.get("title"))
-    print(f"{'system':<12}{'pages/s':>9}{'MB/s':>7}{'snippet P':>11}{'R':>7}{'F1':>7}{'fundus F1':>11}"
+    print(f"{'system':<16}{'pages/s':>9}{'MB/s':>7}{'snippet P':>11}{'R':>7}{'F1':>7}{'fundus F1':>11}"
           f"{'titles':>8}{'dates':>7}   dates where the sets give one ({known} pages): right / wrong;"
           f" titles: exact / word F1 ({titled_pages} pages)")
     systems = ("nashra",) if os.environ.get("NASHRA_ONLY") else ("trafilatura", "nashra")
+    only = os.environ.get("NASHRA_HALF")
+    rows = []
     for name in systems:
         results = []
         for pages in (snippet_pages, fundus_pages):
             results.append(run_trafilatura(pages) if name == "trafilatura" else run_nashra(binary, pages))
         seconds = results[0][3] + results[1][3]
-        count = len(snippet_pages) + len(fundus_pages)
-        precision, recall, f1 = snippet_scores(snippet_pages, results[0][0])
-        fundus = sum(bag_f1(t, p["expected"]) for t, p in zip(results[1][0], fundus_pages)) / max(1, len(fundus_pages))
-        titles = sum(1 for r in results for t in r[1] if t)
-        dates = sum(1 for r in results for d in r[2] if d)
-        _, right, wrong = date_scores(snippet_pages + fundus_pages, results[0][2] + results[1][2])
-        _, exact, title_f1 = title_scores(snippet_pages + fundus_pages, results[0][1] + results[1][1])
-        print(f"{name:<12}{count / seconds:>9.1f}{megabytes / seconds:>7.2f}{precision:>11.3f}{recall:>7.3f}"
-              f"{f1:>7.3f}{fundus:>11.3f}{titles:>8}{dates:>7}   {right:>5} / {wrong}"
-              f"   {exact:>5} / {title_f1:.3f}", flush=True)
+        if not only:
+            print(f"{name:<16}" + scores(snippet_pages, fundus_pages, results, seconds, megabytes), flush=True)
+        for part in "AB":
+            if only and part != only:
+                continue
+            snippets, first = select(snippet_pages, results[0], part)
+            fundus, second = select(fundus_pages, results[1], part)
+            rows.append(f"{name + ' half ' + part:<16}" + scores(snippets, fundus, (first, second), 0, 0))
+    print("\n".join(rows))
 
 
 if __name__ == "__main__":
