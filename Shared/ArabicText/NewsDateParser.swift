@@ -89,8 +89,11 @@ public enum NewsDateParser {
             if scanner.skip(":") {
                 guard let s = scanner.number(digits: 2) else { return nil }
                 second = s
-                if scanner.skip(".") || scanner.skip(",") { _ = scanner.digits() }
+                // A fraction after a point or a comma, or after a colon as some publishers write milliseconds
+                // (`22:06:08:684Z`).
+                if scanner.skip(".") || scanner.skip(",") || scanner.skip(":") { _ = scanner.digits() }
             }
+            _ = scanner.skip(" ")  // `2024-04-30 16:17:29 +02:00`, as some CMSs write JSON-LD
             zone = scanner.zone()
         }
         guard scanner.atEnd else { return nil }

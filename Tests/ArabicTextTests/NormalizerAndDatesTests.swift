@@ -69,6 +69,11 @@ import Testing
         )
         #expect(NewsDateParser.parse("منذ قليل") == nil)
         #expect(NewsDateParser.parse("") == nil)
+        // As publishers' JSON-LD writes them: milliseconds after a colon, a space before the offset.
+        #expect(NewsDateParser.parse("2025-11-23T08:15:00:684Z")?.timeIntervalSince(expected) == 0.0)
+        #expect(NewsDateParser.parse("2025-11-23 10:15:00 +02:00") == expected)
+        #expect(NewsDateParser.parse("٢٠٢٥-١١-٢٣ ١٠:١٥:٠٠ +٠٢:٠٠") == expected)
+        #expect(NewsDateParser.parse("2025-11-23T10:15:00 x") == nil)
     }
 
     @Test("dates in URL paths: full dates only, real days, years in range; noon in the publisher's zone")

@@ -251,6 +251,35 @@ import Testing
         let stated = try published(updated, "<p class=\"post-date\">23.07.2017</p>")
         #expect(stated.map { $0.ISO8601Format().prefix(10) } == "2017-07-23", "a stated date comes first")
         #expect(try published("", "") == nil, "no date stated, none invented")
+        // The first stated date that reads as one: a <time> in a local format does not hide JSON-LD's.
+        let modified =
+            "<script type=\"application/ld+json\">{\"@type\": \"NewsArticle\", \"dateModified\": \"2021-11-11\"}</script>"
+        let local = "<p>Am <time datetime=\"11.11 abends\">Donnerstag</time> in Berlin.</p>"
+        #expect(try published(modified, local)?.ISO8601Format().prefix(10) == "2021-11-11")
+    }
+
+    @Test("the date in an article's own <header> beside its headline; a forum's clock in the site's header is none")
+    func articleHeaderDates() throws {
+        let text = """
+            <p>Die Stadt hat heute einen neuen Plan für den Verkehr vorgestellt, der ab dem Sommer gilt.</p>
+            <p>Der Bürgermeister sagte, man habe lange mit den Anwohnern gesprochen und viele Ideen gesammelt.</p>
+            """
+        func published(_ body: String) throws -> Date? {
+            let html = "<html><head><title>Erste Maßnahmen</title></head><body>\(body)</body></html>"
+            return try extractor.extract(Fixture.page(body: Data(html.utf8))).published
+        }
+        #expect(
+            try published(
+                "<article><header><h1>Erste Maßnahmen</h1><p class=\"meta-info\">03.02.2022 15:34</p></header>\(text)"
+                    + "</article>"
+            ) == NewsDateParser.parse("2022-02-03T15:34:00Z")
+        )
+        #expect(
+            try published(
+                "<header><h1>Forum</h1><p class=\"time\">Aktuelle Zeit: 14.10.2020, 12:18</p></header>"
+                    + "<article>\(text)</article>"
+            ) == nil
+        )
     }
 
     @Test("a site's comment-policy notice at the end of the body stays out; a story about privacy stays in")

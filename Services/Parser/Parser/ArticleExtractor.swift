@@ -86,8 +86,11 @@ public struct ArticleExtractor: Sendable {
         ]
         let metaDate = metaDateKeys.lazy.compactMap { collector.meta[$0] }.first
         let modified: String? = structured.dateModified ?? collector.meta["article:modified_time"]
-        let dateText: String? =
-            structured.datePublished ?? metaDate ?? collector.timeDatetime ?? collector.abbrPublished ?? modified
+        // The stated dates in order of trust; the first that reads as a date (a `<time datetime="11.11.2021 18:00">`
+        // that does not must not hide the JSON-LD `dateModified` behind it).
+        let statedDates = [
+            structured.datePublished, metaDate, collector.timeDatetime, collector.abbrPublished, modified,
+        ]
         // A date without an offset is read in the publisher's time zone (from the sources file).
         let zone = page.sourceHints?.timezone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
         let ruleDate = collector.ruleDateLine.flatMap { line in
@@ -105,7 +108,10 @@ public struct ArticleExtractor: Sendable {
             paragraphs.removeAll { $0.utf8.count < 400 && Publisher.credit(in: $0, timeZone: zone) != nil }
         }
         // Each source of a date is read only when the ones before it gave none.
-        var published: Date? = ruleDate ?? dateText.flatMap { NewsDateParser.parse($0, timeZone: zone) }
+        let stated = statedDates.lazy.compactMap { text in
+            text.flatMap { text in NewsDateParser.parse(text, timeZone: zone).map { (text: text, date: $0) } }
+        }.first
+        var published: Date? = ruleDate ?? stated?.date
         published =
             published
             ?? collector.dateLines.lazy.compactMap { line in
@@ -173,7 +179,7 @@ public struct ArticleExtractor: Sendable {
         article.discoveredAt = page.discoveredAt
         article.timeZone =
             page.sourceHints?.timezone.flatMap { TimeZone(identifier: $0)?.identifier }
-            ?? dateText.flatMap(Self.statedZone)
+            ?? stated.flatMap { Self.statedZone($0.text) }
         article.credit = credit?.outlet
         return article
     }
@@ -367,6 +373,14 @@ private struct Collector {
     private var inJSONLD = false
     private var articleDepth = 0
     private var boilerplateDepth = 0
+    /// The `<header>` elements open, each marked when it is an article's (opened inside `<article>`): that one holds
+    /// the headline, the byline and the date (`<article><header><h1>…</h1><p class="meta">03.02.2022</p>`), not
+    /// the site's menu. It is not boilerplate for the date lines and the texts by the headline; its images and
+    /// paragraphs stay out as before. (A `<header>` outside an article, where a forum keeps "the time now" beside
+    /// its name in an `<h1>`, stays boilerplate.)
+    private var openHeaders: [Bool] = []
+    private var articleHeaders = 0
+    private var outsideBoilerplateForDates: Bool { boilerplateDepth - articleHeaders == 0 }
     private var buffer = ""
     private var capturing: String?
 
@@ -444,7 +458,11 @@ private struct Collector {
             }
             stack.append(name)
             if let rules { applyRules(rules, name, attributes) }
-            if dateDepth == nil, boilerplateDepth == 0, dateLines.count < 8,
+            if name == "header" {
+                openHeaders.append(articleDepth > 0)
+                if articleDepth > 0 { articleHeaders += 1 }
+            }
+            if dateDepth == nil, outsideBoilerplateForDates, dateLines.count < 8,
                 name == "time" || scorer.startNamesDate
             {
                 dateDepth = stack.count
@@ -501,7 +519,7 @@ private struct Collector {
             {
                 copyrightLines.append(text)
             }
-            if boilerplateDepth == 0, text.utf8.count <= 120, afterHeadline.count < 12 {
+            if outsideBoilerplateForDates, text.utf8.count <= 120, afterHeadline.count < 12 {
                 if h1 == nil {
                     beforeHeadline.append(text)
                     if beforeHeadline.count > 6 { beforeHeadline.removeFirst() }
@@ -512,7 +530,7 @@ private struct Collector {
             if (ruleTitleDepth != nil || ruleDateDepth != nil) && ruleBuffer.utf8.count < 1000 { ruleBuffer += text }
             if dateDepth != nil {
                 if dateBuffer.utf8.count < 300 { dateBuffer += text }
-            } else if boilerplateDepth == 0, dateLines.count < 8, text.utf8.count < 300,
+            } else if outsideBoilerplateForDates, dateLines.count < 8, text.utf8.count < 300,
                 Self.datePhrases.contains(where: { MainTextScorer.contains(text, $0) })
             {
                 dateLines.append(text)
@@ -544,6 +562,9 @@ private struct Collector {
             }
             if name == "article" { articleDepth = max(0, articleDepth - 1) }
             if Self.isBoilerplate(name) { boilerplateDepth = max(0, boilerplateDepth - 1) }
+            if name == "header", let inArticle = openHeaders.popLast(), inArticle {
+                articleHeaders = max(0, articleHeaders - 1)
+            }
             if !stack.isEmpty { stack.removeLast() }
         }
     }
