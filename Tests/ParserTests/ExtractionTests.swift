@@ -258,7 +258,7 @@ import Testing
         #expect(try published(modified, local)?.ISO8601Format().prefix(10) == "2021-11-11")
     }
 
-    @Test("the date in an article's own <header> beside its headline; a forum's clock in the site's header is none")
+    @Test("the date in an article's own <header>, a date after its label; a forum's clock in the site's header is none")
     func articleHeaderDates() throws {
         let text = """
             <p>Die Stadt hat heute einen neuen Plan für den Verkehr vorgestellt, der ab dem Sommer gilt.</p>
@@ -273,6 +273,17 @@ import Testing
                 "<article><header><h1>Erste Maßnahmen</h1><p class=\"meta-info\">03.02.2022 15:34</p></header>\(text)"
                     + "</article>"
             ) == NewsDateParser.parse("2022-02-03T15:34:00Z")
+        )
+        // A label in one element, its date in the next.
+        #expect(
+            try published("<article><h1>Erste Maßnahmen</h1><p><b>Aktualisiert am </b>17.01.2021.</p>\(text)</article>")
+                == NewsDateParser.parse("2021-01-17T00:00:00Z")
+        )
+        #expect(
+            try published(
+                "<article><h1>Erste Maßnahmen</h1><div><span>تاريخ النشر:</span> <span>٢٣ نوفمبر ٢٠٢٥</span></div>"
+                    + "\(text)</article>"
+            ) == NewsDateParser.parse("2025-11-23T00:00:00Z")
         )
         #expect(
             try published(

@@ -368,6 +368,8 @@ private struct Collector {
 
     private var dateDepth: Int?
     private var dateBuffer = ""
+    /// A date phrase or label that held no date: the next text is read with it.
+    private var dateLabel: String?
 
     private var stack: [String] = []
     private var inJSONLD = false
@@ -437,6 +439,10 @@ private struct Collector {
     }
     static let copyrightMarks = ["©", "حقوق", "Copyright", "copyright"]
     /// Words that open a date line in a text node: Arabic, and the international outlets' languages.
+    /// Labels that are all their element holds, the date following in the next one («Datum», «التاريخ:»).
+    static let dateLabels: Set<String> = [
+        "Datum", "Datum:", "Date", "Date:", "التاريخ", "التاريخ:", "تاريخ النشر", "تاريخ النشر:", "تاريخ", "تاريخ:",
+    ]
     static let datePhrases = [
         "نشر", "نُشر", "بتاريخ", "آخر تحديث", "اخر تحديث", "Veröffentlicht", "veröffentlicht", "Stand:",
         "Published", "published on", "Posted on", "posted on", "Publié le", "publié le", "Aktualisiert", "Updated",
@@ -530,10 +536,16 @@ private struct Collector {
             if (ruleTitleDepth != nil || ruleDateDepth != nil) && ruleBuffer.utf8.count < 1000 { ruleBuffer += text }
             if dateDepth != nil {
                 if dateBuffer.utf8.count < 300 { dateBuffer += text }
+            } else if let label = dateLabel, text.contains(where: { !$0.isWhitespace }) {
+                // A label in one element and its date in the next: «<b>Aktualisiert am </b>17.01.2021»,
+                // «<span>تاريخ النشر:</span> <span>٢٣ نوفمبر ٢٠٢٥</span>».
+                dateLabel = nil
+                if text.utf8.count < 300 { dateLines.append(label + " " + text) }
             } else if outsideBoilerplateForDates, dateLines.count < 8, text.utf8.count < 300,
                 Self.datePhrases.contains(where: { MainTextScorer.contains(text, $0) })
+                    || Self.dateLabels.contains(text.trimmingCharacters(in: .whitespaces))
             {
-                dateLines.append(text)
+                if text.contains(where: \.isNumber) { dateLines.append(text) } else { dateLabel = text }
             }
         case .end(let name):
             scorer.end(name)
