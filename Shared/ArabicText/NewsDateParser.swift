@@ -54,6 +54,15 @@ public enum NewsDateParser {
             {
                 return date
             }
+            // 29-10-2021: day first, as Europe and the Arab world write it, and only when the day cannot be a
+            // month (10-11-2021 could be either, and is left alone).
+            if parts.count >= 3, let year = number(parts[2].prefix(4), digits: 4...4),
+                parts[2].count == 4 || !(parts[2].dropFirst(4).first?.isNumber ?? false),
+                let first = number(parts[0], digits: 2...2), first > 12,
+                let date = day(year, number(parts[1], digits: 2...2), first)
+            {
+                return date
+            }
         }
         return nil
     }

@@ -87,6 +87,8 @@ import Testing
             "https://masrawy.com/news/2025-11-23-وزير_الصحة",
             "https://example.com/archive/2025_11_23_health.html",
             "https://example.com/2025/11/23-health?page=2",
+            "https://weisser-ring.example/meldungen/23-11-2025",  // day first, the day past 12
+            "https://example.com/news/23_11_2025-health.html",
         ] {
             #expect(NewsDateParser.fromURL(url, timeZone: cairo, now: now) == noon, "\(url)")
         }
@@ -101,6 +103,8 @@ import Testing
             "https://example.com/1800/01/01/x", "https://example.com/2031/01/01/x",  // out of range
             "https://example.com/news?date=2025/11/23",  // the query is not the path
             "https://example.com/20251123/x",  // eight digits may be an id
+            "https://example.com/news/10-11-2025",  // the 10th of November or the 11th of October: left alone
+            "https://example.com/news/23-11-20251",  // not a year
         ] {
             #expect(NewsDateParser.fromURL(url, timeZone: cairo, now: now) == nil, "\(url)")
         }

@@ -18,6 +18,8 @@ struct StructuredData {
     static let articleTypes: Set<String> = [
         "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting", "webpage",
         "liveblogposting", "opinionnewsarticle", "backgroundnewsarticle", "socialmediaposting", "report",
+        // A page's own work of other kinds states its publication the same way.
+        "techarticle", "scholarlyarticle", "howto", "recipe", "creativework",
     ]
 
     init(jsonLD: [String]) {
