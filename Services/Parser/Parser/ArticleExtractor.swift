@@ -543,7 +543,7 @@ private struct Collector {
                 if text.utf8.count < 300 { dateLines.append(label + " " + text) }
             } else if outsideBoilerplateForDates, dateLines.count < 8, text.utf8.count < 300,
                 Self.datePhrases.contains(where: { MainTextScorer.contains(text, $0) })
-                    || Self.dateLabels.contains(text.trimmingCharacters(in: .whitespaces))
+                    || (text.utf8.count <= 40 && Self.dateLabels.contains(text.trimmingCharacters(in: .whitespaces)))
             {
                 if text.contains(where: \.isNumber) { dateLines.append(text) } else { dateLabel = text }
             }
