@@ -30,11 +30,16 @@ public struct DeadLetterQueue: Sendable {
     /// Why a letter is dead: the stage's own reason (`x-nashra-error`), else what RabbitMQ recorded when it
     /// dead-lettered the message itself (`x-death`: a quorum queue's delivery limit, a length limit).
     public static func reason(of letter: RawDelivery) -> String {
+        recordedReason(of: letter) ?? "(none recorded)"
+    }
+
+    /// The reason `reason(of:)` gives, nil when neither the stage nor RabbitMQ recorded one.
+    public static func recordedReason(of letter: RawDelivery) -> String? {
         if let error = letter.stringHeader(NashraHeader.error) { return error }
         if let death = letter.death {
             return "dead-lettered by RabbitMQ: \(death.reason) in \(death.queue) (\(death.count) time(s))"
         }
-        return "(none recorded)"
+        return nil
     }
 
     /// Messages waiting in the dead-letter queue now.

@@ -7,7 +7,7 @@ public struct ReplayAudit: Codable, Sendable, Equatable {
     public struct DeadLetter: Sendable {
         /// The page's URL when the body names one (a fetch job, a page, an article), else nil (poison).
         public var url: String?
-        /// The `x-nashra-error` header.
+        /// The stage's `x-nashra-error` header, else RabbitMQ's `x-death` (a quorum queue's delivery limit).
         public var reason: String?
         public init(url: String?, reason: String?) {
             self.url = url

@@ -77,7 +77,7 @@ struct AuditCommand: AsyncParsableCommand {
             guard waiting > 0 else { continue }
             for letter in await queue.peek(limit: min(waiting, 60_000)) {
                 letters.append(
-                    .init(url: ReplayAudit.url(inBody: letter.body), reason: letter.stringHeader(NashraHeader.error))
+                    .init(url: ReplayAudit.url(inBody: letter.body), reason: DeadLetterQueue.recordedReason(of: letter))
                 )
             }
         }
