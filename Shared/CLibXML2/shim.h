@@ -29,6 +29,36 @@ typedef void (*nashra_start_element)(void *context, const xmlChar *name, const x
 typedef void (*nashra_end_element)(void *context, const xmlChar *name);
 typedef void (*nashra_characters)(void *context, const xmlChar *characters, int length);
 
+/// Gives `parser` a SAX handler of its own with the three callbacks and `context`: the handler is not marked
+/// XML_SAX2_MAGIC, so an XML parse calls it the SAX1 way (qualified names, attributes in pairs), as HTML's does.
+/// Returns 0, or -1 when no handler could be allocated.
+static inline int nashra_sax_install(
+    xmlParserCtxtPtr parser, void *context,
+    nashra_start_element start, nashra_end_element end, nashra_characters characters)
+{
+    xmlSAXHandlerPtr handler = (xmlSAXHandlerPtr)xmlMalloc(sizeof(xmlSAXHandler));
+    if (handler == NULL) return -1;
+    memset(handler, 0, sizeof(xmlSAXHandler));
+    handler->initialized = 1;
+    handler->startElement = start;
+    handler->endElement = end;
+    handler->characters = characters;
+    handler->cdataBlock = characters;
+    if (parser->sax != NULL) xmlFree(parser->sax);
+    parser->sax = handler;
+    parser->userData = context;
+    return 0;
+}
+
+/// Frees what a parse leaves (a document, if libxml2 made one) with the parser.
+static inline void nashra_sax_free(xmlParserCtxtPtr parser, int html) {
+    if (parser->myDoc != NULL) {
+        xmlFreeDoc(parser->myDoc);
+        parser->myDoc = NULL;
+    }
+    if (html) htmlFreeParserCtxt(parser); else xmlFreeParserCtxt(parser);
+}
+
 /// Parses an HTML document with libxml2's error-tolerant parser in SAX mode (no tree is built): elements, their
 /// ends (implied ones included) and text go to the callbacks with `context`. `encoding` may be NULL (the
 /// parser then reads the page's own declaration). Returns 0, or -1 when no parser could be made.
@@ -38,31 +68,17 @@ static inline int nashra_html_sax_parse_loud(
 {
     htmlParserCtxtPtr parser = htmlCreateMemoryParserCtxt(buffer, size);
     if (parser == NULL) return -1;
-    htmlSAXHandlerPtr handler = (htmlSAXHandlerPtr)xmlMalloc(sizeof(htmlSAXHandler));
-    if (handler == NULL) {
+    if (nashra_sax_install(parser, context, start, end, characters) != 0) {
         htmlFreeParserCtxt(parser);
         return -1;
     }
-    memset(handler, 0, sizeof(htmlSAXHandler));
-    handler->initialized = 1;
-    handler->startElement = start;
-    handler->endElement = end;
-    handler->characters = characters;
-    handler->cdataBlock = characters;
-    if (parser->sax != NULL) xmlFree(parser->sax);
-    parser->sax = handler;
-    parser->userData = context;
     if (encoding != NULL) {
         xmlCharEncodingHandlerPtr converter = xmlFindCharEncodingHandler(encoding);
         if (converter != NULL) xmlSwitchToEncoding(parser, converter);
     }
     htmlCtxtUseOptions(parser, NASHRA_HTML_PARSE_OPTIONS);
     htmlParseDocument(parser);
-    if (parser->myDoc != NULL) {
-        xmlFreeDoc(parser->myDoc);
-        parser->myDoc = NULL;
-    }
-    htmlFreeParserCtxt(parser);
+    nashra_sax_free(parser, 1);
     return 0;
 }
 
@@ -81,29 +97,14 @@ static inline int nashra_xml_sax_parse_loud(
 {
     xmlParserCtxtPtr parser = xmlCreateMemoryParserCtxt(buffer, size);
     if (parser == NULL) return -1;
-    xmlSAXHandlerPtr handler = (xmlSAXHandlerPtr)xmlMalloc(sizeof(xmlSAXHandler));
-    if (handler == NULL) {
+    if (nashra_sax_install(parser, context, start, end, characters) != 0) {
         xmlFreeParserCtxt(parser);
         return -1;
     }
-    // A handler not marked XML_SAX2_MAGIC is called the SAX1 way: qualified names, attributes in pairs.
-    memset(handler, 0, sizeof(xmlSAXHandler));
-    handler->initialized = 1;
-    handler->startElement = start;
-    handler->endElement = end;
-    handler->characters = characters;
-    handler->cdataBlock = characters;
-    if (parser->sax != NULL) xmlFree(parser->sax);
-    parser->sax = handler;
-    parser->userData = context;
     xmlCtxtUseOptions(parser, NASHRA_XML_PARSE_OPTIONS);
     xmlParseDocument(parser);
     int status = parser->wellFormed ? 0 : 1;
-    if (parser->myDoc != NULL) {
-        xmlFreeDoc(parser->myDoc);
-        parser->myDoc = NULL;
-    }
-    xmlFreeParserCtxt(parser);
+    nashra_sax_free(parser, 0);
     return status;
 }
 
