@@ -293,6 +293,36 @@ import Testing
         )
     }
 
+    @Test("an article cut by advertisements into wrappers of one class is read whole, the ads and the sidebar left out")
+    func articleInSeveralWrappers() throws {
+        let parts = [
+            [
+                "قال وزير المالية إن الموازنة الجديدة تزيد الإنفاق على التعليم والصحة بنسبة كبيرة هذا العام المالي.",
+                "وأضاف أن الحكومة ستخفض العجز تدريجياً خلال ثلاث سنوات مع الحفاظ على برامج الحماية الاجتماعية.",
+            ],
+            [
+                "وأوضح الوزير أن الإيرادات الضريبية ارتفعت بفضل توسيع القاعدة الضريبية وميكنة منظومة التحصيل.",
+                "ولفت إلى أن الدين العام سيبدأ في التراجع كنسبة من الناتج المحلي اعتباراً من العام المقبل.",
+            ],
+            [
+                "واختتم بأن مجلس النواب سيناقش مشروع الموازنة خلال الأسبوعين القادمين قبل إقراره نهائياً.",
+                "ومن المنتظر أن يصوت المجلس على المشروع في جلسة عامة يحضرها رئيس الوزراء.",
+            ],
+        ]
+        let wrappers = parts.map { paragraphs in
+            "<div class=\"grid__container\"><div class=\"grid__content article__content\">"
+                + paragraphs.map { "<p>\($0)</p>" }.joined() + "</div></div>"
+                + "<aside class=\"grid__sidebar\"><p>اشترك في النشرة البريدية لتصلك أهم الأخبار كل صباح مجاناً</p></aside>"
+                + "<div class=\"ad full-bleed\"><span>إعلان</span></div>"
+        }
+        let html = """
+            <html lang="ar"><head><meta charset="utf-8"><title>موازنة العام الجديد</title></head><body>
+            <h1>موازنة العام الجديد</h1><div class="sidebar-grid">\(wrappers.joined())</div></body></html>
+            """
+        let article = try extractor.extract(Fixture.page(body: Data(html.utf8)))
+        #expect(article.paragraphs == parts.flatMap { $0 })
+    }
+
     @Test("a site's comment-policy notice at the end of the body stays out; a story about privacy stays in")
     func siteNotices() throws {
         let story = [

@@ -39,6 +39,8 @@ struct MainTextScorer {
         var reader = false
         /// A block or container element: text directly inside it is its own.
         var ownsText = false
+        /// A hash of the class attribute (0 for none): containers of one class play one part.
+        var classKey: UInt64 = 0
     }
 
     struct Block {
@@ -244,7 +246,8 @@ struct MainTextScorer {
                 penalised: penalised,
                 strongly: strongly,
                 reader: hint.reader,
-                ownsText: kind != .other
+                ownsText: kind != .other,
+                classKey: kind == .container ? attributes["class"].map { FNV1a.hash(utf8: $0) } ?? 0 : 0
             )
         )
         openBlocks.append(nil)
@@ -409,6 +412,16 @@ struct MainTextScorer {
         for (index, node) in nodes.enumerated()
         where index != best && node.parent == parent && node.score >= max(10, bestScore * 0.2) && !node.penalised {
             chosen.insert(index)
+        }
+        // And the containers of its class elsewhere: an article cut by advertisements into blocks that each sit
+        // in a wrapper of their own (`<div class="article__content">` three times, with ads between the wrappers).
+        if nodes[best].classKey != 0 {
+            for (index, node) in nodes.enumerated()
+            where index != best && node.classKey == nodes[best].classKey && node.tag == nodes[best].tag
+                && node.score >= max(10, bestScore * 0.2) && !node.penalised && !excluded[index]
+            {
+                chosen.insert(index)
+            }
         }
 
         // Which blocks are inside a chosen container, and what penalties lie on the way up to it. When the
