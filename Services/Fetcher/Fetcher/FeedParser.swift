@@ -22,8 +22,8 @@ public struct FeedDocument: Sendable, Equatable {
 /// Reads RSS 2.0, RSS 1.0 (RDF), Atom, JSON Feed, XML sitemaps (Google News sitemaps with
 /// `news:publication_date`, and sitemap indexes) and, for an HTML page, the feeds it advertises with
 /// `<link rel="alternate">` (auto-discovery). XML goes through libxml2's SAX parser (`HTMLDocument.walkXML`, so
-/// the encoding declared in the prolog, windows-1256 included, is honoured, and errors are recovered from). Links are resolved against the
-/// feed URL and canonicalised.
+/// the encoding declared in the prolog, windows-1256 included, is honoured, and errors are recovered from). Links
+/// are resolved against the feed URL and canonicalised.
 public enum FeedParser {
     /// The most children of a sitemap index followed (the newest by `lastmod`).
     public static let maximumSitemaps = 20
