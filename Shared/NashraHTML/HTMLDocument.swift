@@ -184,7 +184,8 @@ public enum HTMLDocument {
                     let (attribute, isWanted) = name(key)
                     if attribute == "type", let value {
                         let type = String(cString: value)
-                        structuredData = type.contains("ld+json")
+                        // The standard library's search: Foundation's bridges the string first.
+                        structuredData = type.utf8.firstRange(of: "ld+json".utf8) != nil
                         htmlTemplate = type.hasSuffix("/template") || type.hasSuffix("/x-template")
                     }
                     // A value-less attribute (`hidden`) is present with an empty value.

@@ -7,7 +7,7 @@ import Foundation
 extension MainTextScorer {
     /// Sentences of aggregators and news sites that are never the article, whatever their markup: the report
     /// notice, "read the original", "read also", copyright and follow-us lines (short blocks only).
-    static let boilerplatePhrases = [
+    static let boilerplatePhrases = PhraseSet([
         "شكرا على الإبلاغ", "شكرا على الابلاغ", "انقر هنا لقراءة الخبر", "اقرأ أيضا", "اقرأ أيضاً", "اقرا ايضا",
         "جميع الحقوق محفوظة", "تابعونا على", "للمزيد من الأخبار", "لا تعبر عن رأي", "لا تعبر بالضرورة عن رأي",
         "لا تعبّر عن رأي", "إرشادات الاستخدام", "Read more", "All rights reserved",
@@ -17,7 +17,7 @@ extension MainTextScorer {
         "Das könnte Dich auch interessieren", "Verwandte Beiträge", "Verwandte Artikel", "Mehr zum Thema",
         "Weiterlesen", "weiterlesen", "Kommentare schreiben", "Lire aussi", "À lire aussi", "Artículos relacionados",
         "Leer más", "Weiterführende Links", "Weiterführender Link", "Neueste Artikel", "Externer Inhalt",
-    ]
+    ])
 
     /// Words of a site's own notices (comment policy, privacy, terms of use), which can run to a few hundred
     /// characters: CNN Arabic ends its articles with «ترحب شبكة CNN بالنقاش الحيوي والمفيد، وكي لا نضطر … إلى

@@ -493,7 +493,7 @@ struct MainTextScorer {
             if density > 0.5 { continue }
             if length < (heading ? 4 : 15) { continue }
             if heading && text == normalisedTitle { continue }
-            if length < 200, Self.boilerplatePhrases.contains(where: { Self.contains(text, $0) }) { continue }
+            if length < 200, Self.boilerplatePhrases.occurs(in: text) { continue }
             if Self.isSiteNotice(text, length: length) { continue }
             if length < 100, Self.metadataPrefixes.contains(where: { text.hasPrefix($0) }) { continue }
             if length < 100, Self.isArabicDateLine(text) { continue }
