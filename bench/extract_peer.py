@@ -10,7 +10,8 @@ Sets (../shared/data/extraction, never copied into the repository):
   words (lower-cased word tokens, multiset overlap): F1 per page, averaged.
 
 Speed: each system on every page of both sets, one process, one core: pages/s and MB/s of HTML, with title and
-date extracted (trafilatura: extract(..., with_metadata=True)).
+date extracted (trafilatura: extract(..., with_metadata=True)); the best of NASHRA_BENCH_RUNS rounds (3), the
+systems taking turns.
 
 Held out by publisher: each set is also split in two halves with no publisher on both sides (trafilatura-dev by
 the page's site, fundus by its publisher; a site goes to half A or B by a hash of its name, so the split never
@@ -230,14 +231,25 @@ def main():
           f" titles: exact / word F1 ({titled_pages} pages)")
     systems = ("nashra",) if os.environ.get("NASHRA_ONLY") else ("trafilatura", "nashra")
     only = os.environ.get("NASHRA_HALF")
+    # Speed is the best of several rounds, the systems taking turns: on a shared machine a single run's time
+    # moves by a third with what else runs, and the least disturbed run is the closest to each one's own speed.
+    # The scores are deterministic: they come from the first round.
+    runs = int(os.environ.get("NASHRA_BENCH_RUNS", "1" if only else "3"))
+    first_round, best = {}, {}
+    for _ in range(runs):
+        for name in systems:
+            results = []
+            for pages in (snippet_pages, fundus_pages):
+                results.append(run_trafilatura(pages) if name == "trafilatura" else run_nashra(binary, pages))
+            first_round.setdefault(name, results)
+            best[name] = min(best.get(name, float("inf")), results[0][3] + results[1][3])
+    if not only:
+        print(f"(pages/s: the best of {runs} rounds)")
     rows = []
     for name in systems:
-        results = []
-        for pages in (snippet_pages, fundus_pages):
-            results.append(run_trafilatura(pages) if name == "trafilatura" else run_nashra(binary, pages))
-        seconds = results[0][3] + results[1][3]
+        results = first_round[name]
         if not only:
-            print(f"{name:<16}" + scores(snippet_pages, fundus_pages, results, seconds, megabytes), flush=True)
+            print(f"{name:<16}" + scores(snippet_pages, fundus_pages, results, best[name], megabytes), flush=True)
         for part in "AB":
             if only and part != only:
                 continue
