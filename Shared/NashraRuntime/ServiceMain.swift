@@ -32,8 +32,9 @@ public enum ServiceMain {
         return Logger(label: label)
     }
 
-    /// A service's process: its settings read, logging and metrics bootstrapped (`label`), then `body`; an error
-    /// is logged as critical and ends the process with status 1 (a bad flag has ended it with 64 before this).
+    /// A service's process: its settings read, logging and metrics bootstrapped (`label`), the allocator's free
+    /// memory returned every minute (`MemoryTrim`), then `body`; an error is logged as critical and ends the
+    /// process with status 1 (a bad flag has ended it with 64 before this).
     public static func start(
         _ settings: SettingOptions,
         label: String,
@@ -42,6 +43,8 @@ public enum ServiceMain {
     ) async throws {
         let configuration = try settings.configuration()
         let logger = bootstrap(configuration, label: label, histogramBuckets: histogramBuckets)
+        let trimming = MemoryTrim.periodically()
+        defer { trimming.cancel() }
         do {
             try await body(configuration, logger)
         } catch {
