@@ -139,12 +139,7 @@ public struct ReplayPlan: Sendable {
         }
         // Good articles in publication order, then the hostile pages spread evenly through the same timeline.
         var timeline: [(position: Double, behaviour: ReplayBehaviour)] = (0..<settings.articles).map { number in
-            let behaviour: ReplayBehaviour =
-                settings.flakyEvery > 0 && number % settings.flakyEvery == settings.flakyEvery / 2
-                ? .unavailableOnce
-                : settings.flakyEvery > 0 && number % settings.flakyEvery == settings.flakyEvery - 1
-                    ? .throttledOnce : .article
-            return (Double(number), behaviour)
+            (Double(number), .article)
         }
         let hostile = ReplayBehaviour.hostile.flatMap { Array(repeating: $0, count: max(0, settings.hostile)) }
         for (number, behaviour) in hostile.enumerated() {
@@ -153,8 +148,17 @@ public struct ReplayPlan: Sendable {
         }
         timeline.sort { $0.position < $1.position }
         var pages = [[ReplayArticle]](repeating: [], count: hosts)
-        for (number, entry) in timeline.enumerated() {
+        var goodSoFar = [Int](repeating: 0, count: hosts)  // per outlet
+        for (number, var entry) in timeline.enumerated() {
             let outlet = outlets[number % hosts]
+            if entry.behaviour == .article {
+                entry.behaviour = Self.behaviour(
+                    rank: goodSoFar[outlet.index],
+                    outlet: outlet.index,
+                    settings.flakyEvery
+                )
+                goodSoFar[outlet.index] += 1
+            }
             let published =
                 settings.rate > 0 ? start.addingTimeInterval(entry.position / settings.rate) : start
             pages[outlet.index].append(
@@ -169,6 +173,21 @@ public struct ReplayPlan: Sendable {
             )
         }
         self.pages = pages
+    }
+
+    /// One 503-once and one 429-once in every `flakyEvery` articles of each outlet (by the article's rank among the
+    /// outlet's own), at places that differ from outlet to outlet, so that the outlets do not all fail at once.
+    /// Chosen by the article's number over all outlets, as before, an outlet count that is a multiple of
+    /// `flakyEvery` (50 outlets, one in 25) sent every flaky article of a kind to the same two outlets: in the
+    /// hour-long soak those answered 429 to everything they published, the frontier honoured each `Retry-After`,
+    /// and they fell twenty minutes behind, two outlets after another.
+    static func behaviour(rank: Int, outlet: Int, _ every: Int) -> ReplayBehaviour {
+        guard every > 0 else { return .article }
+        switch (rank + outlet * 7) % every {
+        case every / 2: return .unavailableOnce
+        case every - 1: return .throttledOnce
+        default: return .article
+        }
     }
 
     /// Every page, in publication order.

@@ -23,6 +23,29 @@ private func testCorpus() throws -> ReplayCorpus {
 }
 
 @Suite("Replay publisher and run audits") struct ReplaySiteTests {
+    @Test("articles that fail once are spread over every outlet, one of each kind in 25, whatever the outlet count")
+    func flakySpread() throws {
+        for hosts in [50, 25, 24, 7] {
+            var settings = ReplayPlan.Settings()
+            settings.articles = 5_000
+            settings.hosts = hosts
+            settings.hostile = 1
+            let plan = ReplayPlan(settings: settings, stories: 3)
+            for kind in [ReplayBehaviour.unavailableOnce, .throttledOnce] {
+                // Each outlet: one in 25 of its own articles (in the soak, 50 outlets and one in 25 over all of them
+                // had sent every 429 to two outlets at a time).
+                for page in plan.pages {
+                    let good = page.filter { $0.fate == .stored }.count
+                    let flaky = page.filter { $0.behaviour == kind }.count
+                    #expect(
+                        flaky >= good / 25 && flaky <= good / 25 + 1,
+                        "\(hosts) outlets, \(kind): \(flaky) of \(good)"
+                    )
+                }
+            }
+        }
+    }
+
     @Test("the plan: every good article and hostile page once, one port per outlet, publication paced by --rate")
     func plan() throws {
         var settings = ReplayPlan.Settings()
