@@ -155,14 +155,14 @@ extension PostgresArchive {
         -> Set<String>
     {
         var removed = Set<String>()
-        for try await id in try await connection.query(
+        for row in try await connection.wholeResult(
             "SELECT id FROM removed_articles WHERE id = ANY(\(batch.map(\.article.id)))",
             logger: logger
-        ).decode(String.self) { removed.insert(id) }
+        ) { removed.insert(try row.decode(String.self)) }
         var hidden = Set<String>()
-        for try await source in try await connection.query("SELECT source_id FROM hidden_sources", logger: logger)
-            .decode(String.self)
-        { hidden.insert(source) }
+        for row in try await connection.wholeResult("SELECT source_id FROM hidden_sources", logger: logger) {
+            hidden.insert(try row.decode(String.self))
+        }
         return Set(
             batch.lazy.map(\.article).filter { removed.contains($0.id) || hidden.contains($0.sourceID) }.map(\.id)
         )

@@ -23,7 +23,8 @@ import StoryGrouping
 /// server process is killed while it runs (the same case, two runs in four: the writer waited on the story
 /// candidates' query, its connection long closed, and stored nothing more). Past the deadline the write is
 /// abandoned and counts as the database's trouble: the store stage holds the batch and tries again on a new
-/// connection.
+/// connection. Its results are read whole (`wholeResult`): a result read as an async sequence crashed the writer
+/// when the server went away in the middle of it.
 extension PostgresArchive {
     @discardableResult
     public func store(_ batch: [ClassifiedArticle]) async throws -> Set<String> {
@@ -37,13 +38,14 @@ extension PostgresArchive {
         let forms = await Self.forms.run { Self.searchForms(of: batch) }
         let logger = logger
         return try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.storyLock))", logger: logger)
-            try await connection.query("SET LOCAL synchronous_commit TO on", logger: logger)
+            _ = try await connection.wholeResult("SELECT pg_advisory_xact_lock(\(Self.storyLock))", logger: logger)
+            _ = try await connection.wholeResult("SET LOCAL synchronous_commit TO on", logger: logger)
             var stored: [String: (hash: String, topic: String, published: Double?)] = [:]
-            for try await (id, hash, topic, published) in try await connection.query(
+            for row in try await connection.wholeResult(
                 "SELECT id, content_hash, topic, published FROM articles WHERE id = ANY(\(batch.map(\.article.id)))",
                 logger: logger
-            ).decode((String, String, String, Double?).self) {
+            ) {
+                let (id, hash, topic, published) = try row.decode((String, String, String, Double?).self)
                 stored[id] = (hash, topic, published)
             }
             let refused = try await Self.refused(batch, connection: connection, logger: logger)
@@ -111,14 +113,13 @@ extension PostgresArchive {
             var inserted = Set<String>()
             var written: [String: Int64] = [:]
             if !rows.ids.isEmpty {
-                for try await (id, seq, new) in try await connection.query(rows.upsert(now: Date()), logger: logger)
-                    .decode((String, Int64, Bool).self)
-                {
+                for row in try await connection.wholeResult(rows.upsert(now: Date()), logger: logger) {
+                    let (id, seq, new) = try row.decode((String, Int64, Bool).self)
                     written[id] = seq
                     if new { inserted.insert(id) }
                 }
                 // Band rows of the written articles, replaced (a changed article may have a new signature).
-                try await connection.query(
+                _ = try await connection.wholeResult(
                     "DELETE FROM story_bands WHERE article = ANY(\(Array(written.values)))",
                     logger: logger
                 )
@@ -129,7 +130,7 @@ extension PostgresArchive {
                     bands.articles += Array(repeating: seq, count: keys[position].count)
                 }
                 if !bands.keys.isEmpty {
-                    try await connection.query(
+                    _ = try await connection.wholeResult(
                         """
                         INSERT INTO story_bands (key, article)
                         SELECT * FROM unnest(\(bands.keys)::bigint[], \(bands.articles)::bigint[]) ON CONFLICT DO NOTHING
@@ -139,7 +140,7 @@ extension PostgresArchive {
                 }
             }
             if !images.articles.isEmpty {
-                try await connection.query(images.insert, logger: logger)
+                _ = try await connection.wholeResult(images.insert, logger: logger)
             }
             return inserted
         }
@@ -157,7 +158,7 @@ extension PostgresArchive {
         -> [Int64: [Candidate]]
     {
         guard !keys.isEmpty else { return [:] }
-        let rows = try await connection.query(
+        let rows = try await connection.wholeResult(
             """
             SELECT k.key, a.id, coalesce(a.cluster_id, a.id), a.signature
             FROM unnest(\(keys)::bigint[]) AS k(key)
@@ -169,7 +170,8 @@ extension PostgresArchive {
             logger: logger
         )
         var candidates: [Int64: [Candidate]] = [:]
-        for try await (key, id, story, signature) in rows.decode((Int64, String, String, Data?).self) {
+        for row in rows {
+            let (key, id, story, signature) = try row.decode((Int64, String, String, Data?).self)
             candidates[key, default: []].append(
                 Candidate(id: id, story: story, signature: StoryBands.decodeSignature(signature))
             )
@@ -199,10 +201,11 @@ extension PostgresArchive {
         }
         guard !wanted.isEmpty else { return [:] }
         var shingles: [String: [UInt64]] = [:]
-        for try await (id, title, body) in try await connection.query(
+        for row in try await connection.wholeResult(
             "SELECT id, title, body FROM articles WHERE id = ANY(\(Array(wanted)))",
             logger: logger
-        ).decode((String, String, String).self) {
+        ) {
+            let (id, title, body) = try row.decode((String, String, String).self)
             shingles[id] = WordShingles.set(of: StorySimilarity.storyText(title: title, body: body))
         }
         return shingles
@@ -220,16 +223,16 @@ extension PostgresArchive {
     public func prune(olderThan horizon: Date) async throws -> Int {
         var total = 0
         while true {
-            let rows = try await client.query(
-                """
-                DELETE FROM articles WHERE id IN (
-                    SELECT id FROM articles WHERE sort_time < \(horizon.timeIntervalSince1970) ORDER BY sort_time LIMIT 1000
-                ) RETURNING 1
-                """,
-                logger: logger
-            )
-            var deleted = 0
-            for try await _ in rows.decode(Int32.self) { deleted += 1 }
+            let deleted = try await client.withConnection { connection in
+                try await connection.wholeResult(
+                    """
+                    DELETE FROM articles WHERE id IN (
+                        SELECT id FROM articles WHERE sort_time < \(horizon.timeIntervalSince1970) ORDER BY sort_time LIMIT 1000
+                    ) RETURNING 1
+                    """,
+                    logger: logger
+                ).count
+            }
             total += deleted
             if deleted < 1000 { return total }
         }
