@@ -38,8 +38,8 @@ extension PostgresArchive {
         let forms = await Self.forms.run { Self.searchForms(of: batch) }
         let logger = logger
         return try await client.withTransaction(logger: logger) { connection in
-            _ = try await connection.wholeResult("SELECT pg_advisory_xact_lock(\(Self.storyLock))", logger: logger)
-            _ = try await connection.wholeResult("SET LOCAL synchronous_commit TO on", logger: logger)
+            try await connection.wholeResult("SELECT pg_advisory_xact_lock(\(Self.storyLock))", logger: logger)
+            try await connection.wholeResult("SET LOCAL synchronous_commit TO on", logger: logger)
             var stored: [String: (hash: String, topic: String, published: Double?)] = [:]
             for row in try await connection.wholeResult(
                 "SELECT id, content_hash, topic, published FROM articles WHERE id = ANY(\(batch.map(\.article.id)))",
@@ -119,7 +119,7 @@ extension PostgresArchive {
                     if new { inserted.insert(id) }
                 }
                 // Band rows of the written articles, replaced (a changed article may have a new signature).
-                _ = try await connection.wholeResult(
+                try await connection.wholeResult(
                     "DELETE FROM story_bands WHERE article = ANY(\(Array(written.values)))",
                     logger: logger
                 )
@@ -130,7 +130,7 @@ extension PostgresArchive {
                     bands.articles += Array(repeating: seq, count: keys[position].count)
                 }
                 if !bands.keys.isEmpty {
-                    _ = try await connection.wholeResult(
+                    try await connection.wholeResult(
                         """
                         INSERT INTO story_bands (key, article)
                         SELECT * FROM unnest(\(bands.keys)::bigint[], \(bands.articles)::bigint[]) ON CONFLICT DO NOTHING
@@ -140,7 +140,7 @@ extension PostgresArchive {
                 }
             }
             if !images.articles.isEmpty {
-                _ = try await connection.wholeResult(images.insert, logger: logger)
+                try await connection.wholeResult(images.insert, logger: logger)
             }
             return inserted
         }

@@ -13,6 +13,7 @@ import PostgresNIO
 /// waiting on its consumer when the server goes away. The write path's results are bounded by its batch (and 50
 /// candidates a band key), so holding one whole costs no more than the loop's buffer held already.
 extension PostgresConnection {
+    @discardableResult
     func wholeResult(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
         let result: EventLoopFuture<PostgresQueryResult> = self.query(query, logger: logger)
         return try await result.get().rows
